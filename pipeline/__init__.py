@@ -1,0 +1,1 @@
+"""minutier: meeting recordings to speaker-attributed transcripts and minutes, locally."""

@@ -1,0 +1,1 @@
+"""Speech-to-text. Import the adapter from pipeline.asr.whisper (it loads faster-whisper lazily)."""

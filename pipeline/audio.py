@@ -1,0 +1,207 @@
+"""Probe any media file and decode its audio once, to 16 kHz mono float32, with ffmpeg.
+
+ffmpeg-python builds the command lines; the processes run with their standard error captured in
+a temporary file so that a long decode can never block on a full pipe.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import struct
+import subprocess
+import tempfile
+from pathlib import Path
+
+import ffmpeg
+import numpy as np
+
+from pipeline.config import AudioSettings
+from pipeline.errors import (
+    CorruptAudioError,
+    EmptyRecordingError,
+    NoAudioStreamError,
+    NotMediaError,
+    ToolMissingError,
+)
+from pipeline.types import SAMPLE_RATE, Audio, MediaInfo
+
+logger = logging.getLogger(__name__)
+
+PROBE_TIMEOUT_S = 120
+_READ_CHUNK = 1 << 20
+_BYTES_PER_SAMPLE = 4
+# ffmpeg exits with these words in its message when the input is not a media file at all.
+_NOT_MEDIA_HINTS = ("Invalid data found", "moov atom not found", "Invalid argument", "could not find codec")
+
+
+def _ffmpeg_url(path: Path) -> str:
+    # "file:" stops ffmpeg reading a name such as "a:b.wav" as a protocol; absolute paths stop a
+    # leading dash being read as an option.
+    return "file:" + str(path.resolve())
+
+
+def _require(tool: str) -> str:
+    found = shutil.which(tool)
+    if found is None:
+        raise ToolMissingError(f"'{tool}' is not installed: install ffmpeg (e.g. 'apt-get install ffmpeg')")
+    return found
+
+
+def _check_file(path: Path) -> None:
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such file")
+    if not path.is_file():
+        raise NotMediaError(f"{path}: not a regular file")
+    if path.stat().st_size == 0:
+        raise EmptyRecordingError(f"{path}: the file is empty (0 bytes); was the copy interrupted?")
+
+
+def _first_line(message: str, path: Path | None = None) -> str:
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    line = lines[-1] if lines else "unknown error"
+    return line.replace(_ffmpeg_url(path) + ": ", "") if path is not None else line
+
+
+def probe(path: Path | str) -> MediaInfo:
+    """Read a file's container and audio stream metadata with ffprobe.
+
+    Raises:
+        EmptyRecordingError: the file has no bytes.
+        NotMediaError: ffprobe does not recognise the file as media.
+        NoAudioStreamError: the container holds no audio track.
+    """
+    path = Path(path)
+    _check_file(path)
+    _require("ffprobe")
+    try:
+        data = ffmpeg.probe(_ffmpeg_url(path), timeout=PROBE_TIMEOUT_S)
+    except ffmpeg.Error as e:
+        reason = _first_line(e.stderr.decode("utf-8", "replace"), path)
+        raise NotMediaError(f"{path}: not a readable audio or video file ({reason})") from e
+    except subprocess.TimeoutExpired as e:
+        raise CorruptAudioError(f"{path}: ffprobe did not finish in {PROBE_TIMEOUT_S} s") from e
+    streams = data.get("streams", [])
+    audio = [s for s in streams if s.get("codec_type") == "audio"]
+    if not audio:
+        kinds = ", ".join(sorted({str(s.get("codec_type")) for s in streams})) or "none"
+        raise NoAudioStreamError(f"{path}: the file has no audio track (streams: {kinds})")
+    stream = audio[0]
+    fmt = data.get("format", {})
+    raw_duration = stream.get("duration") or fmt.get("duration")
+    return MediaInfo(
+        format_name=str(fmt.get("format_name", "")),
+        duration=float(raw_duration) if raw_duration not in (None, "N/A") else None,
+        audio_codec=str(stream.get("codec_name", "")),
+        sample_rate=int(stream.get("sample_rate") or 0),
+        channels=int(stream.get("channels") or 0),
+        has_video=any(s.get("codec_type") == "video" for s in streams),
+    )
+
+
+def _wav_declared_bytes(path: Path) -> tuple[int, int] | None:
+    """(declared end of the data chunk, file size) for a RIFF/WAVE file, else None.
+
+    ffprobe measures a WAV file by its size, so a WAV cut short looks healthy to it; the data
+    chunk's own length tells how long the recording was meant to be.
+    """
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        header = handle.read(12)
+        if len(header) < 12 or header[:4] != b"RIFF" or header[8:12] != b"WAVE":
+            return None
+        offset = 12
+        while True:
+            handle.seek(offset)
+            chunk = handle.read(8)
+            if len(chunk) < 8:
+                return None
+            chunk_id, chunk_size = chunk[:4], struct.unpack("<I", chunk[4:])[0]
+            if chunk_id == b"data":
+                # 0 and 0xFFFFFFFF mean "length unknown" (streamed or still recording).
+                if chunk_size in (0, 0xFFFFFFFF):
+                    return None
+                return offset + 8 + chunk_size, size
+            offset += 8 + chunk_size + (chunk_size & 1)
+
+
+def _decode_command(path: Path, channel: int | None) -> list[str]:
+    # A plain -af string: ffmpeg-python's filter graph over-escapes the '=' inside pan's argument.
+    select = {"af": f"pan=mono|c0=c{channel}"} if channel is not None else {}
+    audio = ffmpeg.input(_ffmpeg_url(path)).audio
+    out = ffmpeg.output(audio, "pipe:", format="f32le", acodec="pcm_f32le", ac=1, ar=SAMPLE_RATE, **select)
+    return ffmpeg.compile(out.global_args("-nostdin", "-hide_banner", "-nostats", "-v", "error"), cmd=_require("ffmpeg"))
+
+
+def _run_decode(path: Path, command: list[str], expected_seconds: float | None) -> tuple[np.ndarray, str]:
+    capacity = int((expected_seconds or 60.0) * SAMPLE_RATE * 1.05) * _BYTES_PER_SAMPLE + _READ_CHUNK
+    buffer = bytearray(capacity)
+    filled = 0
+    with tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err)
+        assert process.stdout is not None
+        try:
+            while True:
+                if filled + _READ_CHUNK > len(buffer):
+                    buffer.extend(bytes(len(buffer) // 2 + _READ_CHUNK))
+                view = memoryview(buffer)[filled : filled + _READ_CHUNK]
+                count = process.stdout.readinto(view)  # type: ignore[attr-defined]
+                view.release()
+                if not count:
+                    break
+                filled += count
+        finally:
+            process.stdout.close()
+            returncode = process.wait()
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+    if returncode != 0:
+        hint = _first_line(stderr, path)
+        if any(h in stderr for h in _NOT_MEDIA_HINTS) and filled == 0:
+            raise NotMediaError(f"{path}: ffmpeg cannot read this file ({hint})")
+        raise CorruptAudioError(f"{path}: the audio cannot be decoded ({hint})")
+    del buffer[filled - filled % _BYTES_PER_SAMPLE :]  # shrink in place: no second copy of the audio
+    samples = np.frombuffer(buffer, dtype=np.float32)
+    return samples, stderr
+
+
+def load_audio(path: Path | str, settings: AudioSettings | None = None, *, channel: int | None = None) -> Audio:
+    """Decode a recording to 16 kHz mono float32; channels are down-mixed unless one is chosen.
+
+    Args:
+        path: any file ffmpeg can read (wav, mp3, m4a, ogg/opus, flac, webm, mp4, mkv, amr, wma ...).
+        settings: minimum duration and truncation tolerance.
+        channel: keep only this input channel (0-based) instead of down-mixing.
+
+    Raises:
+        EmptyRecordingError: empty file, or audio shorter than `settings.min_duration`.
+        NotMediaError, NoAudioStreamError: not a media file / no audio track.
+        CorruptAudioError: damaged or truncated audio.
+    """
+    settings = settings or AudioSettings()
+    path = Path(path)
+    info = probe(path)
+    if channel is not None and not 0 <= channel < max(info.channels, 1):
+        raise CorruptAudioError(f"{path}: channel {channel} requested but the file has {info.channels}")
+    declared = _wav_declared_bytes(path)
+    if declared is not None and declared[0] > declared[1]:
+        missing = declared[0] - declared[1]
+        raise CorruptAudioError(
+            f"{path}: the WAV file is truncated ({missing} bytes of audio missing); copy it again from the source"
+        )
+    samples, stderr = _run_decode(path, _decode_command(path, channel), info.duration)
+    duration = len(samples) / SAMPLE_RATE
+    if info.duration and duration < info.duration * settings.min_decoded_ratio:
+        raise CorruptAudioError(
+            f"{path}: truncated or damaged: decoded {duration:.1f} s of the {info.duration:.1f} s announced"
+        )
+    if duration < settings.min_duration:
+        raise EmptyRecordingError(
+            f"{path}: only {duration:.2f} s of audio (minimum {settings.min_duration:.2f} s)"
+        )
+    if stderr.strip():
+        logger.warning("%s: decoded with warnings: %s", path, _first_line(stderr, path))
+    logger.info(
+        "Decoded %s: %.1f s, %s %d Hz x%d", path.name, duration, info.audio_codec, info.sample_rate, info.channels
+    )
+    return Audio(samples=samples, sample_rate=SAMPLE_RATE)

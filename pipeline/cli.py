@@ -1,0 +1,153 @@
+"""The `minutier` command: a thin shell over the library. Only this module configures logging."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pipeline import serialize
+from pipeline.config import AsrSettings, Settings, load_settings
+from pipeline.errors import PipelineError
+from pipeline.merge import unattributed
+from pipeline.outputs.subtitles import to_srt, to_vtt
+from pipeline.outputs.transcript_text import to_text
+from pipeline.types import Audio, SpeakerTranscript, Transcript
+
+logger = logging.getLogger("pipeline.cli")
+
+TRANSCRIPT_FORMATS = ("txt", "json", "srt", "vtt")
+PROGRESS_MIN_SECONDS = 60.0
+
+
+def _setup_logging(verbose: int) -> None:
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    if verbose < 2:
+        logging.getLogger("faster_whisper").setLevel(max(level, logging.WARNING))
+
+
+@functools.lru_cache(maxsize=2)
+def get_transcriber(settings: AsrSettings) -> Any:
+    """One transcriber per settings per process: the model loads once and is reused."""
+    from pipeline.asr.whisper import WhisperTranscriber
+
+    return WhisperTranscriber(settings)
+
+
+@contextmanager
+def _progress(audio: Audio, label: str) -> Iterator[Callable[[float], None] | None]:
+    """A progress bar on stderr for long recordings on a terminal; nothing otherwise."""
+    if audio.duration < PROGRESS_MIN_SECONDS or not sys.stderr.isatty():
+        yield None
+        return
+    from tqdm import tqdm
+
+    with tqdm(total=round(audio.duration), unit="s", desc=label, file=sys.stderr, leave=False) as bar:
+
+        def update(seconds: float) -> None:
+            bar.update(max(0, round(seconds) - bar.n))
+
+        yield update
+
+
+def _settings(ctx: click.Context, **overrides: Any) -> Settings:
+    settings: Settings = ctx.obj["settings"]
+    asr = {k: v for k, v in overrides.items() if v is not None}
+    if asr.get("language") == "auto":
+        asr["language"] = None
+        if settings.asr.language is not None:
+            return replace(settings, asr=replace(settings.asr, **asr))
+    return replace(settings, asr=replace(settings.asr, **asr)) if asr else settings
+
+
+def _render(result: Transcript | SpeakerTranscript, fmt: str) -> str:
+    if fmt == "json":
+        return serialize.dumps(result) + "\n"
+    speaker_transcript = result if isinstance(result, SpeakerTranscript) else unattributed(result)
+    return {"txt": to_text, "srt": to_srt, "vtt": to_vtt}[fmt](speaker_transcript)
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    logger.info("Wrote %s", output)
+
+
+class _Group(click.Group):
+    """Turns the pipeline's named errors into one-line messages and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PipelineError as e:
+            raise click.ClickException(str(e)) from e
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            sys.exit(130)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Settings file (TOML).")
+@click.option("-v", "--verbose", count=True, help="-v for progress messages, -vv for debug.")
+@click.version_option(package_name="minutier")
+@click.pass_context
+def main(ctx: click.Context, config_path: Path | None, verbose: int) -> None:
+    """minutier: meeting recordings to speaker-attributed transcripts and minutes, on your machine.
+
+    \b
+    Examples:
+      minutier transcribe meeting.m4a
+      minutier transcribe call.mp3 --language fr --format srt -o call.srt
+    """
+    _setup_logging(verbose)
+    try:
+        ctx.obj = {"settings": load_settings(config_path)}
+    except PipelineError as e:
+        raise click.ClickException(str(e)) from e
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--language", help="Force a language (fr, en, ...); default: detect it ('auto').")
+@click.option("--model", help="Whisper model: 'base' (bundled), small, large-v3, ... or a local directory.")
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), help="Where to run the model.")
+@click.option("--threads", type=int, help="CPU threads (default: all available cores).")
+@click.option("--format", "fmt", type=click.Choice(TRANSCRIPT_FORMATS), default="txt", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+@click.pass_context
+def transcribe(
+    ctx: click.Context,
+    file: Path,
+    language: str | None,
+    model: str | None,
+    device: str | None,
+    threads: int | None,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """Transcribe FILE (any audio or video file) to text, JSON, SRT or WebVTT.
+
+    \b
+    Examples:
+      minutier transcribe interview.wav
+      minutier transcribe reunion.mp4 --language fr --format vtt -o reunion.vtt
+      minutier transcribe call.m4a --model large-v3 --device cuda --format json
+    """
+    from pipeline.audio import load_audio
+
+    settings = _settings(ctx, language=language, model=model, device=device, threads=threads)
+    audio = load_audio(file, settings.audio)
+    with _progress(audio, "transcribing") as progress:
+        transcript = get_transcriber(settings.asr).transcribe(audio, progress)
+    _write(_render(transcript, fmt), output)

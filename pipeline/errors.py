@@ -1,0 +1,39 @@
+"""Named errors. Each message says which file (or setting) and what to do about it."""
+
+from __future__ import annotations
+
+
+class PipelineError(Exception):
+    """Base class of every error the pipeline raises on purpose."""
+
+
+class ConfigError(PipelineError):
+    """A setting or configuration file is invalid."""
+
+
+class AudioDecodeError(PipelineError):
+    """A recording cannot be turned into audio samples."""
+
+
+class NotMediaError(AudioDecodeError):
+    """The file is not a media file ffmpeg understands (text, random bytes, ...)."""
+
+
+class NoAudioStreamError(AudioDecodeError):
+    """The file is a media container without any audio track (e.g. a silent screen capture)."""
+
+
+class CorruptAudioError(AudioDecodeError):
+    """The audio stream is damaged or truncated (incomplete upload or copy)."""
+
+
+class EmptyRecordingError(AudioDecodeError):
+    """The file is empty, or its audio is shorter than the configured minimum."""
+
+
+class ModelUnavailableError(PipelineError):
+    """A model cannot be found or loaded (missing package, wrong path, gated hub model)."""
+
+
+class ToolMissingError(PipelineError):
+    """An external program the pipeline drives (ffmpeg, ffprobe) is not installed."""

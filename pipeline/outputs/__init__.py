@@ -1,0 +1,1 @@
+"""Writers that turn results into files people read: subtitles, text, JSON, documents."""

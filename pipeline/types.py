@@ -1,0 +1,158 @@
+"""Typed, frozen results that flow one way through the pipeline.
+
+Recording -> Audio -> Transcript + Diarization -> SpeakerTranscript -> Minutes.
+
+Only the standard library and numpy are used here, so these types can be imported
+anywhere (CLI, flows, tests) without loading a model library. Times are float seconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+SAMPLE_RATE = 16_000
+
+_HASH_CHUNK = 1 << 20
+
+
+def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of a file's content, read in 1 MiB chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(_HASH_CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Recording:
+    """A media file handed to the pipeline; `sha256` identifies its content."""
+
+    path: Path
+    meeting_id: str
+    sha256: str
+
+    @classmethod
+    def from_path(cls, path: Path | str, meeting_id: str | None = None) -> Recording:
+        path = Path(path)
+        return cls(path=path, meeting_id=meeting_id or path.stem, sha256=sha256_file(path))
+
+
+@dataclass(frozen=True, slots=True)
+class MediaInfo:
+    """What ffprobe says about a file before decoding it."""
+
+    format_name: str
+    duration: float | None
+    audio_codec: str
+    sample_rate: int
+    channels: int
+    has_video: bool
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Audio:
+    """Decoded 16 kHz mono float32 samples. Never passed through a Prefect result store."""
+
+    samples: np.ndarray
+    sample_rate: int = SAMPLE_RATE
+
+    @property
+    def duration(self) -> float:
+        return len(self.samples) / self.sample_rate
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    start: float
+    end: float
+    text: str
+    probability: float
+
+
+@dataclass(frozen=True, slots=True)
+class TranscriptSegment:
+    start: float
+    end: float
+    text: str
+    words: tuple[Word, ...] = ()
+    avg_logprob: float = 0.0
+    no_speech_prob: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class RejectedSegment:
+    start: float
+    end: float
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Transcript:
+    """Speech-to-text result. `language` is an ISO 639-1 code ("fr", "en")."""
+
+    language: str
+    duration: float
+    model: str
+    segments: tuple[TranscriptSegment, ...]
+    language_probability: float = 1.0
+    # Segments the hallucination guards removed, kept for the operator, never delivered as speech.
+    rejected: tuple[RejectedSegment, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text.strip() for s in self.segments if s.text.strip())
+
+    @property
+    def words(self) -> tuple[Word, ...]:
+        return tuple(w for s in self.segments for w in s.words)
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerTurn:
+    start: float
+    end: float
+    speaker: str
+
+
+@dataclass(frozen=True, slots=True)
+class Diarization:
+    """Speaker turns: `turns` may overlap; `exclusive` has at most one speaker at a time."""
+
+    turns: tuple[SpeakerTurn, ...]
+    exclusive: tuple[SpeakerTurn, ...]
+    duration: float = 0.0
+
+    @property
+    def speakers(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for turn in sorted(self.turns, key=lambda t: t.start):
+            seen.setdefault(turn.speaker, None)
+        return tuple(seen)
+
+
+@dataclass(frozen=True, slots=True)
+class Utterance:
+    speaker: str | None
+    start: float
+    end: float
+    text: str
+    words: tuple[Word, ...] = ()
+    overlap: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerTranscript:
+    language: str
+    duration: float
+    utterances: tuple[Utterance, ...]
+    # Raw diarization label -> display name ("SPEAKER_00" -> "Intervenant 1" or "Marie Dupont").
+    speaker_names: tuple[tuple[str, str], ...] = ()
+
+    def display_name(self, speaker: str | None) -> str:
+        return dict(self.speaker_names).get(speaker or "", speaker or "")

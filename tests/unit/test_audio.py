@@ -1,0 +1,162 @@
+"""Audio ingest: every container people send decodes to 16 kHz mono float32; bad input gets a named error."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pipeline.audio import load_audio, probe
+from pipeline.config import AudioSettings
+from pipeline.errors import (
+    AudioDecodeError,
+    CorruptAudioError,
+    EmptyRecordingError,
+    NoAudioStreamError,
+    NotMediaError,
+)
+from tests.conftest import MakeMedia
+
+TONE = "sine=frequency=440:duration=3"
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("a.wav", ()),
+        ("a.mp3", ()),
+        ("a.m4a", ("-c:a", "aac")),
+        ("a.ogg", ("-c:a", "libvorbis")),
+        ("a.opus", ("-c:a", "libopus")),
+        ("a.flac", ()),
+        ("a.webm", ("-c:a", "libopus")),
+        ("a.mkv", ("-c:a", "flac")),
+        ("a.wma", ("-c:a", "wmav2")),
+    ],
+)
+def test_common_containers_decode_to_16k_mono_float32(make_media: MakeMedia, name: str, args: tuple[str, ...]) -> None:
+    path = make_media(name, TONE, *args)
+    audio = load_audio(path)
+    assert audio.sample_rate == 16_000
+    assert audio.samples.dtype == np.float32 and audio.samples.ndim == 1
+    assert audio.duration == pytest.approx(3.0, abs=0.1)
+    assert 0.1 < float(np.abs(audio.samples).max()) <= 1.0  # lavfi sine peaks at 1/8
+
+
+def test_video_with_audio_track_decodes(make_media: MakeMedia) -> None:
+    path = make_media(
+        "call.mp4", "testsrc=duration=2:size=64x64:rate=10", "-f", "lavfi", "-i", "sine=duration=2", "-shortest"
+    )
+    info = probe(path)
+    assert info.has_video and info.audio_codec
+    assert load_audio(path).duration == pytest.approx(2.0, abs=0.15)
+
+
+def test_multichannel_48k_is_downmixed(make_media: MakeMedia) -> None:
+    path = make_media("eight.wav", "sine=frequency=300:duration=2:sample_rate=48000", "-ac", "8")
+    info = probe(path)
+    assert (info.channels, info.sample_rate) == (8, 48_000)
+    audio = load_audio(path)
+    assert audio.sample_rate == 16_000 and audio.duration == pytest.approx(2.0, abs=0.05)
+
+
+def test_stereo_downmix_and_channel_choice(make_media: MakeMedia) -> None:
+    # Left: a tone, right: silence. The down-mix keeps the tone at reduced level; channel 1 is silent.
+    path = make_media(
+        "stereo.wav", "sine=frequency=500:duration=2", "-f", "lavfi", "-i", "anullsrc=r=44100:cl=mono",
+        "-filter_complex", "[0:a][1:a]amerge=inputs=2[a]", "-map", "[a]", "-t", "2",
+    )
+    mixed = load_audio(path)
+    left = load_audio(path, channel=0)
+    right = load_audio(path, channel=1)
+    assert float(np.abs(right.samples).max()) < 1e-3
+    assert float(np.abs(left.samples).max()) > 0.1  # lavfi sine peaks at 1/8
+    assert 0.2 < float(np.abs(mixed.samples).max()) / float(np.abs(left.samples).max()) < 0.8
+
+
+def test_telephone_8k_is_resampled(make_media: MakeMedia) -> None:
+    path = make_media("phone.wav", "sine=frequency=300:duration=2:sample_rate=8000")
+    assert probe(path).sample_rate == 8000
+    assert len(load_audio(path).samples) == pytest.approx(32_000, abs=200)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["réunion du 3 mars (équipe).wav", "-leading dash.wav", "quote's \"double\".wav", "emoji 🎙️.wav", "a:b.wav"],
+)
+def test_odd_file_names(make_media: MakeMedia, tmp_path: Path, name: str) -> None:
+    path = make_media("plain.wav", TONE)
+    target = tmp_path / name
+    path.rename(target)
+    assert load_audio(target).duration == pytest.approx(3.0, abs=0.05)
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "empty.wav"
+    path.touch()
+    with pytest.raises(EmptyRecordingError, match="empty.wav.*empty"):
+        load_audio(path)
+
+
+def test_text_renamed_m4a(tmp_path: Path) -> None:
+    path = tmp_path / "notes.m4a"
+    path.write_text("Compte rendu de la réunion du lundi\n" * 20, encoding="utf-8")
+    with pytest.raises(NotMediaError, match="notes.m4a"):
+        load_audio(path)
+
+
+def test_random_bytes_with_audio_extension(tmp_path: Path) -> None:
+    path = tmp_path / "noise.mp3"
+    path.write_bytes(np.random.default_rng(0).integers(0, 256, 50_000, dtype=np.uint8).tobytes())
+    with pytest.raises(AudioDecodeError, match="noise.mp3"):
+        load_audio(path)
+
+
+def test_video_without_audio(make_media: MakeMedia) -> None:
+    path = make_media("screen.mp4", "testsrc=duration=2:size=64x64:rate=10", "-an")
+    with pytest.raises(NoAudioStreamError, match="screen.mp4.*no audio track"):
+        load_audio(path)
+
+
+def _truncate(path: Path, keep: float) -> Path:
+    data = path.read_bytes()
+    path.write_bytes(data[: int(len(data) * keep)])
+    return path
+
+
+def test_truncated_wav(make_media: MakeMedia) -> None:
+    path = _truncate(make_media("cut.wav", TONE), 0.4)
+    with pytest.raises(CorruptAudioError, match="cut.wav.*truncated"):
+        load_audio(path)
+
+
+def test_truncated_mp3(make_media: MakeMedia) -> None:
+    path = _truncate(make_media("cut.mp3", "sine=frequency=440:duration=20"), 0.4)
+    with pytest.raises(CorruptAudioError, match="cut.mp3.*truncated"):
+        load_audio(path)
+
+
+def test_too_short_is_refused_with_configurable_minimum(make_media: MakeMedia) -> None:
+    path = make_media("blip.wav", "sine=frequency=440:duration=0.3")
+    with pytest.raises(EmptyRecordingError, match=r"blip.wav: only 0\.30 s"):
+        load_audio(path)
+    assert load_audio(path, AudioSettings(min_duration=0.1)).duration == pytest.approx(0.3, abs=0.01)
+
+
+def test_directory_and_fifo_are_not_media(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.wav"
+    os.mkfifo(fifo)
+    with pytest.raises(NotMediaError, match="not a regular file"):
+        load_audio(fifo)
+
+
+def test_ffmpeg_sees_the_same_duration_as_python(make_media: MakeMedia) -> None:
+    path = make_media("long.flac", "sine=frequency=440:duration=65")
+    out = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(path)],
+        capture_output=True, text=True, check=True,
+    )
+    assert load_audio(path).duration == pytest.approx(float(out.stdout), abs=0.05)
