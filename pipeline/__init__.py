@@ -1,1 +1,65 @@
-"""minutier: meeting recordings to speaker-attributed transcripts and minutes, locally."""
+"""minutier: meeting recordings to speaker-attributed transcripts and minutes, locally.
+
+Importing this package loads no model library (torch, CTranslate2, pyannote): adapters load
+their models lazily, on first use.
+"""
+
+from __future__ import annotations
+
+from pipeline.audio import load_audio, probe
+from pipeline.config import AsrSettings, AudioSettings, Settings, load_settings
+from pipeline.errors import (
+    AudioDecodeError,
+    ConfigError,
+    CorruptAudioError,
+    EmptyRecordingError,
+    ModelUnavailableError,
+    NoAudioStreamError,
+    NotMediaError,
+    PipelineError,
+    ToolMissingError,
+)
+from pipeline.merge import unattributed
+from pipeline.types import (
+    Audio,
+    Diarization,
+    MediaInfo,
+    Recording,
+    RejectedSegment,
+    SpeakerTranscript,
+    SpeakerTurn,
+    Transcript,
+    TranscriptSegment,
+    Utterance,
+    Word,
+)
+
+__all__ = [
+    "AsrSettings",
+    "Audio",
+    "AudioDecodeError",
+    "AudioSettings",
+    "ConfigError",
+    "CorruptAudioError",
+    "Diarization",
+    "EmptyRecordingError",
+    "MediaInfo",
+    "ModelUnavailableError",
+    "NoAudioStreamError",
+    "NotMediaError",
+    "PipelineError",
+    "Recording",
+    "RejectedSegment",
+    "Settings",
+    "SpeakerTranscript",
+    "SpeakerTurn",
+    "ToolMissingError",
+    "Transcript",
+    "TranscriptSegment",
+    "Utterance",
+    "Word",
+    "load_audio",
+    "load_settings",
+    "probe",
+    "unattributed",
+]

@@ -31,14 +31,17 @@ def _cue_text(words: list[Word]) -> str:
     return "".join(w.text for w in words).strip()
 
 
-def _split_words(utt: Utterance) -> Iterator[tuple[float, float, str]]:
-    """Group an utterance's words into cue-sized chunks."""
-    max_chars = LINE_CHARS * MAX_LINES
+def _fits(text: str) -> bool:
+    return len(textwrap.wrap(text, LINE_CHARS)) <= MAX_LINES
+
+
+def _split_words(utt: Utterance, prefix: str) -> Iterator[tuple[float, float, str]]:
+    """Group an utterance's words into cue-sized chunks (the speaker prefix counts on screen)."""
     chunk: list[Word] = []
     for word in utt.words:
         if chunk:
             candidate = _cue_text([*chunk, word])
-            too_long = len(candidate) > max_chars or word.end - chunk[0].start > MAX_CUE_SECONDS
+            too_long = not _fits(prefix + candidate) or word.end - chunk[0].start > MAX_CUE_SECONDS
             paused = word.start - chunk[-1].end > PAUSE_SECONDS
             sentence_done = chunk[-1].text.strip().endswith(_SENTENCE_END) and len(_cue_text(chunk)) > LINE_CHARS
             if too_long or paused or sentence_done:
@@ -49,9 +52,11 @@ def _split_words(utt: Utterance) -> Iterator[tuple[float, float, str]]:
         yield chunk[0].start, chunk[-1].end, _cue_text(chunk)
 
 
-def _split_text(utt: Utterance) -> Iterator[tuple[float, float, str]]:
+def _split_text(utt: Utterance, prefix: str) -> Iterator[tuple[float, float, str]]:
     """Without word times, cut the text and share the utterance's time by character count."""
-    pieces = textwrap.wrap(utt.text, LINE_CHARS * MAX_LINES) or [utt.text]
+    lines = textwrap.wrap(prefix + utt.text, LINE_CHARS) or [utt.text]
+    pieces = [" ".join(lines[i : i + MAX_LINES]) for i in range(0, len(lines), MAX_LINES)]
+    pieces[0] = pieces[0][len(prefix) :]
     total = sum(len(p) for p in pieces) or 1
     start, span = utt.start, utt.end - utt.start
     for piece in pieces:
@@ -64,7 +69,8 @@ def build_cues(transcript: SpeakerTranscript) -> tuple[Cue, ...]:
     cues: list[Cue] = []
     for utt in transcript.utterances:
         name = transcript.display_name(utt.speaker) if utt.speaker else None
-        chunks = _split_words(utt) if utt.words else _split_text(utt)
+        prefix = f"{name}: " if name else ""
+        chunks = _split_words(utt, prefix) if utt.words else _split_text(utt, prefix)
         for start, end, text in chunks:
             if text:
                 cues.append(Cue(start, max(end, start + 0.01), name, text))
@@ -72,12 +78,11 @@ def build_cues(transcript: SpeakerTranscript) -> tuple[Cue, ...]:
 
 
 def _lines(cue: Cue, vtt: bool) -> str:
-    body = "\n".join(textwrap.wrap(cue.text, LINE_CHARS)) or cue.text
     if cue.speaker is None:
-        return body
+        return "\n".join(textwrap.wrap(cue.text, LINE_CHARS)) or cue.text
     if vtt:
-        return f"<v {cue.speaker}>{body}</v>" if "\n" not in body else f"<v {cue.speaker}>{body}"
-    return f"{cue.speaker}: {body}"
+        return f"<v {cue.speaker}>" + "\n".join(textwrap.wrap(cue.text, LINE_CHARS))
+    return "\n".join(textwrap.wrap(f"{cue.speaker}: {cue.text}", LINE_CHARS))
 
 
 def _timestamp(seconds: float, sep: str) -> str:
