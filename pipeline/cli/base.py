@@ -1,8 +1,7 @@
-"""The `minutier` command: a thin shell over the library. Only this module configures logging."""
+"""The `minutier` command group and what its commands share. Only the CLI configures logging."""
 
 from __future__ import annotations
 
-import functools
 import logging
 import sys
 from collections.abc import Callable, Iterator
@@ -14,7 +13,7 @@ from typing import Any
 import click
 
 from pipeline import serialize
-from pipeline.config import AsrSettings, Settings, load_settings
+from pipeline.config import Settings, load_settings
 from pipeline.errors import PipelineError
 from pipeline.merge import unattributed
 from pipeline.outputs.subtitles import to_srt, to_vtt
@@ -34,16 +33,8 @@ def _setup_logging(verbose: int) -> None:
         logging.getLogger("faster_whisper").setLevel(max(level, logging.WARNING))
 
 
-@functools.lru_cache(maxsize=2)
-def get_transcriber(settings: AsrSettings) -> Any:
-    """One transcriber per settings per process: the model loads once and is reused."""
-    from pipeline.asr.whisper import WhisperTranscriber
-
-    return WhisperTranscriber(settings)
-
-
 @contextmanager
-def _progress(audio: Audio, label: str) -> Iterator[Callable[[float], None] | None]:
+def progress_bar(audio: Audio, label: str) -> Iterator[Callable[[float], None] | None]:
     """A progress bar on stderr for long recordings on a terminal; nothing otherwise."""
     if audio.duration < PROGRESS_MIN_SECONDS or not sys.stderr.isatty():
         yield None
@@ -58,7 +49,7 @@ def _progress(audio: Audio, label: str) -> Iterator[Callable[[float], None] | No
         yield update
 
 
-def _settings(ctx: click.Context, **overrides: Any) -> Settings:
+def settings_with(ctx: click.Context, **overrides: Any) -> Settings:
     settings: Settings = ctx.obj["settings"]
     asr = {k: v for k, v in overrides.items() if v is not None}
     if asr.get("language") == "auto":
@@ -68,14 +59,14 @@ def _settings(ctx: click.Context, **overrides: Any) -> Settings:
     return replace(settings, asr=replace(settings.asr, **asr)) if asr else settings
 
 
-def _render(result: Transcript | SpeakerTranscript, fmt: str) -> str:
+def render_transcript(result: Transcript | SpeakerTranscript, fmt: str) -> str:
     if fmt == "json":
         return serialize.dumps(result) + "\n"
     speaker_transcript = result if isinstance(result, SpeakerTranscript) else unattributed(result)
     return {"txt": to_text, "srt": to_srt, "vtt": to_vtt}[fmt](speaker_transcript)
 
 
-def _write(text: str, output: Path | None) -> None:
+def write_output(text: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
@@ -112,42 +103,6 @@ def main(ctx: click.Context, config_path: Path | None, verbose: int) -> None:
     """
     _setup_logging(verbose)
     try:
-        ctx.obj = {"settings": load_settings(config_path)}
+        ctx.obj = {"settings": load_settings(config_path), "config_path": config_path}
     except PipelineError as e:
         raise click.ClickException(str(e)) from e
-
-
-@main.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--language", help="Force a language (fr, en, ...); default: detect it ('auto').")
-@click.option("--model", help="Whisper model: 'base' (bundled), small, large-v3, ... or a local directory.")
-@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), help="Where to run the model.")
-@click.option("--threads", type=int, help="CPU threads (default: all available cores).")
-@click.option("--format", "fmt", type=click.Choice(TRANSCRIPT_FORMATS), default="txt", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
-@click.pass_context
-def transcribe(
-    ctx: click.Context,
-    file: Path,
-    language: str | None,
-    model: str | None,
-    device: str | None,
-    threads: int | None,
-    fmt: str,
-    output: Path | None,
-) -> None:
-    """Transcribe FILE (any audio or video file) to text, JSON, SRT or WebVTT.
-
-    \b
-    Examples:
-      minutier transcribe interview.wav
-      minutier transcribe reunion.mp4 --language fr --format vtt -o reunion.vtt
-      minutier transcribe call.m4a --model large-v3 --device cuda --format json
-    """
-    from pipeline.audio import load_audio
-
-    settings = _settings(ctx, language=language, model=model, device=device, threads=threads)
-    audio = load_audio(file, settings.audio)
-    with _progress(audio, "transcribing") as progress:
-        transcript = get_transcriber(settings.asr).transcribe(audio, progress)
-    _write(_render(transcript, fmt), output)

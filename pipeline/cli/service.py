@@ -1,0 +1,119 @@
+"""`minutier serve`, `minutier run` and `minutier process`: the Prefect service and its runs.
+
+Prefect is imported inside the commands only, after its environment is set from the settings.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pipeline.cli.base import main
+from pipeline.config import Settings
+
+logger = logging.getLogger("pipeline.cli")
+
+FORMATS_HELP = "Comma-separated: docx, srt, vtt, json, md, txt."
+
+
+def _config_path(ctx: click.Context) -> Path | None:
+    path: Path | None = ctx.obj.get("config_path")
+    return path.resolve() if path else None
+
+
+@main.command()
+@click.pass_context
+def serve(ctx: click.Context) -> None:
+    """Run the service: Prefect server (unless one is configured), deployments and model worker.
+
+    Stops cleanly, child processes included, on Ctrl-C or SIGTERM.
+
+    \b
+    Examples:
+      minutier serve
+      minutier --config /etc/minutier.toml serve
+      PREFECT_API_URL=http://prefect.internal:4200/api minutier serve
+    """
+    from flows.serve import serve_forever
+
+    serve_forever(ctx.obj["settings"], _config_path(ctx))
+
+
+def _parameters(file: Path, client: str, out_dir: Path | None, config: Path | None, title: str | None,
+                held_on: date | None, formats: str) -> dict[str, Any]:
+    return {
+        "recording_path": str(file.resolve()),
+        "client": client,
+        "out_dir": str(out_dir.resolve()) if out_dir else None,
+        "config": str(config) if config else None,
+        "title": title,
+        "held_on": held_on.isoformat() if held_on else None,
+        "formats": formats,
+    }
+
+
+def _run_options(func: Any) -> Any:
+    options = [
+        click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path)),
+        click.option("--client", default="default", show_default=True, help="Client the recording belongs to."),
+        click.option("-o", "--out-dir", type=click.Path(file_okay=False, path_type=Path),
+                     help="Where the documents go (default: the service's outbox/<client>/<meeting>)."),
+        click.option("--title", help="Title of the minutes."),
+        click.option("--date", "held_on", type=click.DateTime(["%Y-%m-%d"]), help="Meeting date (YYYY-MM-DD)."),
+        click.option("--formats", default="docx,srt,vtt,json,md,txt", show_default=True, help=FORMATS_HELP),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@main.command()
+@_run_options
+@click.option("--wait/--no-wait", default=True, show_default=True, help="Wait for the run to finish.")
+@click.pass_context
+def run(ctx: click.Context, file: Path, client: str, out_dir: Path | None, title: str | None,
+        held_on: Any, formats: str, wait: bool) -> None:
+    """Submit FILE to the running service (`minutier serve`) and wait for its documents.
+
+    \b
+    Examples:
+      minutier run reunion.m4a --client acme
+      minutier run call.mp3 --client acme --no-wait
+    """
+    from flows.submit import submit_recording
+
+    settings: Settings = ctx.obj["settings"]
+    params = _parameters(file, client, out_dir, _config_path(ctx), title, held_on.date() if held_on else None, formats)
+    outcome = submit_recording(settings, params, wait=wait)
+    click.echo(outcome)
+
+
+@main.command()
+@_run_options
+@click.pass_context
+def process(ctx: click.Context, file: Path, client: str, out_dir: Path | None, title: str | None,
+            held_on: Any, formats: str) -> None:
+    """Process FILE now, in this process, as a Prefect flow run (starts a local Prefect server if none runs).
+
+    \b
+    Examples:
+      minutier process samples/meeting_en.wav --client demo -o out/
+      minutier process reunion.m4a --client acme --title "Comité de pilotage" --date 2026-11-20
+    """
+    from flows.serve import prefect_service
+
+    settings: Settings = ctx.obj["settings"]
+    with prefect_service(settings) as api_url:
+        from flows.process import process_recording
+
+        written = process_recording(
+            recording_path=file.resolve(), client=client, out_dir=out_dir.resolve() if out_dir else None,
+            config=_config_path(ctx), title=title, held_on=held_on.date() if held_on else None, formats=formats,
+        )
+    for fmt, path in written.items():
+        click.echo(f"{fmt}: {path}")
+    logger.info("Run recorded in Prefect at %s", api_url)
