@@ -50,13 +50,81 @@ class AsrSettings:
     cache_dir: Path = field(default_factory=default_cache_dir)
 
 
+def _llm_api_key() -> str | None:
+    """The LLM API key comes from ``MINUTIER_LLM_API_KEY`` (or ``OPENAI_API_KEY``), never from a file."""
+    return os.environ.get("MINUTIER_LLM_API_KEY") or os.environ.get("OPENAI_API_KEY") or None
+
+
+SUMMARIZERS = ("offline", "llm")
+
+
+@dataclass(frozen=True, slots=True)
+class MinutesSettings:
+    """How minutes are written.
+
+    `summarizer` is "offline" (deterministic, the default) or "llm": any OpenAI-compatible chat
+    completions server (Ollama, vLLM, llama.cpp server, a hosted service) at `llm_base_url`.
+    The API key is read from the environment only and is never shown in repr or logs.
+    """
+
+    summarizer: str = "offline"
+    llm_base_url: str = "http://127.0.0.1:11434/v1"
+    llm_model: str = "llama3.1:8b"
+    llm_api_key: str | None = field(default_factory=_llm_api_key, repr=False)
+    llm_timeout: float = 120.0
+    llm_chunk_chars: int = 12_000
+    template_path: Path | None = None
+    language: str = "fr"
+
+    def __post_init__(self) -> None:
+        if self.summarizer not in SUMMARIZERS:
+            raise ConfigError(f"[minutes] summarizer = {self.summarizer!r}: use one of {', '.join(SUMMARIZERS)}")
+
+
+def default_home() -> Path:
+    """Where the service keeps its state (Prefect database, results, work files): ``MINUTIER_HOME`` or ./.minutier."""
+    configured = os.environ.get("MINUTIER_HOME")
+    return Path(configured).expanduser().resolve() if configured else Path.cwd().resolve() / ".minutier"
+
+
+def _prefect_api_url() -> str | None:
+    return os.environ.get("PREFECT_API_URL") or None
+
+
+def _task_worker_env() -> bool:
+    # `minutier serve` sets this for the flow-run processes it starts.
+    return os.environ.get("MINUTIER_TASK_WORKER", "") == "1"
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceSettings:
+    """The orchestration service (Prefect).
+
+    With `api_url` unset, minutier starts its own Prefect server (SQLite, bound to `host`) with
+    its state under `home_dir`; set it (or PREFECT_API_URL) to use a remote server instead.
+    """
+
+    home_dir: Path = field(default_factory=default_home)
+    api_url: str | None = field(default_factory=_prefect_api_url)
+    host: str = "127.0.0.1"
+    port: int = 4200
+    # Model stages run in a long-lived Prefect task worker so models load once, not per recording.
+    task_worker: bool = field(default_factory=_task_worker_env)
+    gpu_limit: str = "minutier-gpu"
+    stage_timeout_s: float = 6 * 3600.0
+    retries: int = 2
+    retry_delay_s: float = 10.0
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     audio: AudioSettings = field(default_factory=AudioSettings)
     asr: AsrSettings = field(default_factory=AsrSettings)
+    minutes: MinutesSettings = field(default_factory=MinutesSettings)
+    service: ServiceSettings = field(default_factory=ServiceSettings)
 
 
-_SECTIONS: dict[str, type] = {"audio": AudioSettings, "asr": AsrSettings}
+_SECTIONS: dict[str, type] = {"audio": AudioSettings, "asr": AsrSettings, "minutes": MinutesSettings, "service": ServiceSettings}
 
 
 def _build_section(cls: type, values: dict[str, Any], source: str) -> Any:
@@ -65,7 +133,7 @@ def _build_section(cls: type, values: dict[str, Any], source: str) -> Any:
     for key, value in values.items():
         if key not in known:
             raise ConfigError(f"{source}: unknown setting '{key}' (known: {', '.join(sorted(known))})")
-        kwargs[key] = Path(value).expanduser() if key.endswith("_dir") and value is not None else value
+        kwargs[key] = Path(value).expanduser() if key.endswith(("_dir", "_path")) and value is not None else value
     return cls(**kwargs)
 
 

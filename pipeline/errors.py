@@ -37,3 +37,11 @@ class ModelUnavailableError(PipelineError):
 
 class ToolMissingError(PipelineError):
     """An external program the pipeline drives (ffmpeg, ffprobe) is not installed."""
+
+
+class SummarizerError(PipelineError):
+    """A summariser could not produce minutes (LLM server unreachable, invalid answer)."""
+
+
+class DocumentError(PipelineError):
+    """A document cannot be written (unknown format, unreadable template, unwritable folder)."""

@@ -1,0 +1,128 @@
+"""build_minutes(): a speaker-attributed transcript and the meeting's facts -> Minutes."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from pipeline.config import MinutesSettings
+from pipeline.summarize.humanize import base_language
+from pipeline.summarize.model import MeetingMeta, Minutes, Participant, Summarizer, SummaryContext
+from pipeline.summarize.offline import OfflineSummarizer
+from pipeline.types import SpeakerTranscript
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_LANGUAGE = "fr"
+_DEFAULT_TITLE = {"fr": "Compte rendu de réunion", "en": "Meeting minutes"}
+_SPEAKER_LABEL = {"fr": "Intervenant {n}", "en": "Speaker {n}"}
+
+
+def name_speakers(transcript: SpeakerTranscript, language: str) -> SpeakerTranscript:
+    """Give every unnamed speaker a readable label ("SPEAKER_01" -> "Intervenant 2").
+
+    Names already set in ``speaker_names`` are kept; labels are numbered in order of first speech.
+
+    Args:
+        transcript: The speaker-attributed transcript.
+        language: Language of the labels.
+
+    Returns:
+        A new transcript whose ``speaker_names`` covers every speaker.
+    """
+    named = dict(transcript.speaker_names)
+    label = _SPEAKER_LABEL[base_language(language)]
+    order: list[str] = []
+    for utt in transcript.utterances:
+        if utt.speaker is not None and utt.speaker not in order:
+            order.append(utt.speaker)
+    taken = set(named.values())
+    number = 0
+    for speaker in order:
+        if named.get(speaker, speaker) != speaker:
+            continue
+        number += 1
+        while label.format(n=number) in taken:
+            number += 1
+        named[speaker] = label.format(n=number)
+    mapping = tuple((s, named[s]) for s in order) + tuple(
+        (s, n) for s, n in transcript.speaker_names if s not in order
+    )
+    return replace(transcript, speaker_names=mapping)
+
+
+def speaking_shares(transcript: SpeakerTranscript) -> tuple[Participant, ...]:
+    """Each speaker's total speaking time and share of all attributed speech, most talkative first.
+
+    Args:
+        transcript: The transcript (named or not).
+
+    Returns:
+        One participant per speaker who said something.
+    """
+    totals: dict[str, float] = {}
+    for utt in transcript.utterances:
+        if utt.speaker is not None:
+            totals[utt.speaker] = totals.get(utt.speaker, 0.0) + max(0.0, utt.end - utt.start)
+    overall = sum(totals.values()) or 1.0
+    people = [
+        Participant(transcript.display_name(s), s, round(t, 2), round(t / overall, 4)) for s, t in totals.items()
+    ]
+    return tuple(sorted(people, key=lambda p: (-p.speaking_time, p.name)))
+
+
+def build_minutes(st: SpeakerTranscript, summarizer: Summarizer, meta: MeetingMeta) -> Minutes:
+    """Write the minutes of a meeting.
+
+    Args:
+        st: Speaker-attributed transcript of the meeting.
+        summarizer: Produces the summary, topics, decisions, actions and open questions
+            (:class:`~pipeline.summarize.offline.OfflineSummarizer` or
+            :class:`~pipeline.summarize.llm.LlmSummarizer`).
+        meta: Facts the recording does not tell (title, client, date, language override, models).
+
+    Returns:
+        The minutes, including the full transcript with every speaker named.
+    """
+    language = (meta.language or st.language or DEFAULT_LANGUAGE).lower()
+    named = name_speakers(st, language)
+    participants = speaking_shares(named)
+    context = SummaryContext(language, meta.held_on, tuple(p.name for p in participants))
+    digest = summarizer.summarize(named, context)
+    provenance = replace(digest.provenance, models=tuple(dict.fromkeys((*meta.models, *digest.provenance.models))))
+    logger.info(
+        "Minutes written by the %s summariser: %d topics, %d decisions, %d action items",
+        provenance.summarizer, len(digest.topics), len(digest.decisions), len(digest.action_items),
+    )
+    return Minutes(
+        title=meta.title or _DEFAULT_TITLE[base_language(language)],
+        client=meta.client,
+        held_on=meta.held_on,
+        start_time=meta.start_time,
+        duration=st.duration,
+        language=language,
+        participants=participants,
+        summary=digest.summary,
+        topics=digest.topics,
+        decisions=digest.decisions,
+        action_items=digest.action_items,
+        open_questions=digest.open_questions,
+        transcript=named,
+        provenance=provenance,
+    )
+
+
+def make_summarizer(settings: MinutesSettings) -> Summarizer:
+    """The summariser the settings ask for.
+
+    Args:
+        settings: ``summarizer`` is "offline" or "llm" (with its URL, model, key and timeout).
+
+    Returns:
+        An :class:`OfflineSummarizer` or an ``LlmSummarizer`` that falls back to it.
+    """
+    if settings.summarizer == "llm":
+        from pipeline.summarize.llm import LlmSummarizer  # httpx is only needed on this path
+
+        return LlmSummarizer(settings)
+    return OfflineSummarizer()
