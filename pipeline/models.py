@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from pipeline.config import AsrSettings
+from pipeline.config import AsrSettings, DiarizeSettings
 
 
 @functools.lru_cache(maxsize=2)
@@ -19,13 +19,16 @@ def get_transcriber(settings: AsrSettings) -> Any:
 
 
 @functools.lru_cache(maxsize=2)
-def get_diarizer(settings: Any) -> Any:
+def get_diarizer(settings: DiarizeSettings) -> Any:
     from pipeline.diarize import PyannoteDiarizer
 
     return PyannoteDiarizer(settings)
 
 
-def device_of(settings: AsrSettings) -> str:
-    from pipeline.asr.whisper import resolve_device
+def resolved_device(device: str) -> str:
+    """"cuda" or "cpu" for a device setting ("auto" asks whether a GPU is present)."""
+    if device != "auto":
+        return device
+    from pipeline.asr.whisper import cuda_available
 
-    return resolve_device(settings)[0]
+    return "cuda" if cuda_available() else "cpu"

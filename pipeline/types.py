@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -52,6 +53,8 @@ class MediaInfo:
     sample_rate: int
     channels: int
     has_video: bool
+    # When the recorder says it started ("creation_time" tag of phones, Zoom, Teams), if it says so.
+    created: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True, eq=False)

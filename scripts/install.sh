@@ -18,7 +18,7 @@ PIP="$VENV/bin/pip --disable-pip-version-check -q"
 # torch first and pinned: an unpinned torch pulls ~6.5 GB of CUDA wheels; 2.13.0 is the CPU build.
 $PIP install "torch==2.13.0"
 $PIP install -r requirements.lock
-$PIP install --no-deps -e .
+$PIP install --no-deps -e ".[test]"
 # torchaudio 2.11 is the only release that accepts torch 2.13, and its compiled extensions are CUDA
 # builds that fail to load on a CPU torch. pyannote.audio only uses torchaudio's pure-Python parts
 # (Kaldi fbank, resampling), so the compiled libraries are removed; torchaudio then imports cleanly.

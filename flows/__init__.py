@@ -1,0 +1,1 @@
+"""Prefect flows: thin shells over the `pipeline` library. Import `flows.environment` first."""

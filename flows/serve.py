@@ -1,0 +1,103 @@
+"""`minutier serve`: the Prefect server (unless a remote one is configured), the deployments, a model worker."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+
+from flows.environment import apply_prefect_environment
+from flows.server import LocalServer, ServiceError, is_healthy, start_local_server
+from pipeline.config import Settings
+
+logger = logging.getLogger(__name__)
+
+DEPLOYMENT = "process-recording/minutier"
+
+
+@contextmanager
+def prefect_service(settings: Settings) -> Iterator[str]:
+    """Prefect's environment applied, and a server answering: the configured one, or our own."""
+    service = settings.service
+    env = apply_prefect_environment(service)
+    api_url = env["PREFECT_API_URL"]
+    server: LocalServer | None = None
+    if service.api_url is None and not is_healthy(api_url):
+        server = start_local_server(service.host, service.port, env, service.home_dir / "logs" / "prefect-server.log")
+    elif not is_healthy(api_url):
+        raise ServiceError(f"the Prefect server at {api_url} does not answer: start it, or unset [service] api_url")
+    try:
+        yield api_url
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def ensure_gpu_limit(name: str) -> None:
+    """The global concurrency limit that serialises GPU work, created if missing."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
+    from prefect.exceptions import ObjectNotFound
+
+    with get_client(sync_client=True) as client:
+        try:
+            client.read_global_concurrency_limit_by_name(name)
+        except ObjectNotFound:
+            client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=name, limit=1))
+            logger.info("Created global concurrency limit %r (1 GPU job at a time)", name)
+
+
+def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def _start_model_worker(log_path: Path) -> subprocess.Popen[bytes]:
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("ab") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "flows.worker"],
+            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+
+
+def _stop(process: subprocess.Popen[bytes], timeout: float = 20.0) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def serve_forever(settings: Settings, config: Path | None, ui_message: bool = True) -> None:
+    """Serve the deployments until Ctrl-C or SIGTERM; stops every child process it started."""
+    os.environ["MINUTIER_TASK_WORKER"] = "1"  # flow runs send model stages to the worker below
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    with prefect_service(settings) as api_url:
+        from prefect import serve
+
+        from flows.process import process_recording
+
+        ensure_gpu_limit(settings.service.gpu_limit)
+        worker = _start_model_worker(settings.service.home_dir / "logs" / "model-worker.log")
+        try:
+            deployment = process_recording.to_deployment(
+                name="minutier",
+                parameters={"config": str(config.resolve()) if config else None},
+                tags=["minutier"],
+                description="One recording in, minutes and documents out.",
+            )
+            if ui_message:
+                logger.warning("Prefect UI: %s  (API: %s)", api_url.removesuffix("/api"), api_url)
+            serve(deployment, print_starting_message=False)
+        except KeyboardInterrupt:
+            logger.warning("Stopping minutier serve")
+        finally:
+            _stop(worker)

@@ -1,0 +1,45 @@
+"""Submit a recording to the served deployment, de-duplicated by an idempotency key."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+from typing import Any
+
+from flows.environment import apply_prefect_environment
+from flows.serve import DEPLOYMENT
+from flows.server import ServiceError, is_healthy
+from pipeline.config import Settings
+from pipeline.types import sha256_file
+
+logger = logging.getLogger(__name__)
+
+
+def idempotency_key(client: str, content_sha256: str, extra: str = "") -> str:
+    """One run per client and recording content: the same file submitted twice is one run."""
+    return hashlib.sha256(f"{client}\0{content_sha256}\0{extra}".encode()).hexdigest()
+
+
+def submit_recording(settings: Settings, parameters: dict[str, Any], *, wait: bool) -> str:
+    """Create (or find) the flow run for this recording; returns a one-line outcome."""
+    env = apply_prefect_environment(settings.service)
+    if not is_healthy(env["PREFECT_API_URL"]):
+        raise ServiceError(f"no minutier service answers at {env['PREFECT_API_URL']}: start it with 'minutier serve'")
+    from prefect.deployments import run_deployment
+
+    key = idempotency_key(parameters["client"], sha256_file(Path(parameters["recording_path"])),
+                          f"{parameters.get('out_dir')}|{parameters.get('formats')}")
+    run = run_deployment(
+        DEPLOYMENT,
+        parameters=parameters,
+        timeout=None if wait else 0,
+        idempotency_key=key,
+        tags=[f"client:{parameters['client']}"],
+    )
+    state = run.state
+    ui = env["PREFECT_API_URL"].removesuffix("/api")
+    outcome = f"{run.name}: {state.name if state else 'submitted'} — {ui}/runs/flow-run/{run.id}"
+    if wait and state is not None and not state.is_completed():
+        raise ServiceError(f"{outcome} ({state.message})")
+    return outcome

@@ -1,0 +1,113 @@
+"""Prefect tasks: each a thin shell over one `pipeline` stage.
+
+Model stages are cached on the recording's content hash and the settings that shape their
+output, with persisted results, so a re-run after a later failure skips them. SERIALIZABLE
+isolation with a file lock makes a second concurrent run of the same recording wait for the
+first one's result instead of computing it again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from prefect import task
+from prefect.cache_policies import CacheKeyFnPolicy
+from prefect.context import TaskRunContext
+from prefect.locking.filesystem import FileSystemLockManager
+
+from pipeline.models import get_diarizer, get_transcriber, resolved_device
+from pipeline.config import AsrSettings, AudioSettings, DiarizeSettings, default_home
+from pipeline.types import Diarization, Recording, Transcript
+from pipeline.workspace import decode_to_file, load_decoded
+
+logger = logging.getLogger(__name__)
+
+STAGE_TIMEOUT_S = 6 * 3600
+CACHE_EXPIRY = timedelta(days=30)
+
+
+class ServiceLocks(FileSystemLockManager):
+    """File locks under the service's home, resolved when used (the home is set per process)."""
+
+    def __init__(self) -> None:
+        self._locks = {}
+
+    @property  # type: ignore[override]
+    def lock_files_directory(self) -> Path:
+        return default_home() / "locks"
+
+    @lock_files_directory.setter
+    def lock_files_directory(self, value: Path) -> None:  # the base class assigns it; ours is derived
+        pass
+
+
+def settings_digest(settings: Any) -> str:
+    """A stable digest of frozen settings (their repr leaves secrets out)."""
+    return hashlib.sha256(repr(settings).encode()).hexdigest()[:16]
+
+
+def _stage_key(stage: str) -> Callable[[TaskRunContext, dict[str, Any]], str]:
+    def key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
+        recording: Recording = parameters["recording"]
+        return f"{stage}-{recording.sha256}-{settings_digest(parameters['settings'])}"
+
+    return key
+
+
+def stage_cache(stage: str) -> CacheKeyFnPolicy:
+    return CacheKeyFnPolicy(cache_key_fn=_stage_key(stage)).configure(
+        isolation_level="SERIALIZABLE", lock_manager=ServiceLocks()
+    )
+
+
+@contextmanager
+def gpu_slot(device: str, limit_name: str) -> Iterator[None]:
+    """One GPU job at a time across every process, through a Prefect global concurrency limit."""
+    if device != "cuda":
+        yield
+        return
+    from prefect.concurrency.sync import concurrency
+
+    with concurrency(limit_name, occupy=1):
+        yield
+
+
+@task(name="decode", retries=0, timeout_seconds=STAGE_TIMEOUT_S, persist_result=False)
+def decode(recording: Recording, settings: AudioSettings, work_dir: Path) -> Path:
+    """Decode once; later stages map the returned file instead of passing samples around."""
+    return decode_to_file(recording, settings, work_dir)
+
+
+@task(
+    name="transcribe",
+    cache_policy=stage_cache("transcribe"),
+    cache_expiration=CACHE_EXPIRY,
+    retries=1,
+    retry_delay_seconds=15,
+    timeout_seconds=STAGE_TIMEOUT_S,
+)
+def transcribe(recording: Recording, audio_path: Path, settings: AsrSettings, gpu_limit: str) -> Transcript:
+    with gpu_slot(resolved_device(settings.device), gpu_limit):
+        return get_transcriber(settings).transcribe(load_decoded(audio_path))
+
+
+@task(
+    name="diarize",
+    cache_policy=stage_cache("diarize"),
+    cache_expiration=CACHE_EXPIRY,
+    retries=1,
+    retry_delay_seconds=15,
+    timeout_seconds=STAGE_TIMEOUT_S,
+)
+def diarize(recording: Recording, audio_path: Path, settings: DiarizeSettings, gpu_limit: str) -> Diarization:
+    with gpu_slot(resolved_device(settings.device), gpu_limit):
+        return get_diarizer(settings).diarize(load_decoded(audio_path))
+
+
+MODEL_TASKS = (transcribe, diarize)

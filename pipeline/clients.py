@@ -1,0 +1,289 @@
+"""The service's clients, from one TOML file, checked in full when loaded.
+
+Example ``clients.toml``::
+
+    [defaults]                      # optional; any client field except name and recipients
+    language = "fr"
+    review = false
+
+    [clients.acme]                  # the folder name under inbox/, processing/, archive/ ...
+    name = "ACME SA"
+    recipients = ["direction@acme.fr", "assistante@acme.fr"]
+    language = "fr"                 # "fr" or "en": minutes, email and failure notes
+    min_speakers = 2
+    max_speakers = 6
+    speaker_names = { SPEAKER_00 = "Claire Martin" }
+    voices_dir = "voices/acme"      # relative paths are relative to this file
+    template = "templates/acme.docx"
+    review = true
+    review_timeout_s = 86400
+
+Folders are matched exactly: ``acme`` and ``acme-corp`` are two clients, and a name never
+matches by prefix, case or accent variant.
+"""
+
+from __future__ import annotations
+
+import tomllib
+import unicodedata
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline.addresses import check_address, same_address
+from pipeline.errors import ConfigError
+
+LANGUAGES = ("fr", "en")
+DEFAULT_REVIEW_TIMEOUT_S = 24 * 3600.0
+_MAX_FOLDER_CHARS = 64
+_FIELDS = frozenset({
+    "name", "recipients", "language", "num_speakers", "min_speakers", "max_speakers", "speaker_names",
+    "voices_dir", "template", "review", "review_timeout_s",
+})
+_DEFAULTABLE = _FIELDS - {"name", "recipients"}
+
+
+@dataclass(frozen=True, slots=True)
+class ClientConfig:
+    """One client of the service.
+
+    Attributes:
+        folder: Folder name under each stage folder (``inbox/<folder>/``); safe and exact.
+        name: Display name printed in the minutes and emails.
+        recipients: Who receives the minutes; nobody else ever does.
+        language: "fr" or "en": the minutes, the email and the failure notes.
+        num_speakers: Exact number of speakers, when always the same.
+        min_speakers: Lower bound on the number of speakers.
+        max_speakers: Upper bound on the number of speakers.
+        speaker_names: Diarization label -> person's name, as (label, name) pairs.
+        voices_dir: Folder of known voices (one reference clip per person).
+        template_path: The client's .docx template.
+        review: Whether an operator approves the minutes before they are sent.
+        review_timeout_s: How long a review may wait before the run gives up.
+    """
+
+    folder: str
+    name: str
+    recipients: tuple[str, ...]
+    language: str = "fr"
+    num_speakers: int | None = None
+    min_speakers: int | None = None
+    max_speakers: int | None = None
+    speaker_names: tuple[tuple[str, str], ...] = ()
+    voices_dir: Path | None = None
+    template_path: Path | None = None
+    review: bool = False
+    review_timeout_s: float = DEFAULT_REVIEW_TIMEOUT_S
+
+    def is_recipient(self, address: str) -> bool:
+        """Whether `address` is one of this client's recipients."""
+        return any(same_address(address, r) for r in self.recipients)
+
+
+@dataclass(frozen=True, slots=True)
+class Clients:
+    """Every configured client, looked up by exact folder name."""
+
+    clients: tuple[ClientConfig, ...] = ()
+    source: Path | None = None
+
+    def get(self, folder: str) -> ClientConfig | None:
+        """The client whose folder is exactly `folder` (after Unicode NFC normalisation), or None."""
+        wanted = unicodedata.normalize("NFC", folder)
+        return next((c for c in self.clients if c.folder == wanted), None)
+
+    def require(self, folder: str) -> ClientConfig:
+        """The client whose folder is exactly `folder`.
+
+        Raises:
+            ConfigError: no client has this folder.
+        """
+        client = self.get(folder)
+        if client is None:
+            known = ", ".join(self.folders) or "none"
+            raise ConfigError(f"{self.source or 'clients'}: no client with folder {folder!r} (known: {known})")
+        return client
+
+    @property
+    def folders(self) -> tuple[str, ...]:
+        return tuple(c.folder for c in self.clients)
+
+    def __contains__(self, folder: object) -> bool:
+        return isinstance(folder, str) and self.get(folder) is not None
+
+    def __iter__(self) -> Iterator[ClientConfig]:
+        return iter(self.clients)
+
+    def __len__(self) -> int:
+        return len(self.clients)
+
+
+def check_folder_name(folder: str) -> str:
+    """Return `folder` (NFC) when it is a safe single folder name, else raise ValueError.
+
+    Safe: 1-64 characters, letters, digits, spaces, ``.``, ``_`` and ``-`` only, starting with a
+    letter or digit, no ``..``, and no trailing dot or space (Windows shares drop them).
+    """
+    name = unicodedata.normalize("NFC", folder)
+    if not name or len(name) > _MAX_FOLDER_CHARS:
+        raise ValueError(f"folder name must have 1 to {_MAX_FOLDER_CHARS} characters, got {len(name)}")
+    if not name[0].isalnum():
+        raise ValueError(f"folder name {folder!r} must start with a letter or a digit")
+    if ".." in name or name.endswith((".", " ")):
+        raise ValueError(f"folder name {folder!r} must not contain '..' nor end with a dot or a space")
+    bad = sorted({ch for ch in name if not (ch.isalnum() or ch in " ._-")})
+    if bad:
+        raise ValueError(f"folder name {folder!r} contains characters not allowed in a folder name: {''.join(bad)!r}")
+    return name
+
+
+class _Problem(ValueError):
+    """A field's value is invalid; the loader adds the file and client to the message."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _optional_count(values: Mapping[str, Any], key: str) -> int | None:
+    value = values.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 50:
+        raise _Problem(key, f"expected a whole number from 1 to 50, got {value!r}")
+    return value
+
+
+def _optional_path(values: Mapping[str, Any], key: str, base: Path, *, directory: bool) -> Path | None:
+    value = values.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise _Problem(key, f"expected a path as a string, got {value!r}")
+    path = Path(value).expanduser()
+    path = path if path.is_absolute() else base / path
+    if directory and not path.is_dir():
+        raise _Problem(key, f"{path} is not a folder")
+    if not directory and not path.is_file():
+        raise _Problem(key, f"{path} is not a file")
+    if not directory and path.suffix.lower() != ".docx":
+        raise _Problem(key, f"{path} is not a .docx file")
+    return path
+
+
+def _recipients(values: Mapping[str, Any]) -> tuple[str, ...]:
+    raw = values.get("recipients")
+    if not isinstance(raw, list) or not raw:
+        raise _Problem("recipients", "expected a non-empty list of email addresses")
+    addresses: list[str] = []
+    for item in raw:
+        try:
+            address = check_address(item)
+        except ValueError as e:
+            raise _Problem("recipients", str(e)) from None
+        if not any(same_address(address, a) for a in addresses):
+            addresses.append(address)
+    return tuple(addresses)
+
+
+def _speaker_names(values: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    raw = values.get("speaker_names", {})
+    if not isinstance(raw, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.strip()
+                                            for k, v in raw.items()):
+        raise _Problem("speaker_names", 'expected a table of label = "Name" strings, e.g. { SPEAKER_00 = "Marie" }')
+    return tuple((k, v.strip()) for k, v in raw.items())
+
+
+def _client(folder: str, values: Mapping[str, Any], base: Path) -> ClientConfig:
+    unknown = sorted(set(values) - _FIELDS)
+    if unknown:
+        raise _Problem(unknown[0], f"unknown field (known: {', '.join(sorted(_FIELDS))})")
+    name = values.get("name", folder)
+    if not isinstance(name, str) or not name.strip():
+        raise _Problem("name", f"expected a non-empty display name, got {name!r}")
+    language = values.get("language", "fr")
+    if language not in LANGUAGES:
+        raise _Problem("language", f"expected one of {', '.join(LANGUAGES)}, got {language!r}")
+    num, low, high = (_optional_count(values, k) for k in ("num_speakers", "min_speakers", "max_speakers"))
+    if low is not None and high is not None and low > high:
+        raise _Problem("min_speakers", f"min_speakers ({low}) is above max_speakers ({high})")
+    if num is not None and ((low is not None and num < low) or (high is not None and num > high)):
+        raise _Problem("num_speakers", f"num_speakers ({num}) is outside min_speakers..max_speakers")
+    review = values.get("review", False)
+    if not isinstance(review, bool):
+        raise _Problem("review", f"expected true or false, got {review!r}")
+    timeout = values.get("review_timeout_s", DEFAULT_REVIEW_TIMEOUT_S)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+        raise _Problem("review_timeout_s", f"expected a positive number of seconds, got {timeout!r}")
+    return ClientConfig(
+        folder=folder, name=name.strip(), recipients=_recipients(values), language=language,
+        num_speakers=num, min_speakers=low, max_speakers=high, speaker_names=_speaker_names(values),
+        voices_dir=_optional_path(values, "voices_dir", base, directory=True),
+        template_path=_optional_path(values, "template", base, directory=False),
+        review=review, review_timeout_s=float(timeout),
+    )
+
+
+def parse_clients(data: Mapping[str, Any], source: Path) -> Clients:
+    """Build :class:`Clients` from parsed TOML; relative paths are resolved against `source`'s folder.
+
+    Raises:
+        ConfigError: naming the file, the client and the field that is wrong.
+    """
+    unknown = sorted(set(data) - {"clients", "defaults"})
+    if unknown:
+        raise ConfigError(f"{source}: unknown section [{unknown[0]}] (known: [defaults], [clients.<folder>])")
+    defaults = data.get("defaults", {})
+    if not isinstance(defaults, dict):
+        raise ConfigError(f"{source}: [defaults] must be a table")
+    bad_default = sorted(set(defaults) - _DEFAULTABLE)
+    if bad_default:
+        raise ConfigError(f"{source}: [defaults] {bad_default[0]}: not allowed here "
+                          f"(allowed: {', '.join(sorted(_DEFAULTABLE))})")
+    tables = data.get("clients", {})
+    if not isinstance(tables, dict):
+        raise ConfigError(f"{source}: [clients] must hold one table per client, e.g. [clients.acme]")
+    clients: list[ClientConfig] = []
+    seen: dict[str, str] = {}
+    for folder, values in tables.items():
+        try:
+            safe = check_folder_name(folder)
+        except ValueError as e:
+            raise ConfigError(f"{source}: [clients.{folder}] folder: {e}") from None
+        if not isinstance(values, dict):
+            raise ConfigError(f"{source}: [clients.{folder}] must be a table")
+        # Case-insensitive file systems (Windows and macOS shares) would merge these two folders.
+        twin = seen.get(safe.casefold())
+        if twin is not None:
+            raise ConfigError(f"{source}: [clients.{folder}] folder: same folder as [clients.{twin}] "
+                              "on a case-insensitive share; choose another name")
+        seen[safe.casefold()] = folder
+        try:
+            clients.append(_client(safe, {**defaults, **values}, source.parent))
+        except _Problem as e:
+            raise ConfigError(f"{source}: [clients.{folder}] {e.field}: {e}") from None
+    return Clients(clients=tuple(clients), source=source)
+
+
+def load_clients(path: Path | str) -> Clients:
+    """Load and check the clients file.
+
+    Args:
+        path: A TOML file with ``[clients.<folder>]`` tables (and an optional ``[defaults]``).
+
+    Returns:
+        The clients, in file order.
+
+    Raises:
+        ConfigError: the file is missing or not TOML, or a client is invalid; the message names
+            the file, the client and the field.
+    """
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise ConfigError(f"{path}: clients file not found") from e
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{path}: not valid TOML ({e})") from e
+    return parse_clients(data, path)

@@ -1,0 +1,182 @@
+"""The service folders and safe file moves between them.
+
+Under the service root::
+
+    inbox/<client>/                     secretaries drop recordings here
+    processing/<client>/                taken, being processed
+    archive/<client>/<yyyy-mm-dd>/      processed (and duplicates, with a note)
+    failed/<client>/                    not processed, each with <name>.reason.txt
+    outbox/<client>/<meeting>/          minutes and documents
+
+Moves are renames: atomic within one file system, never overwriting (a taken name gets
+" (2)", " (3)" ...), and nothing is ever deleted. Every destination is built from a checked
+client folder and a single file-name component, so no file name can reach outside its
+client's folders.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import re
+import shutil
+import threading
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from pipeline.clients import check_folder_name
+from pipeline.errors import IntakeError
+
+logger = logging.getLogger(__name__)
+
+STAGES = ("inbox", "processing", "archive", "failed", "outbox")
+_MAX_NAME_BYTES = 255
+_MOVE_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """The folders of one service root."""
+
+    root: Path
+
+    def stage(self, stage: str, client: str) -> Path:
+        """``<root>/<stage>/<client>``, after checking that `client` is a safe folder name."""
+        if stage not in STAGES:
+            raise ValueError(f"unknown stage {stage!r} (known: {', '.join(STAGES)})")
+        try:
+            folder = check_folder_name(client)
+        except ValueError as e:
+            raise IntakeError(f"{client!r}: not a safe client folder ({e})") from e
+        return self.root / stage / folder
+
+    def inbox(self, client: str) -> Path:
+        return self.stage("inbox", client)
+
+    def processing(self, client: str) -> Path:
+        return self.stage("processing", client)
+
+    def archive(self, client: str, day: date) -> Path:
+        return self.stage("archive", client) / day.isoformat()
+
+    def failed(self, client: str) -> Path:
+        return self.stage("failed", client)
+
+    def outbox(self, client: str, meeting_id: str) -> Path:
+        """The output folder of one meeting; `meeting_id` must be a single safe component."""
+        return self.stage("outbox", client) / check_component(meeting_id)
+
+    def create(self, clients: tuple[str, ...]) -> None:
+        """Create the inbox, processing, failed and outbox folders of each client (idempotent)."""
+        for client in clients:
+            for stage in ("inbox", "processing", "failed", "outbox"):
+                self.stage(stage, client).mkdir(parents=True, exist_ok=True)
+
+
+def check_component(name: str) -> str:
+    """Return `name` if it is one path component (no separator, not ``.``/``..``, no NUL), else raise.
+
+    Raises:
+        IntakeError: the name could address another folder.
+    """
+    if not name or name in (".", "..") or "/" in name or "\\" in name or "\0" in name:
+        raise IntakeError(f"{name!r}: not a plain file name")
+    return name
+
+
+def meeting_id(file_name: str, sha256: str) -> str:
+    """A folder name for a recording's outputs: an ASCII slug of its name plus 8 hex of its hash.
+
+    ``"Réunion du 12 mars.m4a"`` -> ``"reunion-du-12-mars-3fa81c2e"``. The hash keeps two
+    recordings with the same name apart; the slug keeps it readable and safe on any share.
+    """
+    stem, _ext = _split(file_name.replace("\\", "/").rsplit("/", 1)[-1])
+    ascii_stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_stem.lower()).strip("-")[:48].strip("-") or "recording"
+    return f"{slug}-{sha256[:8]}"
+
+
+def _fit(stem: str, suffix: str) -> str:
+    """``stem + suffix`` cut (in the stem) to the file system's 255-byte limit."""
+    budget = _MAX_NAME_BYTES - len(os.fsencode(suffix))
+    encoded = os.fsencode(stem)
+    if len(encoded) <= budget:
+        return stem + suffix
+    return encoded[:budget].decode("utf-8", "ignore") + suffix
+
+
+def _split(name: str) -> tuple[str, str]:
+    dot = name.rfind(".")
+    return (name[:dot], name[dot:]) if dot > 0 else (name, "")
+
+
+def unique_target(folder: Path, name: str, reserve: tuple[str, ...] = ()) -> Path:
+    """A free path for `name` in `folder`: the name itself, else "stem (2).ext", "stem (3).ext" ...
+
+    Args:
+        folder: Destination folder.
+        name: Wanted file name (one component).
+        reserve: Extra suffixes that must also be free for the chosen name (e.g. ".reason.txt").
+    """
+    stem, ext = _split(check_component(name))
+    for n in range(1, 10_000):
+        candidate = _fit(stem, ext) if n == 1 else _fit(stem, f" ({n}){ext}")
+        target = folder / candidate
+        if not os.path.lexists(target) and not any(os.path.lexists(folder / (candidate + r)) for r in reserve):
+            return target
+    raise IntakeError(f"{folder}: no free name left for {name!r}")
+
+
+def move_file(source: Path, folder: Path, *, reserve: tuple[str, ...] = ()) -> Path:
+    """Move `source` into `folder` under its own name (or a free variant); returns the new path.
+
+    A symbolic link is moved as a link, never followed. Within one file system this is a
+    rename; across file systems (an inbox on a network share) the file is copied under a hidden
+    name, renamed into place, then its original name removed, so the destination never holds a
+    partial file.
+
+    Raises:
+        IntakeError: the file cannot be moved (permissions, disk full); the source is kept.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    with _MOVE_LOCK:  # one mover at a time: the free-name check and the rename must not interleave
+        target = unique_target(folder, source.name, reserve)
+        try:
+            os.rename(source, target)
+        except OSError as e:
+            if e.errno != errno.EXDEV:
+                raise IntakeError(f"{source}: cannot move to {folder} ({e.strerror or e})") from e
+            _copy_across(source, target)
+    logger.info("Moved %s -> %s", source, target)
+    return target
+
+
+def _copy_across(source: Path, target: Path) -> None:
+    staging = target.with_name(_fit(f".{target.name}", ".moving"))
+    try:
+        if source.is_symlink():
+            os.symlink(os.readlink(source), staging)
+        else:
+            shutil.copy2(source, staging, follow_symlinks=False)
+            if staging.stat().st_size != source.lstat().st_size:
+                raise OSError(errno.EIO, "copy is incomplete")
+        os.rename(staging, target)
+    except OSError as e:
+        raise IntakeError(f"{source}: cannot copy to {target.parent} ({e.strerror or e}); "
+                          f"the original is kept, a partial copy may remain as {staging.name}") from e
+    # The copy is complete under its final name: the original name can go (the data is kept).
+    os.unlink(source)
+
+
+def write_note(folder: Path, name: str, text: str) -> Path:
+    """Write a small text note atomically under a free name; never replaces an existing file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with _MOVE_LOCK:
+        target = unique_target(folder, name)
+        staging = folder / _fit(f".{target.name}", ".writing")
+        staging.write_text(text, encoding="utf-8")
+        os.rename(staging, target)
+    return target

@@ -1,0 +1,302 @@
+"""Minutes by email through a real SMTP server on loopback (aiosmtpd): right people, once, errors named."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+import io
+import ipaddress
+import logging
+import socket
+import ssl
+from collections.abc import Iterator
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from pipeline.clients import ClientConfig
+from pipeline.config import EmailSettings, load_settings
+from pipeline.delivery import DOCX_MIME, DeliveryLedger, compose_minutes_email, deliver_minutes, send_alert
+from pipeline.errors import ConfigError, DeliveryRefusedError, DeliveryTransientError
+from pipeline.outputs import write_minutes_docx
+from pipeline.summarize import MeetingMeta, Minutes, OfflineSummarizer, build_minutes
+from tests.unit.meetings import EN_DATE, FR_DATE, english_meeting, french_meeting
+
+SHA = "ab" * 32
+PASSWORD = "s3cr3t-Pa55-never-logged"
+ACME = ClientConfig(folder="acme", name="ACME SA", recipients=("direction@acme.fr", "assistante@acme.fr"))
+ACME_CORP = ClientConfig(folder="acme-corp", name="Acme Corp", recipients=("minutes@acme-corp.com",),
+                         language="en")
+
+
+class Recorder:
+    """An aiosmtpd handler that keeps every accepted message and refuses chosen recipients."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, list[str], EmailMessage]] = []
+        self.refuse: dict[str, str] = {}
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), parsed))  # type: ignore[arg-type]
+        return "250 Message accepted"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _accept_minutier(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+    ok = isinstance(data, LoginPassword) and data.login == b"minutier" and data.password == PASSWORD.encode()
+    return AuthResult(success=ok, handled=False)
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("tls")
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+def _server_context(certificate: tuple[Path, Path]) -> ssl.SSLContext:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(*map(str, certificate))
+    return context
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Recorder, int]]:
+    recorder, port = Recorder(), _free_port()
+    controller = Controller(recorder, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield recorder, port
+    finally:
+        controller.stop()
+
+
+@pytest.fixture(scope="module")
+def fr_minutes() -> Minutes:
+    meta = MeetingMeta(title="Comité de pilotage", client="ACME SA", held_on=FR_DATE)
+    return build_minutes(french_meeting(), OfflineSummarizer(), meta)
+
+
+@pytest.fixture(scope="module")
+def en_minutes() -> Minutes:
+    return build_minutes(english_meeting(), OfflineSummarizer(), MeetingMeta(client="Acme Corp", held_on=EN_DATE))
+
+
+@pytest.fixture
+def ledger(tmp_path: Path) -> Iterator[DeliveryLedger]:
+    with DeliveryLedger(tmp_path / "ledger.sqlite3") as ledger:
+        yield ledger
+
+
+def _docx(minutes: Minutes, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "2025-03-12_comite-de-pilotage.docx"
+    write_minutes_docx(minutes, path)
+    return path
+
+
+def _plain(port: int) -> EmailSettings:
+    return EmailSettings(host="127.0.0.1", port=port, security="plain", sender="cr@secretariat.fr", timeout_s=5)
+
+
+def _attachment(message: EmailMessage) -> Any:
+    (part,) = list(message.iter_attachments())
+    assert part.get_content_type() == DOCX_MIME
+    return docx.Document(io.BytesIO(part.get_content()))
+
+
+def test_french_email_has_summary_actions_and_the_docx(tmp_path: Path, fr_minutes: Minutes) -> None:
+    message = compose_minutes_email(fr_minutes, _docx(fr_minutes, tmp_path), ACME, "cr@secretariat.fr", SHA)
+    assert message["Subject"] == "Compte rendu – Comité de pilotage – ACME SA – 12/03/2025"
+    assert message["To"] == "direction@acme.fr, assistante@acme.fr"
+    assert message["Cc"] is None and message["Bcc"] is None
+    body = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "Bonjour," in body and "Décisions" in body and "Actions" in body
+    assert "Simplifier le formulaire" in body and "Responsable\u00a0: Julien Moreau" in body
+    assert "Échéance\u00a0: vendredi 14 mars 2025" in body
+    assert _attachment(message).paragraphs[0].text == "Comité de pilotage"
+
+
+def test_english_subject_and_body(tmp_path: Path, en_minutes: Minutes) -> None:
+    message = compose_minutes_email(en_minutes, _docx(en_minutes, tmp_path), ACME_CORP, "cr@secretariat.fr", SHA)
+    assert message["Subject"].startswith("Minutes – ") and message["Subject"].endswith("Acme Corp – 2025-06-04")
+    body = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert body.startswith("Hello,") and "Action items" in body and "Owner: " in body
+
+
+def test_sent_once_to_the_clients_recipients_only(tmp_path: Path, fr_minutes: Minutes, en_minutes: Minutes,
+                                                  smtp: tuple[Recorder, int], ledger: DeliveryLedger) -> None:
+    recorder, port = smtp
+    report = deliver_minutes(fr_minutes, _docx(fr_minutes, tmp_path / "acme"), ACME, SHA, _plain(port), ledger)
+    assert report.sent_to == ACME.recipients and report.transport == "smtp"
+    # The same recording for the look-alike client goes to that client's recipients only.
+    deliver_minutes(en_minutes, _docx(en_minutes, tmp_path / "corp"), ACME_CORP, SHA, _plain(port), ledger)
+    (sender, rcpts, message), (_, corp_rcpts, corp_message) = recorder.messages
+    assert sender == "cr@secretariat.fr" and rcpts == list(ACME.recipients)
+    assert corp_rcpts == ["minutes@acme-corp.com"] and corp_message["To"] == "minutes@acme-corp.com"
+    assert "acme-corp" not in message.as_string()
+    assert _attachment(message).paragraphs[0].text == "Comité de pilotage"
+    # A re-run sends nothing.
+    again = deliver_minutes(fr_minutes, _docx(fr_minutes, tmp_path / "acme"), ACME, SHA, _plain(port), ledger)
+    assert again.sent_to == () and again.already_sent == ACME.recipients and len(recorder.messages) == 2
+    assert {d.message_id for d in ledger.deliveries("acme", SHA)} == {report.message_id}
+
+
+def test_partial_refusal_resumes_with_the_remaining_recipient(tmp_path: Path, fr_minutes: Minutes,
+                                                              smtp: tuple[Recorder, int],
+                                                              ledger: DeliveryLedger) -> None:
+    recorder, port = smtp
+    recorder.refuse["assistante@acme.fr"] = "451 4.3.0 Mailbox temporarily unavailable"
+    path = _docx(fr_minutes, tmp_path)
+    with pytest.raises(DeliveryTransientError, match="assistante@acme.fr: 451"):
+        deliver_minutes(fr_minutes, path, ACME, SHA, _plain(port), ledger)
+    recorder.refuse.clear()
+    report = deliver_minutes(fr_minutes, path, ACME, SHA, _plain(port), ledger)
+    assert report.sent_to == ("assistante@acme.fr",) and report.already_sent == ("direction@acme.fr",)
+    assert [rcpts for _, rcpts, _ in recorder.messages] == [["direction@acme.fr"], ["assistante@acme.fr"]]
+    first, second = (m for _, _, m in recorder.messages)
+    assert first["Message-ID"] == second["Message-ID"]
+
+
+def test_permanent_refusal(tmp_path: Path, fr_minutes: Minutes, smtp: tuple[Recorder, int],
+                           ledger: DeliveryLedger) -> None:
+    recorder, port = smtp
+    recorder.refuse = {r: "550 5.1.1 No such user" for r in ACME.recipients}
+    with pytest.raises(DeliveryRefusedError, match="550 5.1.1 No such user"):
+        deliver_minutes(fr_minutes, _docx(fr_minutes, tmp_path), ACME, SHA, _plain(port), ledger)
+    assert ledger.deliveries("acme", SHA) == ()
+
+
+def test_server_down_is_transient(tmp_path: Path, fr_minutes: Minutes, ledger: DeliveryLedger) -> None:
+    with pytest.raises(DeliveryTransientError, match="cannot reach the server"):
+        deliver_minutes(fr_minutes, _docx(fr_minutes, tmp_path), ACME, SHA, _plain(_free_port()), ledger)
+    assert ledger.deliveries("acme", SHA) == ()
+
+
+def test_starttls_with_login_never_logs_the_password(tmp_path: Path, fr_minutes: Minutes, ledger: DeliveryLedger,
+                                                     certificate: tuple[Path, Path],
+                                                     monkeypatch: pytest.MonkeyPatch,
+                                                     caplog: pytest.LogCaptureFixture) -> None:
+    recorder, port = Recorder(), _free_port()
+    controller = Controller(recorder, hostname="127.0.0.1", port=port, tls_context=_server_context(certificate),
+                            require_starttls=True, authenticator=_accept_minutier, auth_required=True)
+    controller.start()
+    monkeypatch.setenv("MINUTIER_SMTP_PASSWORD", PASSWORD)
+    settings = EmailSettings(host="127.0.0.1", port=port, security="starttls", username="minutier",
+                             sender="cr@secretariat.fr", ca_path=certificate[0], timeout_s=5)
+    try:
+        with caplog.at_level(logging.DEBUG):
+            report = deliver_minutes(fr_minutes, _docx(fr_minutes, tmp_path), ACME, SHA, settings, ledger)
+            monkeypatch.setenv("MINUTIER_SMTP_PASSWORD", PASSWORD + "-wrong")
+            wrong = EmailSettings(host="127.0.0.1", port=port, security="starttls", username="minutier",
+                                  sender="cr@secretariat.fr", ca_path=certificate[0], timeout_s=5)
+            with pytest.raises(DeliveryRefusedError, match="535") as info:
+                deliver_minutes(fr_minutes, _docx(fr_minutes, tmp_path), ACME, "cd" * 32, wrong, ledger)
+            untrusted = EmailSettings(host="127.0.0.1", port=port, security="starttls", sender="cr@secretariat.fr")
+            with pytest.raises(DeliveryRefusedError, match="certificate is not trusted"):
+                deliver_minutes(fr_minutes, _docx(fr_minutes, tmp_path), ACME, "ef" * 32, untrusted, ledger)
+    finally:
+        controller.stop()
+    assert report.sent_to == ACME.recipients and len(recorder.messages) == 1
+    assert PASSWORD not in caplog.text and PASSWORD not in str(info.value)
+    assert PASSWORD not in repr(settings) and PASSWORD not in repr(load_settings().email)
+
+
+def test_implicit_tls(tmp_path: Path, fr_minutes: Minutes, ledger: DeliveryLedger,
+                      certificate: tuple[Path, Path]) -> None:
+    recorder, port = Recorder(), _free_port()
+    controller = Controller(recorder, hostname="127.0.0.1", port=port, ssl_context=_server_context(certificate),
+                            server_hostname="127.0.0.1")
+    controller.start()
+    settings = EmailSettings(host="127.0.0.1", port=port, security="tls", sender="cr@secretariat.fr",
+                             ca_path=certificate[0], timeout_s=5)
+    try:
+        deliver_minutes(fr_minutes, _docx(fr_minutes, tmp_path), ACME, SHA, settings, ledger)
+    finally:
+        controller.stop()
+    assert [rcpts for _, rcpts, _ in recorder.messages] == [list(ACME.recipients)]
+
+
+def test_without_smtp_an_eml_is_written_once(tmp_path: Path, fr_minutes: Minutes, ledger: DeliveryLedger) -> None:
+    path = _docx(fr_minutes, tmp_path / "outbox" / "acme" / "comite-ab12")
+    settings = EmailSettings(sender="cr@secretariat.fr")
+    report = deliver_minutes(fr_minutes, path, ACME, SHA, settings, ledger)
+    assert report.transport == "eml" and report.eml_path == path.with_suffix(".eml")
+    assert deliver_minutes(fr_minutes, path, ACME, SHA, settings, ledger).sent_to == ()
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name, path.with_suffix(".eml").name]
+    message = email.message_from_bytes(report.eml_path.read_bytes(), policy=email.policy.default)  # type: ignore[union-attr]
+    assert message["To"] == "direction@acme.fr, assistante@acme.fr"
+    assert _attachment(message).paragraphs[0].text == "Comité de pilotage"  # type: ignore[arg-type]
+
+
+def test_operator_alert(tmp_path: Path, smtp: tuple[Recorder, int]) -> None:
+    recorder, port = smtp
+    settings = EmailSettings(host="127.0.0.1", port=port, security="plain", sender="cr@secretariat.fr",
+                             operators=("ops@secretariat.fr",))
+    assert send_alert(settings, tmp_path, client="acme", recording="réunion.m4a", reason="SMTP refused",
+                      run_url="http://127.0.0.1:4200/runs/flow-run/1")
+    ((_, rcpts, message),) = recorder.messages
+    assert rcpts == ["ops@secretariat.fr"] and message["Subject"] == "[minutier] Échec\u00a0: acme / réunion.m4a"
+    assert "SMTP refused" in message.get_content()
+    assert not send_alert(EmailSettings(), tmp_path, client="acme", recording="x", reason="y")
+    offline = EmailSettings(operators=("ops@secretariat.fr",))
+    assert send_alert(offline, tmp_path / "alerts", client="acme", recording="x", reason="y")
+    assert [p.suffix for p in (tmp_path / "alerts").iterdir()] == [".eml"]
+
+
+def test_email_settings_from_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MINUTIER_SMTP_PASSWORD", PASSWORD)
+    path = tmp_path / "minutier.toml"
+    path.write_text('[email]\nhost = "smtp.example.fr"\nsecurity = "tls"\noperators = ["ops@example.fr"]\n')
+    email_settings = load_settings(path).email
+    assert email_settings.smtp_port == 465 and email_settings.operators == ("ops@example.fr",)
+    assert email_settings.password == PASSWORD and PASSWORD not in repr(email_settings)
+    path.write_text('[email]\npassword = "in-a-file"\n')
+    with pytest.raises(ConfigError, match="environment only") as info:
+        load_settings(path)
+    assert "in-a-file" not in str(info.value)
+    for bad in ('security = "ssl"', 'operators = ["not an address"]', 'sender = "x"', 'operators = "a@b.fr"'):
+        path.write_text(f"[email]\n{bad}\n")
+        with pytest.raises(ConfigError, match=r"\[email\]"):
+            load_settings(path)
+
+
+def test_plain_login_to_a_remote_host_is_refused(tmp_path: Path, fr_minutes: Minutes,
+                                                 ledger: DeliveryLedger) -> None:
+    settings = EmailSettings(host="smtp.example.fr", security="plain", username="u", sender="cr@secretariat.fr")
+    with pytest.raises(ConfigError, match="unencrypted"):
+        deliver_minutes(fr_minutes, _docx(fr_minutes, tmp_path), ACME, SHA, settings, ledger)
