@@ -20,6 +20,7 @@ from pipeline.audio import load_audio, probe, recorded_on
 from pipeline.config import Settings
 from pipeline.merge import assign_speakers
 from pipeline.outputs.documents import write_documents
+from pipeline.speakers import known_voice_names, rename_speakers
 from pipeline.summarize import MeetingMeta, Minutes, build_minutes, make_summarizer
 from pipeline.types import Audio, Diarization, Recording, SpeakerTranscript, Transcript
 
@@ -87,7 +88,7 @@ def process_meeting(
     title: str | None = None,
     held_on: date | None = None,
     language: str | None = None,
-    speaker_names: dict[str, str] | None = None,
+    renames: dict[str, str] | None = None,
     concurrent: bool = False,
 ) -> MeetingResult:
     """Recording in, minutes and documents out. Collaborators are injected (models loaded once)."""
@@ -95,7 +96,10 @@ def process_meeting(
     recording = Recording.from_path(path)
     audio = timer.run("decode", lambda: load_audio(path, settings.audio))
     transcript, diarization = transcribe_and_diarize(audio, transcriber, diarizer, concurrent=concurrent, timer=timer)
-    st: SpeakerTranscript = timer.run("attribute", lambda: assign_speakers(transcript, diarization, names=speaker_names))
+    known = timer.run("voices", lambda: known_voice_names(diarizer, audio, diarization, settings.diarize))
+    st: SpeakerTranscript = timer.run(
+        "attribute", lambda: rename_speakers(assign_speakers(transcript, diarization, names=known), renames or {})
+    )
     meta = meeting_meta(recording, settings, title, held_on, language)
     minutes = timer.run("minutes", lambda: build_minutes(st, make_summarizer(settings.minutes), meta))
     written = timer.run(

@@ -6,7 +6,16 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.base import TRANSCRIPT_FORMATS, main, progress_bar, render_transcript, settings_with, write_output
+from pipeline.cli.base import (
+    TRANSCRIPT_FORMATS,
+    main,
+    progress_bar,
+    render_transcript,
+    settings_with,
+    speaker_options,
+    with_speakers,
+    write_output,
+)
 from pipeline.models import get_transcriber
 
 
@@ -18,6 +27,8 @@ from pipeline.models import get_transcriber
 @click.option("--threads", type=int, help="CPU threads (default: all available cores).")
 @click.option("--format", "fmt", type=click.Choice(TRANSCRIPT_FORMATS), default="txt", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+@click.option("--diarize", is_flag=True, help="Also find who speaks: every line gets its speaker.")
+@speaker_options
 @click.pass_context
 def transcribe(
     ctx: click.Context,
@@ -28,6 +39,11 @@ def transcribe(
     threads: int | None,
     fmt: str,
     output: Path | None,
+    diarize: bool,
+    speakers: int | None,
+    min_speakers: int | None,
+    max_speakers: int | None,
+    voices: Path | None,
 ) -> None:
     """Transcribe FILE (any audio or video file) to text, JSON, SRT or WebVTT.
 
@@ -36,11 +52,26 @@ def transcribe(
       minutier transcribe interview.wav
       minutier transcribe reunion.mp4 --language fr --format vtt -o reunion.vtt
       minutier transcribe call.m4a --model large-v3 --device cuda --format json
+      minutier transcribe meeting.wav --diarize --min-speakers 2 --max-speakers 5 --format srt
+      minutier transcribe comite.m4a --diarize --voices voices/
     """
     from pipeline.audio import load_audio
 
     settings = settings_with(ctx, language=language, model=model, device=device, threads=threads)
+    settings = with_speakers(settings, speakers, min_speakers, max_speakers, voices)
+    if not diarize and any(v is not None for v in (speakers, min_speakers, max_speakers, voices)):
+        raise click.UsageError("--speakers, --min-speakers, --max-speakers and --voices need --diarize")
     audio = load_audio(file, settings.audio)
     with progress_bar(audio, "transcribing") as progress:
         transcript = get_transcriber(settings.asr).transcribe(audio, progress)
-    write_output(render_transcript(transcript, fmt), output)
+    if not diarize:
+        write_output(render_transcript(transcript, fmt), output)
+        return
+    from pipeline.merge import assign_speakers
+    from pipeline.models import get_diarizer
+    from pipeline.speakers import known_voice_names
+
+    diarizer = get_diarizer(settings.diarize)
+    diarization = diarizer.diarize(audio)
+    names = known_voice_names(diarizer, audio, diarization, settings.diarize)
+    write_output(render_transcript(assign_speakers(transcript, diarization, names=names), fmt), output)

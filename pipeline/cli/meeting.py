@@ -1,0 +1,91 @@
+"""`minutier diarize` and `minutier minutes`: who spoke when, and the whole chain to minutes."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pipeline.cli.base import main, settings_with, speaker_options, with_speakers
+
+logger = logging.getLogger("pipeline.cli")
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@speaker_options
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="RTTM file (default: stdout).")
+@click.pass_context
+def diarize(ctx: click.Context, file: Path, speakers: int | None, min_speakers: int | None,
+            max_speakers: int | None, voices: Path | None, output: Path | None) -> None:
+    """Who speaks when in FILE, as RTTM (the NIST format scoring tools read).
+
+    \b
+    Examples:
+      minutier diarize meeting.wav
+      minutier diarize call.m4a --speakers 2 -o call.rttm
+    """
+    from pipeline.audio import load_audio
+    from pipeline.diarize import format_rttm
+    from pipeline.models import get_diarizer
+
+    settings = with_speakers(ctx.obj["settings"], speakers, min_speakers, max_speakers, voices)
+    diarization = get_diarizer(settings.diarize).diarize(load_audio(file, settings.audio))
+    text = format_rttm(diarization, file.stem)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--out-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Folder for the documents.")
+@click.option("--title", help="Title of the minutes (default: « Compte rendu de réunion » / \"Meeting minutes\").")
+@click.option("--date", "held_on", type=click.DateTime(["%Y-%m-%d"]),
+              help="Meeting date, YYYY-MM-DD (default: the recording's own date); due dates resolve against it.")
+@click.option("--language", help="Language of the meeting (fr, en); default: detected.")
+@click.option("--formats", default="docx,srt,vtt,json,md,txt", show_default=True,
+              help="Comma-separated: docx, srt, vtt, json, md, txt.")
+@click.option("--name", "names", multiple=True, metavar="LABEL=NAME",
+              help="Rename a speaker, e.g. --name 'Speaker 1=Marie Dupont' (repeatable).")
+@speaker_options
+@click.pass_context
+def minutes(ctx: click.Context, file: Path, out_dir: Path, title: str | None, held_on: Any, language: str | None,
+            formats: str, names: tuple[str, ...], speakers: int | None, min_speakers: int | None,
+            max_speakers: int | None, voices: Path | None) -> None:
+    """Minutes of FILE: decode, transcribe, diarize, attribute, summarise, write the documents.
+
+    \b
+    Examples:
+      minutier minutes reunion.m4a -o minutes/
+      minutier minutes comite.mp4 --title "Comité de pilotage" --date 2026-11-20 --speakers 4
+      minutier minutes call.mp3 --formats docx,srt --name "Speaker 2=Marie Dupont"
+    """
+    from pipeline.meeting import process_meeting
+    from pipeline.models import get_diarizer, get_transcriber
+
+    settings = with_speakers(settings_with(ctx, language=language), speakers, min_speakers, max_speakers, voices)
+    result = process_meeting(
+        file, settings, out_dir,
+        transcriber=get_transcriber(settings.asr), diarizer=get_diarizer(settings.diarize),
+        formats=formats, title=title, held_on=held_on.date() if held_on else None, language=language,
+        renames=_parse_names(names),
+    )
+    for fmt, path in result.documents:
+        click.echo(f"{fmt}: {path}")
+
+
+def _parse_names(pairs: tuple[str, ...]) -> dict[str, str]:
+    renames = {}
+    for pair in pairs:
+        label, sep, name = pair.partition("=")
+        if not sep or not label.strip() or not name.strip():
+            raise click.BadParameter(f"{pair!r}: expected LABEL=NAME, e.g. 'Speaker 1=Marie Dupont'", param_hint="--name")
+        renames[label.strip()] = name.strip()
+    return renames

@@ -1,0 +1,60 @@
+"""`minutier minutes`, `minutier diarize` and `transcribe --diarize` with the real models, in-process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import srt
+from click.testing import CliRunner
+from pyannote.database.util import load_rttm
+
+from pipeline import serialize
+from pipeline.cli import main
+from pipeline.summarize import Minutes
+
+
+def test_minutes_whole_chain(tmp_path: Path, eval_dir: Path) -> None:
+    out = tmp_path / "docs"
+    result = CliRunner().invoke(main, [
+        "minutes", str(eval_dir / "pyannote_sample/sample.wav"), "-o", str(out), "--date", "2026-03-12",
+        "--title", "Appel client", "--formats", "docx,json,srt", "--name", "Speaker 1=Diane",
+    ])
+    assert result.exit_code == 0, result.output
+    minutes = serialize.loads(Minutes, (out / "sample.json").read_text(encoding="utf-8"))
+    assert minutes.title == "Appel client" and minutes.held_on.isoformat() == "2026-03-12"
+    assert minutes.language == "en"
+    assert {p.name for p in minutes.participants} == {"Diane", "Speaker 2"}
+    text = "\n".join(p.text for p in docx.Document(str(out / "sample.docx")).paragraphs)
+    assert "Appel client" in text and "Diane" in text
+    cues = list(srt.parse((out / "sample.srt").read_text(encoding="utf-8")))
+    assert any(c.content.startswith("Diane: ") for c in cues)
+
+
+def test_diarize_writes_rttm(tmp_path: Path, eval_dir: Path) -> None:
+    out = tmp_path / "call.rttm"
+    result = CliRunner().invoke(main, ["diarize", str(eval_dir / "picovoice_leopard/diarization_test.wav"),
+                                       "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    annotation = load_rttm(str(out))["diarization_test"]
+    assert len(annotation.labels()) == 3
+
+
+def test_forced_speaker_count_reaches_the_diarizer(tmp_path: Path, eval_dir: Path) -> None:
+    out = tmp_path / "sample.rttm"
+    result = CliRunner().invoke(main, ["diarize", str(eval_dir / "pyannote_sample/sample.wav"), "--speakers", "3",
+                                       "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert len(load_rttm(str(out))["sample"].labels()) == 3
+
+
+def test_transcribe_diarize_names_speakers(eval_dir: Path) -> None:
+    result = CliRunner().invoke(main, ["transcribe", str(eval_dir / "pyannote_sample/sample.wav"), "--diarize"])
+    assert result.exit_code == 0, result.output
+    speakers = {line.split("] ", 1)[1].split(":", 1)[0] for line in result.output.splitlines() if "] " in line}
+    assert speakers == {"Speaker 1", "Speaker 2"}
+
+
+def test_speaker_hints_need_diarize(eval_dir: Path) -> None:
+    result = CliRunner().invoke(main, ["transcribe", str(eval_dir / "faster_whisper/jfk.flac"), "--speakers", "2"])
+    assert result.exit_code == 2 and "need --diarize" in result.output
