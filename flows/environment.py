@@ -28,6 +28,8 @@ def prefect_environment(service: ServiceSettings) -> dict[str, str]:
         "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "true",
         "PREFECT_LOCAL_STORAGE_PATH": str(prefect_home / "storage"),
         "PREFECT_LOGGING_EXTRA_LOGGERS": "pipeline",
+        # The watcher and the service log outside flow runs too: those records stay local.
+        "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
         "PREFECT_UI_SHOW_PROMOTIONAL_CONTENT": "false",
         "PYANNOTE_METRICS_ENABLED": "0",
         "MINUTIER_HOME": str(service.home_dir),

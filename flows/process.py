@@ -1,4 +1,5 @@
-"""The `process-recording` flow: one recording in, minutes and documents out.
+"""The `process-recording` flow: one recording in, minutes and documents out (and, for a
+watched-folder run, the recording archived and the minutes emailed to its client).
 
 A thin shell: every step is a `pipeline` function wrapped in a task. Transcription and
 diarization run concurrently; decoded audio travels as a file path, never through Prefect.
@@ -14,13 +15,18 @@ from typing import Any
 from prefect import flow, task
 from prefect.runtime import flow_run
 
-from pipeline.models import resolved_device
+from flows.delivery import alert, archive, client_config, deliver, file_failure
 from flows.operator import RunReport, add_run_tags, alert_operators, publish_results
+from flows.review import await_review
 from flows.tasks import decode, diarize, transcribe
-from pipeline.config import MinutesSettings, Settings, load_settings
+from pipeline.clients import ClientConfig, settings_for_client
+from pipeline.config import MinutesSettings, Settings, load_settings, service_root
+from pipeline.intake import Layout
 from pipeline.meeting import meeting_meta
 from pipeline.merge import assign_speakers
+from pipeline.models import resolved_device
 from pipeline.outputs.documents import write_documents
+from pipeline.speakers import rename_speakers
 from pipeline.summarize import MeetingMeta, Minutes, build_minutes, make_summarizer
 from pipeline.types import Diarization, Recording, SpeakerTranscript, Transcript
 from pipeline.workspace import discard_decoded
@@ -28,6 +34,7 @@ from pipeline.workspace import discard_decoded
 logger = logging.getLogger(__name__)
 
 DEFAULT_FORMATS = "docx,srt,vtt,json,md,txt"
+FLOW_TIMEOUT_S = 8 * 3600
 
 
 def run_name() -> str:
@@ -35,12 +42,8 @@ def run_name() -> str:
     return f"{params.get('client', 'default')} / {Path(str(params.get('recording_path', '?'))).name}"
 
 
-def outbox_dir(settings: Settings, client: str, recording: Recording) -> Path:
-    return settings.service.home_dir / "outbox" / client / recording.meeting_id
-
-
 @task(name="attribute-speakers", persist_result=False)
-def attribute(transcript: Transcript, diarization: Diarization, names: dict[str, str] | None) -> SpeakerTranscript:
+def attribute(transcript: Transcript, diarization: Diarization, names: dict[str, str]) -> SpeakerTranscript:
     return assign_speakers(transcript, diarization, names=names)
 
 
@@ -50,8 +53,8 @@ def summarize(st: SpeakerTranscript, settings: MinutesSettings, meta: MeetingMet
 
 
 @task(name="write-documents", persist_result=False)
-def documents(minutes: Minutes, out_dir: Path, formats: str, template: Path | None) -> dict[str, Path]:
-    return write_documents(minutes, out_dir, formats, template=template)
+def documents(minutes: Minutes, out_dir: Path, formats: str, stem: str, template: Path | None) -> dict[str, Path]:
+    return write_documents(minutes, out_dir, formats, stem=stem, template=template)
 
 
 def _run_models(recording: Recording, audio_path: Path, settings: Settings) -> tuple[Transcript, Diarization]:
@@ -68,12 +71,30 @@ def _run_models(recording: Recording, audio_path: Path, settings: Settings) -> t
     return future_t.result(), future_d.result()
 
 
+def _known_names(client: ClientConfig | None) -> dict[str, str]:
+    return dict(client.speaker_names) if client is not None else {}
+
+
+def on_run_failure(flow: Any, run: Any, state: Any) -> None:
+    """Operators are told; a watched-folder recording goes to failed/ with a readable reason."""
+    alert_operators(flow, run, state)
+    params = run.parameters or {}
+    settings = load_settings(params.get("config"))
+    client = client_config(settings, str(params.get("client")))
+    reason = state.message or state.name
+    if params.get("sha256") and client is not None:
+        file_failure(settings, client, str(params["sha256"]), reason)
+    alert(settings, str(params.get("client")), Path(str(params.get("recording_path"))).name, reason,
+          None, client.language if client else "fr")
+
+
 @flow(
     name="process-recording",
     flow_run_name=run_name,
-    on_failure=[alert_operators],
-    on_crashed=[alert_operators],
+    on_failure=[on_run_failure],
+    on_crashed=[on_run_failure],
     persist_result=False,
+    timeout_seconds=FLOW_TIMEOUT_S,
 )
 def process_recording(
     recording_path: Path,
@@ -83,12 +104,19 @@ def process_recording(
     title: str | None = None,
     held_on: date | None = None,
     formats: str = DEFAULT_FORMATS,
-    speaker_names: dict[str, str] | None = None,
+    sha256: str | None = None,
 ) -> dict[str, str]:
-    """Transcribe, diarize and write the minutes of one recording; returns format -> document path."""
-    settings = load_settings(config)
+    """Transcribe, diarize and write the minutes of one recording; returns format -> document path.
+
+    `sha256` marks a watched-folder recording (the intake hashed it): it is archived when its
+    documents are written, and its minutes are emailed to the client's recipients.
+    """
+    base = load_settings(config)
+    client_cfg = client_config(base, client)
+    settings = settings_for_client(base, client_cfg)
     report = RunReport(client, recording_path.name)
-    recording = Recording.from_path(recording_path)
+    recording = (Recording(recording_path, recording_path.stem, sha256) if sha256
+                 else Recording.from_path(recording_path))
     work_dir = settings.service.home_dir / "work"
     add_run_tags(f"client:{client}", f"device:{resolved_device(settings.asr.device)}")
     audio_path = decode(recording, settings.audio, work_dir)
@@ -99,13 +127,22 @@ def process_recording(
         discard_decoded(work_dir, recording)
     add_run_tags(f"language:{transcript.language}")
     report.stage("diarized")
-    st = attribute(transcript, diarization, speaker_names)
+    st = attribute(transcript, diarization, _known_names(client_cfg))
     report.stage("attributed")
-    meta = meeting_meta(recording, settings, title, held_on, None, client)
+    meta = meeting_meta(recording, settings, title, held_on, None, client_cfg.name if client_cfg else client)
     minutes = summarize(st, settings.minutes, meta)
     report.stage("minutes")
-    target = out_dir or outbox_dir(settings, client, recording)
-    written = documents(minutes, target, formats, settings.minutes.template_path)
+    target = out_dir or Layout(service_root(settings.service)).outbox(client, recording.meeting_id)
+    stem = recording.meeting_id
+    written = documents(minutes, target, formats, stem, settings.minutes.template_path)
+    if client_cfg is not None and client_cfg.review:
+        decision = await_review(minutes, client_cfg.review_timeout_s)
+        minutes = summarize(rename_speakers(minutes.transcript, decision.speaker_names), settings.minutes, meta)
+        written = documents(minutes, target, formats, stem, settings.minutes.template_path)
     report.stage("documents")
     publish_results(report.key, minutes, written)
+    if sha256 and client_cfg is not None:
+        archive(settings, client, sha256)
+        if "docx" in written:
+            deliver(minutes, written["docx"], client_cfg, sha256, settings)
     return {fmt: str(path) for fmt, path in written.items()}

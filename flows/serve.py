@@ -18,7 +18,6 @@ from pipeline.config import Settings
 
 logger = logging.getLogger(__name__)
 
-DEPLOYMENT = "process-recording/minutier"
 
 
 @contextmanager
@@ -80,23 +79,43 @@ def serve_forever(settings: Settings, config: Path | None, ui_message: bool = Tr
     """Serve the deployments until Ctrl-C or SIGTERM; stops every child process it started."""
     os.environ["MINUTIER_TASK_WORKER"] = "1"  # flow runs send model stages to the worker below
     signal.signal(signal.SIGTERM, _raise_interrupt)
+    config_arg = str(config.resolve()) if config else None
     with prefect_service(settings) as api_url:
+        from datetime import timedelta
+
         from prefect import serve
+        from prefect.types.entrypoint import EntrypointType
+        from prefect.deployments import run_deployment
 
+        from flows.intake import InboxTrigger, ensure_service_folders, reconcile_inbox
         from flows.process import process_recording
+        from flows.submit import RECONCILE_DEPLOYMENT
 
+        watched = ensure_service_folders(settings)  # an invalid clients file stops the start here
         ensure_gpu_limit(settings.service.gpu_limit)
         worker = _start_model_worker(settings.service.home_dir / "logs" / "model-worker.log")
-        try:
-            deployment = process_recording.to_deployment(
-                name="minutier",
-                parameters={"config": str(config.resolve()) if config else None},
-                tags=["minutier"],
+        deployments = [
+            process_recording.to_deployment(
+                name="minutier", entrypoint_type=EntrypointType.MODULE_PATH, parameters={"config": config_arg}, tags=["minutier"],
                 description="One recording in, minutes and documents out.",
-            )
+            ),
+            reconcile_inbox.to_deployment(
+                name="minutier", entrypoint_type=EntrypointType.MODULE_PATH, parameters={"config": config_arg}, tags=["minutier"],
+                interval=timedelta(seconds=settings.service.reconcile_s), concurrency_limit=1,
+                description="Takes complete recordings from the watched client folders, once each.",
+            ),
+        ]
+        try:
             if ui_message:
                 logger.warning("Prefect UI: %s  (API: %s)", api_url.removesuffix("/api"), api_url)
-            serve(deployment, print_starting_message=False)
+            if watched is None:
+                serve(*deployments, print_starting_message=False)
+            else:
+                for deployment in deployments:
+                    deployment.apply()  # registered now, so the first reconcile can be asked for at once
+                with InboxTrigger(settings, config_arg):
+                    run_deployment(RECONCILE_DEPLOYMENT, parameters={"config": config_arg}, timeout=0)
+                    serve(*deployments, print_starting_message=False)
         except KeyboardInterrupt:
             logger.warning("Stopping minutier serve")
         finally:

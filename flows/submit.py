@@ -8,12 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from flows.environment import apply_prefect_environment
-from flows.serve import DEPLOYMENT
 from flows.server import ServiceError, is_healthy
 from pipeline.config import Settings
 from pipeline.types import sha256_file
 
 logger = logging.getLogger(__name__)
+
+PROCESS_DEPLOYMENT = "process-recording/minutier"
+RECONCILE_DEPLOYMENT = "reconcile-inbox/minutier"
 
 
 def idempotency_key(client: str, content_sha256: str, extra: str = "") -> str:
@@ -31,7 +33,7 @@ def submit_recording(settings: Settings, parameters: dict[str, Any], *, wait: bo
     key = idempotency_key(parameters["client"], sha256_file(Path(parameters["recording_path"])),
                           f"{parameters.get('out_dir')}|{parameters.get('formats')}")
     run = run_deployment(
-        DEPLOYMENT,
+        PROCESS_DEPLOYMENT,
         parameters=parameters,
         timeout=None if wait else 0,
         idempotency_key=key,

@@ -28,7 +28,6 @@ from pipeline.workspace import decode_to_file, load_decoded
 
 logger = logging.getLogger(__name__)
 
-STAGE_TIMEOUT_S = 6 * 3600
 CACHE_EXPIRY = timedelta(days=30)
 
 
@@ -78,7 +77,7 @@ def gpu_slot(device: str, limit_name: str) -> Iterator[None]:
         yield
 
 
-@task(name="decode", retries=0, timeout_seconds=STAGE_TIMEOUT_S, persist_result=False)
+@task(name="decode", retries=0, persist_result=False)
 def decode(recording: Recording, settings: AudioSettings, work_dir: Path) -> Path:
     """Decode once; later stages map the returned file instead of passing samples around."""
     return decode_to_file(recording, settings, work_dir)
@@ -90,7 +89,6 @@ def decode(recording: Recording, settings: AudioSettings, work_dir: Path) -> Pat
     cache_expiration=CACHE_EXPIRY,
     retries=1,
     retry_delay_seconds=15,
-    timeout_seconds=STAGE_TIMEOUT_S,
 )
 def transcribe(recording: Recording, audio_path: Path, settings: AsrSettings, gpu_limit: str) -> Transcript:
     with gpu_slot(resolved_device(settings.device), gpu_limit):
@@ -103,7 +101,6 @@ def transcribe(recording: Recording, audio_path: Path, settings: AsrSettings, gp
     cache_expiration=CACHE_EXPIRY,
     retries=1,
     retry_delay_seconds=15,
-    timeout_seconds=STAGE_TIMEOUT_S,
 )
 def diarize(recording: Recording, audio_path: Path, settings: DiarizeSettings, gpu_limit: str) -> Diarization:
     with gpu_slot(resolved_device(settings.device), gpu_limit):

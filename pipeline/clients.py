@@ -27,11 +27,12 @@ from __future__ import annotations
 import tomllib
 import unicodedata
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from pipeline.addresses import check_address, same_address
+from pipeline.config import Settings
 from pipeline.errors import ConfigError
 
 LANGUAGES = ("fr", "en")
@@ -287,3 +288,21 @@ def load_clients(path: Path | str) -> Clients:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise ConfigError(f"{path}: not valid TOML ({e})") from e
     return parse_clients(data, path)
+
+
+def settings_for_client(settings: Settings, client: ClientConfig | None) -> Settings:
+    """The settings a client's recordings run with: its speaker hints, known voices and template."""
+    if client is None:
+        return settings
+    diarize = {
+        key: value
+        for key, value in (("num_speakers", client.num_speakers), ("min_speakers", client.min_speakers),
+                           ("max_speakers", client.max_speakers), ("voices_dir", client.voices_dir))
+        if value is not None
+    }
+    minutes = {"language": client.language} | ({"template_path": client.template_path} if client.template_path else {})
+    return replace(
+        settings,
+        diarize=replace(settings.diarize, **diarize),
+        minutes=replace(settings.minutes, **minutes),
+    )

@@ -164,10 +164,14 @@ class ServiceSettings:
     port: int = 4200
     # Model stages run in a long-lived Prefect task worker so models load once, not per recording.
     task_worker: bool = field(default_factory=_task_worker_env)
+    # Watched folders: inbox/<client>/, processing/, archive/, failed/, outbox/ under `root_dir`
+    # (default: `home_dir`), for the clients of `clients_path` (default: <root>/clients.toml).
+    root_dir: Path | None = None
+    clients_path: Path | None = None
+    settle_s: float = 10.0
+    polling: bool = False
+    reconcile_s: float = 300.0
     gpu_limit: str = "minutier-gpu"
-    stage_timeout_s: float = 6 * 3600.0
-    retries: int = 2
-    retry_delay_s: float = 10.0
 
 
 def _smtp_password() -> str | None:
@@ -223,6 +227,15 @@ class EmailSettings:
     def smtp_port(self) -> int:
         """The configured port, or the usual one for the security mode."""
         return self.port or _SMTP_PORTS[self.security]
+
+
+def service_root(service: ServiceSettings) -> Path:
+    """The folder holding inbox/, processing/, archive/, failed/ and outbox/."""
+    return (service.root_dir or service.home_dir).expanduser().resolve()
+
+
+def clients_file(service: ServiceSettings) -> Path:
+    return (service.clients_path or service_root(service) / "clients.toml").expanduser().resolve()
 
 
 @dataclass(frozen=True, slots=True)

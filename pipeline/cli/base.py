@@ -30,7 +30,8 @@ def _setup_logging(verbose: int) -> None:
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     if verbose < 2:
-        logging.getLogger("faster_whisper").setLevel(max(level, logging.WARNING))
+        for noisy in ("faster_whisper", "httpx", "httpcore"):
+            logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
 
 
 @contextmanager

@@ -42,8 +42,10 @@ def prefect_server() -> Iterator[LocalServer]:
     finally:
         from prefect.logging.handlers import APILogHandler
 
-        APILogHandler().flush()  # ship the last log records while the server still listens
-        server.stop()
+        try:
+            APILogHandler().flush()  # ship the last log records while the server still listens
+        finally:
+            server.stop()
 
 
 @pytest.fixture(scope="session")

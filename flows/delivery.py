@@ -1,0 +1,74 @@
+"""Delivery and intake bookkeeping tasks of a watched-folder run, and the failure hook's work."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from prefect import task
+from prefect.tasks import exponential_backoff
+
+from pipeline.clients import ClientConfig, Clients, load_clients
+from pipeline.config import Settings, clients_file, service_root
+from pipeline.delivery import DeliveryLedger, deliver_minutes, send_alert
+from pipeline.errors import DeliveryTransientError
+from pipeline.intake import RecordingLedger, archive_recording, fail_recording
+from pipeline.ledger import default_ledger_path
+from pipeline.summarize import Minutes
+
+logger = logging.getLogger(__name__)
+
+
+def service_clients(settings: Settings) -> Clients | None:
+    """The configured clients, or None when the service has no clients file."""
+    path = clients_file(settings.service)
+    return load_clients(path) if path.exists() else None
+
+
+def client_config(settings: Settings, client: str) -> ClientConfig | None:
+    clients = service_clients(settings)
+    return clients.get(client) if clients is not None else None
+
+
+def _retry_transient(task: Any, run: Any, state: Any) -> bool:
+    """Retry only what may pass later (server down, 4xx); a 5xx refusal fails at once."""
+    try:
+        state.result()
+    except DeliveryTransientError:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+@task(name="deliver-minutes", retries=4, retry_delay_seconds=exponential_backoff(backoff_factor=10),
+      retry_condition_fn=_retry_transient, persist_result=False)
+def deliver(minutes: Minutes, docx_path: Path, client: ClientConfig, sha256: str, settings: Settings) -> str:
+    """Email the minutes to the client's recipients (idempotent per recipient)."""
+    with DeliveryLedger(default_ledger_path(settings.service.home_dir)) as ledger:
+        report = deliver_minutes(minutes, docx_path, client, sha256, settings.email, ledger)
+    return f"{report.transport}: sent to {len(report.sent_to)}, {len(report.already_sent)} already had it"
+
+
+@task(name="archive-recording", persist_result=False)
+def archive(settings: Settings, client: str, sha256: str) -> Path:
+    with RecordingLedger(default_ledger_path(settings.service.home_dir)) as ledger:
+        return archive_recording(service_root(settings.service), ledger, client, sha256)
+
+
+def file_failure(settings: Settings, client: ClientConfig, sha256: str, reason: str) -> Path | None:
+    """Move a recording still being processed to failed/ with a reason; leave an archived one alone."""
+    with RecordingLedger(default_ledger_path(settings.service.home_dir)) as ledger:
+        entry = ledger.get(client.folder, sha256)
+        if entry is None or entry.state == "done":
+            return None
+        return fail_recording(service_root(settings.service), ledger, client, sha256, reason)
+
+
+def alert(settings: Settings, client: str, recording: str, reason: str, run_url: str | None, language: str) -> None:
+    try:
+        send_alert(settings.email, settings.service.home_dir / "alerts", client=client, recording=recording,
+                   reason=reason, run_url=run_url, language=language)
+    except Exception:  # an alert that cannot be sent must not hide the failure it reports
+        logger.exception("Operator alert for %s / %s could not be sent", client, recording)

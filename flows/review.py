@@ -1,0 +1,57 @@
+"""Review before sending: the run pauses, an operator reads the minutes in the Prefect UI,
+names the speakers, and approves or rejects."""
+
+from __future__ import annotations
+
+import logging
+
+from prefect.flow_runs import pause_flow_run
+from prefect.input import RunInput
+
+from pipeline.errors import PipelineError
+from pipeline.summarize import Minutes
+
+logger = logging.getLogger(__name__)
+
+
+class ReviewRejected(PipelineError):
+    """An operator rejected the minutes; the recording goes to failed/ with their reason."""
+
+
+class ReviewDecision(RunInput):
+    """The form the operator fills in the Prefect UI to resume the run."""
+
+    approve: bool = True
+    # Shown label ("Speaker 1", "Intervenant 2") -> the person's name.
+    speaker_names: dict[str, str] = {}
+    reason: str = ""
+
+
+def _review_text(minutes: Minutes) -> str:
+    decisions = "\n".join(f"- {d.text}" for d in minutes.decisions) or "- (none)"
+    actions = "\n".join(
+        f"- {a.text} — {a.owner or '?'} — {a.due.isoformat() if a.due else (a.due_text or '?')}"
+        for a in minutes.action_items
+    ) or "- (none)"
+    speakers = ", ".join(f"{p.name} ({p.share:.0%})" for p in minutes.participants) or "(none)"
+    return (
+        f"## {minutes.title}\n\n{minutes.summary}\n\n**Speakers:** {speakers}\n\n"
+        f"**Decisions**\n{decisions}\n\n**Actions**\n{actions}\n\n"
+        "Rename speakers in `speaker_names` (e.g. {\"Speaker 1\": \"Marie Dupont\"}), then approve, "
+        "or set `approve` to false and give a `reason`."
+    )
+
+
+def await_review(minutes: Minutes, timeout_s: float) -> ReviewDecision:
+    """Pause until an operator answers (or `timeout_s` passes: the run then fails)."""
+    initial = {p.name: p.name for p in minutes.participants}
+    logger.warning("Waiting for an operator to review the minutes (up to %.0f h)", timeout_s / 3600)
+    decision: ReviewDecision = pause_flow_run(
+        wait_for_input=ReviewDecision.with_initial_data(description=_review_text(minutes), speaker_names=initial),
+        timeout=int(timeout_s),
+        key="review",
+    )
+    if not decision.approve:
+        raise ReviewRejected(f"rejected by the reviewer: {decision.reason or 'no reason given'}")
+    logger.info("Minutes approved by the reviewer")
+    return decision
