@@ -65,10 +65,18 @@ def _run_models(recording: Recording, audio_path: Path, settings: Settings) -> t
     if settings.service.task_worker:
         future_t: Any = transcribe.delay(*args_t)
         future_d: Any = diarize.delay(*args_d)
-    else:
-        future_t = transcribe.submit(*args_t)
-        future_d = diarize.submit(*args_d)
+        return _worker_result(future_t), _worker_result(future_d)
+    future_t = transcribe.submit(*args_t)
+    future_d = diarize.submit(*args_d)
     return future_t.result(), future_d.result()
+
+
+def _worker_result(future: Any, poll_s: float = 5.0) -> Any:
+    """Wait for a task worker's result, re-reading its state now and then: a completion event
+    that fires before Prefect's waiter is subscribed would otherwise be missed for good."""
+    while not future.state.is_final():
+        future.wait(timeout=poll_s)
+    return future.result()
 
 
 def _known_names(client: ClientConfig | None) -> dict[str, str]:

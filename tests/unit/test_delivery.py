@@ -8,7 +8,6 @@ import email.policy
 import io
 import ipaddress
 import logging
-import socket
 import ssl
 from collections.abc import Iterator
 from email.message import EmailMessage
@@ -30,6 +29,7 @@ from pipeline.delivery import DOCX_MIME, DeliveryLedger, compose_minutes_email, 
 from pipeline.errors import ConfigError, DeliveryRefusedError, DeliveryTransientError
 from pipeline.outputs import write_minutes_docx
 from pipeline.summarize import MeetingMeta, Minutes, OfflineSummarizer, build_minutes
+from tests.smtp import Recorder, free_port
 from tests.unit.meetings import EN_DATE, FR_DATE, english_meeting, french_meeting
 
 SHA = "ab" * 32
@@ -37,31 +37,6 @@ PASSWORD = "s3cr3t-Pa55-never-logged"
 ACME = ClientConfig(folder="acme", name="ACME SA", recipients=("direction@acme.fr", "assistante@acme.fr"))
 ACME_CORP = ClientConfig(folder="acme-corp", name="Acme Corp", recipients=("minutes@acme-corp.com",),
                          language="en")
-
-
-class Recorder:
-    """An aiosmtpd handler that keeps every accepted message and refuses chosen recipients."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[str, list[str], EmailMessage]] = []
-        self.refuse: dict[str, str] = {}
-
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
-        if address in self.refuse:
-            return self.refuse[address]
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), parsed))  # type: ignore[arg-type]
-        return "250 Message accepted"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _accept_minutier(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
@@ -96,7 +71,7 @@ def _server_context(certificate: tuple[Path, Path]) -> ssl.SSLContext:
 
 @pytest.fixture
 def smtp() -> Iterator[tuple[Recorder, int]]:
-    recorder, port = Recorder(), _free_port()
+    recorder, port = Recorder(), free_port()
     controller = Controller(recorder, hostname="127.0.0.1", port=port)
     controller.start()
     try:
@@ -203,7 +178,7 @@ def test_permanent_refusal(tmp_path: Path, fr_minutes: Minutes, smtp: tuple[Reco
 
 def test_server_down_is_transient(tmp_path: Path, fr_minutes: Minutes, ledger: DeliveryLedger) -> None:
     with pytest.raises(DeliveryTransientError, match="cannot reach the server"):
-        deliver_minutes(fr_minutes, _docx(fr_minutes, tmp_path), ACME, SHA, _plain(_free_port()), ledger)
+        deliver_minutes(fr_minutes, _docx(fr_minutes, tmp_path), ACME, SHA, _plain(free_port()), ledger)
     assert ledger.deliveries("acme", SHA) == ()
 
 
@@ -211,7 +186,7 @@ def test_starttls_with_login_never_logs_the_password(tmp_path: Path, fr_minutes:
                                                      certificate: tuple[Path, Path],
                                                      monkeypatch: pytest.MonkeyPatch,
                                                      caplog: pytest.LogCaptureFixture) -> None:
-    recorder, port = Recorder(), _free_port()
+    recorder, port = Recorder(), free_port()
     controller = Controller(recorder, hostname="127.0.0.1", port=port, tls_context=_server_context(certificate),
                             require_starttls=True, authenticator=_accept_minutier, auth_required=True)
     controller.start()
@@ -238,7 +213,7 @@ def test_starttls_with_login_never_logs_the_password(tmp_path: Path, fr_minutes:
 
 def test_implicit_tls(tmp_path: Path, fr_minutes: Minutes, ledger: DeliveryLedger,
                       certificate: tuple[Path, Path]) -> None:
-    recorder, port = Recorder(), _free_port()
+    recorder, port = Recorder(), free_port()
     controller = Controller(recorder, hostname="127.0.0.1", port=port, ssl_context=_server_context(certificate),
                             server_hostname="127.0.0.1")
     controller.start()

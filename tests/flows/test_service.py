@@ -1,0 +1,201 @@
+"""`minutier serve` end to end: watched client folders, the real models, a real SMTP server.
+
+The service runs as a real child process against the session's Prefect server; recordings are
+dropped into its inboxes the way a secretary would, and the test reads what the SMTP server got.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from aiosmtpd.controller import Controller
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
+
+from tests.flows.conftest import ENV
+from tests.smtp import Recorder, free_port
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PROCESSING_TIMEOUT_S = 420
+
+
+def wait_for(predicate: Callable[[], Any], timeout: float, what: str, every: float = 1.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+class Service:
+    """`minutier serve` as a child process, started and stopped by the tests."""
+
+    def __init__(self, config: Path, log: Path) -> None:
+        self.config, self.log = config, log
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "pipeline.cli", "--config", str(self.config), "-v", "serve"],
+                env={**os.environ, **ENV}, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        wait_for(lambda: "Prefect UI:" in self.log.read_text(errors="replace"), 120, "the service to start")
+
+    def stop(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(60)
+        finally:
+            if self.process.poll() is None:
+                os.killpg(self.process.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="module")
+def smtp() -> Iterator[Recorder]:
+    recorder = Recorder()
+    controller = Controller(recorder, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    recorder.port = controller.port  # type: ignore[attr-defined]
+    try:
+        yield recorder
+    finally:
+        controller.stop()
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("service")
+
+
+@pytest.fixture(scope="module")
+def service(prefect_server: Any, smtp: Recorder, root: Path) -> Iterator[Service]:
+    config = root / "minutier.toml"
+    config.write_text(
+        f'[service]\nhome_dir = "{root / "home"}"\nroot_dir = "{root}"\napi_url = "{ENV["PREFECT_API_URL"]}"\n'
+        f'settle_s = 1.5\nreconcile_s = 600\n'
+        f'[email]\nhost = "127.0.0.1"\nport = {smtp.port}\nsecurity = "plain"\nsender = "cr@cabinet.example"\n'  # type: ignore[attr-defined]
+        'operators = ["ops@cabinet.example"]\n',
+        encoding="utf-8",
+    )
+    (root / "clients.toml").write_text(
+        '[clients.acme]\nname = "ACME SA"\nrecipients = ["direction@acme.example"]\nlanguage = "fr"\n\n'
+        '[clients.acme-corp]\nname = "Acme Corp"\nrecipients = ["minutes@acme-corp.example"]\nlanguage = "en"\n\n'
+        '[clients.revue]\nname = "Cabinet Revue"\nrecipients = ["associe@revue.example"]\nlanguage = "fr"\n'
+        'review = true\nreview_timeout_s = 900\n',
+        encoding="utf-8",
+    )
+    served = Service(config, root / "serve.log")
+    served.start()
+    try:
+        yield served
+    finally:
+        served.stop()
+
+
+def _messages_to(smtp: Recorder, address: str) -> list[tuple[str, list[str], EmailMessage]]:
+    return [m for m in smtp.messages if address in m[1]]
+
+
+def _docx_text(message: EmailMessage) -> str:
+    attachments = [p for p in message.iter_attachments() if p.get_content_type() == DOCX_MIME]
+    assert len(attachments) == 1
+    document = docx.Document(io.BytesIO(attachments[0].get_content()))
+    return "\n".join(p.text for p in document.paragraphs) + "\n".join(
+        c.text for t in document.tables for r in t.rows for c in r.cells
+    )
+
+
+def test_recording_reaches_only_its_client_once(service: Service, smtp: Recorder, root: Path, eval_dir: Path) -> None:
+    shutil.copy(eval_dir / "pyannote_sample/sample.wav", root / "inbox/acme/Réunion client.wav")
+    wait_for(lambda: _messages_to(smtp, "direction@acme.example"), PROCESSING_TIMEOUT_S, "the minutes email")
+    sender, recipients, message = _messages_to(smtp, "direction@acme.example")[0]
+    assert recipients == ["direction@acme.example"] and sender == "cr@cabinet.example"
+    assert "ACME SA" in message["Subject"]
+    assert "New Jersey" in _docx_text(message)
+    assert (root / "archive/acme").exists() and not list((root / "inbox/acme").iterdir())
+
+    # The same recording again, under another name: archived with a note, nothing sent.
+    shutil.copy(eval_dir / "pyannote_sample/sample.wav", root / "inbox/acme/copie.wav")
+    wait_for(lambda: list((root / "archive/acme").rglob("copie*.note.txt")), 120, "the duplicate note")
+    time.sleep(5)
+    assert len(smtp.messages) == 1
+    assert not list((root / "failed").rglob("*.wav"))
+
+
+def _slow_copy(source: Path, target: Path, chunks: int = 12, pause: float = 0.7) -> None:
+    data = source.read_bytes()
+    step = len(data) // chunks + 1
+    with target.open("wb") as out:
+        for i in range(0, len(data), step):
+            out.write(data[i : i + step])
+            out.flush()
+            time.sleep(pause)
+
+
+def test_file_dropped_while_stopped_and_half_written_file(
+    service: Service, smtp: Recorder, root: Path, eval_dir: Path
+) -> None:
+    service.stop()
+    shutil.copy(eval_dir / "faster_whisper/jfk.flac", root / "inbox/acme-corp/jfk speech.flac")
+    service.start()
+    wait_for(lambda: _messages_to(smtp, "minutes@acme-corp.example"), PROCESSING_TIMEOUT_S, "the restart email")
+    _, recipients, message = _messages_to(smtp, "minutes@acme-corp.example")[0]
+    assert recipients == ["minutes@acme-corp.example"]
+    assert "ask not what your country" in _docx_text(message).lower()
+
+    source = eval_dir / "ms_customspeech_fr/audio.wav"
+    writer = threading.Thread(target=_slow_copy, args=(source, root / "inbox/acme/dictée lente.wav"))
+    writer.start()
+    writer.join()
+    wait_for(lambda: len(_messages_to(smtp, "direction@acme.example")) == 2, PROCESSING_TIMEOUT_S,
+             "the slowly written recording's email")
+    archived = list((root / "archive/acme").rglob("dictée lente*.wav"))
+    assert len(archived) == 1 and archived[0].stat().st_size == source.stat().st_size
+    assert not list((root / "failed").rglob("*.wav")), "the half-written file was taken early"
+    assert all("acme-corp" not in r for _, rs, _ in _messages_to(smtp, "direction@acme.example") for r in rs)
+
+
+def _paused_run(name_part: str) -> Any:
+    with get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(flow_run_filter=FlowRunFilter(name=FlowRunFilterName(like_=name_part)))
+    return next((r for r in runs if r.state and r.state.is_paused()), None)
+
+
+def test_review_names_a_speaker_before_sending(service: Service, smtp: Recorder, root: Path, eval_dir: Path) -> None:
+    from prefect.flow_runs import resume_flow_run
+
+    shutil.copy(eval_dir / "pyannote_sample/sample.wav", root / "inbox/revue/appel à relire.wav")
+    run = wait_for(lambda: _paused_run("revue / appel"), PROCESSING_TIMEOUT_S, "the run to wait for review")
+    assert not _messages_to(smtp, "associe@revue.example"), "sent before review"
+    resume_flow_run(run.id, run_input={"approve": True, "speaker_names": {"Speaker 1": "Diane Martin"}})
+    wait_for(lambda: _messages_to(smtp, "associe@revue.example"), 180, "the reviewed minutes email")
+    text = _docx_text(_messages_to(smtp, "associe@revue.example")[0][2])
+    assert "Diane Martin" in text and "Speaker 1" not in text
+
+
+def test_review_rejection_files_the_recording(service: Service, smtp: Recorder, root: Path, eval_dir: Path) -> None:
+    from prefect.flow_runs import resume_flow_run
+
+    shutil.copy(eval_dir / "picovoice_cheetah/test_fr.wav", root / "inbox/revue/à refaire.wav")
+    run = wait_for(lambda: _paused_run("revue / à refaire"), PROCESSING_TIMEOUT_S, "the run to wait for review")
+    resume_flow_run(run.id, run_input={"approve": False, "reason": "mauvais client, à refaire"})
+    reason = wait_for(lambda: list((root / "failed/revue").glob("*.reason.txt")), 120, "the rejection reason")
+    assert "mauvais client, à refaire" in reason[0].read_text(encoding="utf-8")
+    assert len(_messages_to(smtp, "associe@revue.example")) == 1
