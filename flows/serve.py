@@ -120,3 +120,33 @@ def serve_forever(settings: Settings, config: Path | None, ui_message: bool = Tr
             logger.warning("Stopping minutier serve")
         finally:
             _stop(worker)
+
+
+def deploy_to_pool(settings: Settings, config: Path | None, pool: str) -> str:
+    """Register process-recording on a Prefect work pool (created as a process pool if missing).
+
+    Any host with minutier installed then joins with `prefect worker start --pool POOL`; runs
+    import the flow by module path, so no code is shipped. Returns the deployment's full name.
+    """
+    apply_prefect_environment(settings.service)
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import WorkPoolCreate
+    from prefect.exceptions import ObjectNotFound
+    from prefect.types.entrypoint import EntrypointType
+
+    from flows.process import process_recording
+
+    with get_client(sync_client=True) as client:
+        try:
+            client.read_work_pool(pool)
+        except ObjectNotFound:
+            client.create_work_pool(WorkPoolCreate(name=pool, type="process"))
+            logger.warning("Created process work pool %r", pool)
+    ensure_gpu_limit(settings.service.gpu_limit)
+    deployment = process_recording.to_deployment(
+        name=pool, entrypoint_type=EntrypointType.MODULE_PATH, tags=["minutier", f"pool:{pool}"],
+        parameters={"config": str(config.resolve()) if config else None},
+        description=f"One recording in, minutes out; runs on the workers of pool {pool!r}.",
+    )
+    deployment.apply(work_pool_name=pool)
+    return f"process-recording/{pool}"

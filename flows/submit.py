@@ -23,7 +23,8 @@ def idempotency_key(client: str, content_sha256: str, extra: str = "") -> str:
     return hashlib.sha256(f"{client}\0{content_sha256}\0{extra}".encode()).hexdigest()
 
 
-def submit_recording(settings: Settings, parameters: dict[str, Any], *, wait: bool) -> str:
+def submit_recording(settings: Settings, parameters: dict[str, Any], *, wait: bool,
+                     deployment: str = PROCESS_DEPLOYMENT) -> str:
     """Create (or find) the flow run for this recording; returns a one-line outcome."""
     env = apply_prefect_environment(settings.service)
     if not is_healthy(env["PREFECT_API_URL"]):
@@ -33,7 +34,7 @@ def submit_recording(settings: Settings, parameters: dict[str, Any], *, wait: bo
     key = idempotency_key(parameters["client"], sha256_file(Path(parameters["recording_path"])),
                           f"{parameters.get('out_dir')}|{parameters.get('formats')}")
     run = run_deployment(
-        PROCESS_DEPLOYMENT,
+        deployment,
         parameters=parameters,
         timeout=None if wait else 0,
         idempotency_key=key,

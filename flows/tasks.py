@@ -23,7 +23,8 @@ from prefect.locking.filesystem import FileSystemLockManager
 
 from pipeline.models import get_diarizer, get_transcriber, resolved_device
 from pipeline.config import AsrSettings, AudioSettings, DiarizeSettings, default_home
-from pipeline.types import Diarization, Recording, Transcript
+from pipeline.audio import load_audio
+from pipeline.types import Audio, Diarization, Recording, Transcript
 from pipeline.workspace import decode_to_file, load_decoded
 
 logger = logging.getLogger(__name__)
@@ -77,6 +78,14 @@ def gpu_slot(device: str, limit_name: str) -> Iterator[None]:
         yield
 
 
+def _audio(recording: Recording, audio_path: Path) -> Audio:
+    """The run's decoded audio; a model worker on another host (no shared work folder) decodes its own."""
+    if audio_path.exists():
+        return load_decoded(audio_path)
+    logger.info("Decoded audio not found here (%s): decoding %s on this host", audio_path, recording.path.name)
+    return load_audio(recording.path)
+
+
 @task(name="decode", retries=0, persist_result=False)
 def decode(recording: Recording, settings: AudioSettings, work_dir: Path) -> Path:
     """Decode once; later stages map the returned file instead of passing samples around."""
@@ -92,7 +101,7 @@ def decode(recording: Recording, settings: AudioSettings, work_dir: Path) -> Pat
 )
 def transcribe(recording: Recording, audio_path: Path, settings: AsrSettings, gpu_limit: str) -> Transcript:
     with gpu_slot(resolved_device(settings.device), gpu_limit):
-        return get_transcriber(settings).transcribe(load_decoded(audio_path))
+        return get_transcriber(settings).transcribe(_audio(recording, audio_path))
 
 
 @task(
@@ -104,7 +113,7 @@ def transcribe(recording: Recording, audio_path: Path, settings: AsrSettings, gp
 )
 def diarize(recording: Recording, audio_path: Path, settings: DiarizeSettings, gpu_limit: str) -> Diarization:
     with gpu_slot(resolved_device(settings.device), gpu_limit):
-        return get_diarizer(settings).diarize(load_decoded(audio_path))
+        return get_diarizer(settings).diarize(_audio(recording, audio_path))
 
 
 MODEL_TASKS = (transcribe, diarize)

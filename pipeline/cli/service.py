@@ -43,6 +43,24 @@ def serve(ctx: click.Context) -> None:
     serve_forever(ctx.obj["settings"], _config_path(ctx))
 
 
+@main.command()
+@click.option("--pool", required=True, help="Prefect work pool (created as a process pool if missing).")
+@click.pass_context
+def deploy(ctx: click.Context, pool: str) -> None:
+    """Register the flow on a work pool, for hosts that join with `prefect worker start`.
+
+    \b
+    Examples:
+      minutier deploy --pool minutier-cpu
+      prefect worker start --pool minutier-cpu --limit 2
+      CUDA_VISIBLE_DEVICES=0 prefect worker start --pool minutier-gpu --limit 1
+      minutier run reunion.m4a --client acme --deployment minutier-cpu
+    """
+    from flows.serve import deploy_to_pool
+
+    click.echo(deploy_to_pool(ctx.obj["settings"], _config_path(ctx), pool))
+
+
 def _parameters(file: Path, client: str, out_dir: Path | None, config: Path | None, title: str | None,
                 held_on: date | None, formats: str) -> dict[str, Any]:
     return {
@@ -74,9 +92,11 @@ def _run_options(func: Any) -> Any:
 @main.command()
 @_run_options
 @click.option("--wait/--no-wait", default=True, show_default=True, help="Wait for the run to finish.")
+@click.option("--deployment", default="minutier", show_default=True,
+              help="Which deployment: 'minutier' (served by `minutier serve`) or a pool given to `minutier deploy`.")
 @click.pass_context
 def run(ctx: click.Context, file: Path, client: str, out_dir: Path | None, title: str | None,
-        held_on: Any, formats: str, wait: bool) -> None:
+        held_on: Any, formats: str, wait: bool, deployment: str) -> None:
     """Submit FILE to the running service (`minutier serve`) and wait for its documents.
 
     \b
@@ -88,7 +108,7 @@ def run(ctx: click.Context, file: Path, client: str, out_dir: Path | None, title
 
     settings: Settings = ctx.obj["settings"]
     params = _parameters(file, client, out_dir, _config_path(ctx), title, held_on.date() if held_on else None, formats)
-    outcome = submit_recording(settings, params, wait=wait)
+    outcome = submit_recording(settings, params, wait=wait, deployment=f"process-recording/{deployment}")
     click.echo(outcome)
 
 
