@@ -19,7 +19,7 @@ from prefect.artifacts import (
 from prefect.client.orchestration import get_client
 from prefect.runtime import flow_run
 
-from pipeline.outputs.transcript_text import clock
+from pipeline.summarize.humanize import format_timestamp
 from pipeline.summarize import Minutes
 from pipeline.types import SpeakerTranscript
 
@@ -67,7 +67,7 @@ def add_run_tags(*tags: str) -> None:
 
 
 def transcript_markdown(st: SpeakerTranscript) -> str:
-    lines = [f"**[{clock(u.start)}] {st.display_name(u.speaker) or '—'}:** {u.text}  " for u in st.utterances]
+    lines = [f"**[{format_timestamp(u.start, compact=True)}] {st.display_name(u.speaker) or '—'}:** {u.text}  " for u in st.utterances]
     text = "\n".join(lines) or "_No speech was found in this recording._"
     if len(text) > MAX_TRANSCRIPT_ARTIFACT_CHARS:
         text = text[:MAX_TRANSCRIPT_ARTIFACT_CHARS] + "\n\n_… truncated here; the full transcript is in the documents._"
@@ -76,7 +76,7 @@ def transcript_markdown(st: SpeakerTranscript) -> str:
 
 def minutes_markdown(minutes: Minutes) -> str:
     parts = [f"# {minutes.title}", "", minutes.summary or "_(no summary)_", "", "## Decisions"]
-    parts += [f"{i}. {d.text} _({clock(d.start)})_" for i, d in enumerate(minutes.decisions, 1)] or ["_none_"]
+    parts += [f"{i}. {d.text} _({format_timestamp(d.start, compact=True)})_" for i, d in enumerate(minutes.decisions, 1)] or ["_none_"]
     parts += ["", "## Action items", "", "| Action | Owner | Due |", "|---|---|---|"]
     parts += [f"| {a.text} | {a.owner or '—'} | {a.due.isoformat() if a.due else (a.due_text or '—')} |"
               for a in minutes.action_items] or ["| _none_ | | |"]
@@ -92,7 +92,7 @@ def publish_results(key: str, minutes: Minutes, documents: Mapping[str, Path]) -
     )
     create_table_artifact(
         [
-            {"speaker": p.name, "speaking time": clock(p.speaking_time), "share": f"{p.share:.0%}"}
+            {"speaker": p.name, "speaking time": format_timestamp(p.speaking_time, compact=True), "share": f"{p.share:.0%}"}
             for p in minutes.participants
         ],
         key=f"speakers-{key}",

@@ -17,7 +17,7 @@ from pipeline.config import Settings, load_settings
 from pipeline.errors import PipelineError
 from pipeline.merge import unattributed
 from pipeline.outputs.subtitles import to_srt, to_vtt
-from pipeline.outputs.transcript_text import to_text
+from pipeline.outputs.transcript_text import transcript_to_text
 from pipeline.types import Audio, SpeakerTranscript, Transcript
 
 logger = logging.getLogger("pipeline.cli")
@@ -90,7 +90,7 @@ def render_transcript(result: Transcript | SpeakerTranscript, fmt: str) -> str:
     if fmt == "json":
         return serialize.dumps(result) + "\n"
     speaker_transcript = result if isinstance(result, SpeakerTranscript) else unattributed(result)
-    return {"txt": to_text, "srt": to_srt, "vtt": to_vtt}[fmt](speaker_transcript)
+    return {"txt": transcript_to_text, "srt": to_srt, "vtt": to_vtt}[fmt](speaker_transcript)
 
 
 def write_output(text: str, output: Path | None) -> None:

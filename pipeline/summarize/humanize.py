@@ -23,11 +23,13 @@ def base_language(language: str) -> str:
     return code if code in _MONTHS else "en"
 
 
-def format_timestamp(seconds: float) -> str:
-    """00:04:07 for 247.3 s (hours always shown, so columns line up)."""
+def format_timestamp(seconds: float, *, compact: bool = False) -> str:
+    """00:04:07 for 247.3 s (hours always shown, so columns line up); "04:07" when `compact` and under an hour."""
     total = max(0, int(seconds))
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
+    if compact and not hours:
+        return f"{minutes:02d}:{secs:02d}"
     return f"{hours:02d}:{minutes:02d}:{secs:02d}"
 
 

@@ -199,3 +199,12 @@ def test_review_rejection_files_the_recording(service: Service, smtp: Recorder, 
     reason = wait_for(lambda: list((root / "failed/revue").glob("*.reason.txt")), 120, "the rejection reason")
     assert "mauvais client, à refaire" in reason[0].read_text(encoding="utf-8")
     assert len(_messages_to(smtp, "associe@revue.example")) == 1
+
+
+def test_models_load_once_per_worker_process(service: Service, root: Path) -> None:
+    log = (root / "home/logs/model-worker.log").read_text(errors="replace")
+    workers = log.count("Starting task worker")
+    runs = log.count("Submitting task run 'transcribe")
+    assert workers >= 1 and runs > workers, (workers, runs)
+    assert log.count("Loaded Whisper") <= workers, "Whisper was loaded more than once in a worker process"
+    assert log.count("Loaded diarization model") <= workers
