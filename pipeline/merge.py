@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from pipeline.types import SpeakerTranscript, Transcript, Utterance
+import bisect
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+
+from pipeline.types import Diarization, SpeakerTranscript, SpeakerTurn, Transcript, Utterance, Word
+
+# A pause longer than this (seconds) starts a new utterance even when the speaker stays the same.
+MAX_PAUSE = 2.0
+
+_GENERIC_NAMES = {"fr": "Intervenant", "en": "Speaker"}
 
 
 def unattributed(transcript: Transcript) -> SpeakerTranscript:
@@ -13,3 +22,162 @@ def unattributed(transcript: Transcript) -> SpeakerTranscript:
         if s.text.strip()
     )
     return SpeakerTranscript(transcript.language, transcript.duration, utterances)
+
+
+def assign_speakers(
+    transcript: Transcript,
+    diarization: Diarization,
+    *,
+    fill_nearest: bool = True,
+    names: Mapping[str, str] | None = None,
+) -> SpeakerTranscript:
+    """Give every word the speaker whose exclusive turn overlaps it most.
+
+    Consecutive words of one speaker form an utterance; a segment that spans a speaker change
+    is split at the word boundary, and a pause over ``MAX_PAUSE`` seconds also starts a new
+    utterance. Segments without word timings are attributed as a whole. Utterances touching
+    overlapping speech (two speakers' turns at once) have ``overlap=True``.
+
+    Args:
+        transcript: speech-to-text result, ideally with word timestamps.
+        diarization: speaker turns; the exclusive turns are used when present.
+        fill_nearest: words overlapping no turn get the nearest turn's speaker (else None).
+        names: raw label -> display name (e.g. known voices); others are numbered.
+
+    Returns:
+        The speaker-attributed transcript, with display names numbered by first appearance
+        ("Speaker 1" or, for French, "Intervenant 1").
+    """
+    turns = sorted(diarization.exclusive or diarization.turns, key=lambda t: (t.start, t.end))
+    index = _TurnIndex(turns)
+    overlaps = _overlap_regions(diarization.turns)
+    units: list[tuple[str | None, Word, bool]] = []  # (speaker, word, is a whole wordless segment)
+    for segment in transcript.segments:
+        if not segment.text.strip():
+            continue
+        words = segment.words or (Word(segment.start, segment.end, segment.text, 1.0),)
+        for word in words:
+            units.append((index.speaker_of(word.start, word.end, fill_nearest), word, not segment.words))
+    utterances: list[Utterance] = []
+    run: list[Word] = []
+    run_speaker: str | None = None
+    for speaker, word, _ in units:
+        if run and (speaker != run_speaker or word.start - run[-1].end > MAX_PAUSE):
+            utterances.append(_utterance(run_speaker, run, overlaps))
+            run = []
+        run_speaker = speaker
+        run.append(word)
+    if run:
+        utterances.append(_utterance(run_speaker, run, overlaps))
+    # Segments without word timings were wrapped in a pseudo word: drop it from the output.
+    wordless = {id(word) for _, word, flag in units if flag}
+    utterances = [replace(u, words=tuple(w for w in u.words if id(w) not in wordless)) for u in utterances]
+    st = SpeakerTranscript(transcript.language, transcript.duration, tuple(u for u in utterances if u.text))
+    return name_speakers(st, names or {})
+
+
+def speaker_order(utterances: Iterable[Utterance]) -> tuple[str, ...]:
+    """Raw speaker labels in order of first appearance."""
+    seen: dict[str, None] = {}
+    for u in sorted(utterances, key=lambda u: u.start):
+        if u.speaker is not None:
+            seen.setdefault(u.speaker, None)
+    return tuple(seen)
+
+
+def generic_speaker_name(number: int, language: str) -> str:
+    """ "Speaker 3", or "Intervenant 3" when `language` is French."""
+    return f"{_GENERIC_NAMES.get(language.split('-')[0].lower(), 'Speaker')} {number}"
+
+
+def speaker_names(
+    speakers: Sequence[str], language: str, names: Mapping[str, str] | None = None
+) -> tuple[tuple[str, str], ...]:
+    """Display names: `names` where given, the others numbered 1, 2, ... in the given order."""
+    names = names or {}
+    result, number = [], 0
+    for speaker in speakers:
+        name = names.get(speaker, "").strip()
+        if not name:
+            number += 1
+            name = generic_speaker_name(number, language)
+        result.append((speaker, name))
+    return tuple(result)
+
+
+def name_speakers(st: SpeakerTranscript, names: Mapping[str, str]) -> SpeakerTranscript:
+    """The same transcript with display names from `names` (raw label -> name), others numbered."""
+    return replace(st, speaker_names=speaker_names(speaker_order(st.utterances), st.language, names))
+
+
+def _utterance(speaker: str | None, words: list[Word], overlaps: _Regions) -> Utterance:
+    start, end = words[0].start, max(w.end for w in words)
+    glue = "" if any(w.text[:1].isspace() for w in words) else " "
+    text = glue.join(w.text for w in words).strip()
+    return Utterance(speaker, start, end, " ".join(text.split()), tuple(words), overlaps.touches(start, end))
+
+
+class _TurnIndex:
+    """Sorted turns with binary search, so attribution stays O(words x log turns)."""
+
+    def __init__(self, turns: list[SpeakerTurn]) -> None:
+        self._turns = turns
+        self._starts = [t.start for t in turns]
+        # Turns may nest (full diarization); the running max end bounds the backwards scan.
+        self._max_end: list[float] = []
+        best = float("-inf")
+        for t in turns:
+            best = max(best, t.end)
+            self._max_end.append(best)
+
+    def speaker_of(self, start: float, end: float, fill_nearest: bool) -> str | None:
+        """Speaker of the turn overlapping [start, end] most (the later turn on a tie)."""
+        if not self._turns:
+            return None
+        i = bisect.bisect_right(self._starts, end)
+        best, best_overlap = None, -1.0
+        j = i - 1
+        while j >= 0 and self._max_end[j] >= start:
+            t = self._turns[j]
+            overlap = min(end, t.end) - max(start, t.start)
+            # A zero-length word inside a turn overlaps it by 0: still counts as inside.
+            if overlap >= 0 and overlap > best_overlap and (overlap > 0 or t.start <= start <= t.end):
+                best, best_overlap = t, overlap
+            j -= 1
+        if best is not None:
+            return best.speaker
+        if not fill_nearest:
+            return None
+        nearby = self._turns[max(0, i - 8) : i + 1]
+        return min(nearby, key=lambda t: (max(t.start - end, start - t.end, 0.0), -t.start)).speaker
+
+
+class _Regions:
+    """Sorted, disjoint time intervals with an intersection test."""
+
+    def __init__(self, regions: list[tuple[float, float]]) -> None:
+        self._starts = [r[0] for r in regions]
+        self._ends = [r[1] for r in regions]
+
+    def touches(self, start: float, end: float) -> bool:
+        i = bisect.bisect_left(self._starts, end)
+        return i > 0 and self._ends[i - 1] > start
+
+
+def _overlap_regions(turns: Sequence[SpeakerTurn]) -> _Regions:
+    """Where two or more speakers talk at once."""
+    events = sorted([(t.start, 1, t.speaker) for t in turns] + [(t.end, -1, t.speaker) for t in turns])
+    active: dict[str, int] = {}
+    regions: list[tuple[float, float]] = []
+    opened: float | None = None
+    for time, delta, speaker in events:
+        active[speaker] = active.get(speaker, 0) + delta
+        if active[speaker] == 0:
+            del active[speaker]
+        if len(active) >= 2 and opened is None:
+            opened = time
+        elif len(active) < 2 and opened is not None:
+            if time > opened:
+                regions.append((opened, time))
+            opened = None
+    return _Regions(regions)

@@ -5,9 +5,16 @@ from __future__ import annotations
 import pytest
 
 from pipeline.asr.whisper import WhisperTranscriber
-from pipeline.config import AsrSettings
+from pipeline.config import AsrSettings, DiarizeSettings
+from pipeline.diarize import PyannoteDiarizer
 
 
 @pytest.fixture(scope="session")
 def transcriber() -> WhisperTranscriber:
     return WhisperTranscriber(AsrSettings())
+
+
+@pytest.fixture(scope="session")
+def diarizer() -> PyannoteDiarizer:
+    """The bundled offline diarizer (pyannote segmentation-3.0 + CAM++), shared by the session."""
+    return PyannoteDiarizer(DiarizeSettings())
