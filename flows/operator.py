@@ -19,8 +19,8 @@ from prefect.artifacts import (
 from prefect.client.orchestration import get_client
 from prefect.runtime import flow_run
 
-from pipeline.summarize.humanize import format_timestamp
 from pipeline.summarize import Minutes
+from pipeline.summarize.humanize import format_timestamp
 from pipeline.types import SpeakerTranscript
 
 logger = logging.getLogger(__name__)
@@ -37,7 +37,9 @@ def artifact_key(*parts: str) -> str:
 class RunReport:
     """A progress artifact updated after each stage, plus a log line per stage."""
 
-    STAGES = {"queued": 0, "decoded": 10, "transcribed": 50, "diarized": 70, "attributed": 75, "minutes": 85, "documents": 100}
+    STAGES = {
+        "queued": 0, "decoded": 10, "transcribed": 50, "diarized": 70, "attributed": 75, "minutes": 85, "documents": 100,
+    }
 
     def __init__(self, client: str, recording: str) -> None:
         self._key = artifact_key(client, recording)

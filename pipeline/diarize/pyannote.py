@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -125,7 +126,12 @@ class PyannoteDiarizer:
     def _run(self, pipeline: Any, audio: Audio, count: dict[str, int]) -> Any:
         import torch
 
-        waveform = torch.from_numpy(np.ascontiguousarray(audio.samples, dtype=np.float32))[None]
+        samples = np.ascontiguousarray(audio.samples, dtype=np.float32)
+        with warnings.catch_warnings():
+            # Decoded audio is memory-mapped read-only and shared with transcription; pyannote
+            # only reads the waveform, so no copy of the whole recording is made.
+            warnings.filterwarnings("ignore", message="The given NumPy array is not writable")
+            waveform = torch.from_numpy(samples)[None]
         file: dict[str, Any] = {"waveform": waveform, "sample_rate": audio.sample_rate, "uri": "audio"}
         try:
             return pipeline(file, **count)

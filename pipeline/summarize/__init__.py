@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.summarize.minutes import build_minutes, make_summarizer, name_speakers, speaking_shares
+from pipeline.summarize.minutes import build_minutes, make_summarizer, speaking_shares
 from pipeline.summarize.model import (
     ActionItem,
     Digest,
@@ -31,6 +31,5 @@ __all__ = [
     "Topic",
     "build_minutes",
     "make_summarizer",
-    "name_speakers",
     "speaking_shares",
 ]

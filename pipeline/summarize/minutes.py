@@ -6,6 +6,7 @@ import logging
 from dataclasses import replace
 
 from pipeline.config import MinutesSettings
+from pipeline.merge import name_speakers
 from pipeline.summarize.humanize import base_language
 from pipeline.summarize.model import MeetingMeta, Minutes, Participant, Summarizer, SummaryContext
 from pipeline.summarize.offline import OfflineSummarizer
@@ -15,40 +16,6 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_LANGUAGE = "fr"
 _DEFAULT_TITLE = {"fr": "Compte rendu de réunion", "en": "Meeting minutes"}
-_SPEAKER_LABEL = {"fr": "Intervenant {n}", "en": "Speaker {n}"}
-
-
-def name_speakers(transcript: SpeakerTranscript, language: str) -> SpeakerTranscript:
-    """Give every unnamed speaker a readable label ("SPEAKER_01" -> "Intervenant 2").
-
-    Names already set in ``speaker_names`` are kept; labels are numbered in order of first speech.
-
-    Args:
-        transcript: The speaker-attributed transcript.
-        language: Language of the labels.
-
-    Returns:
-        A new transcript whose ``speaker_names`` covers every speaker.
-    """
-    named = dict(transcript.speaker_names)
-    label = _SPEAKER_LABEL[base_language(language)]
-    order: list[str] = []
-    for utt in transcript.utterances:
-        if utt.speaker is not None and utt.speaker not in order:
-            order.append(utt.speaker)
-    taken = set(named.values())
-    number = 0
-    for speaker in order:
-        if named.get(speaker, speaker) != speaker:
-            continue
-        number += 1
-        while label.format(n=number) in taken:
-            number += 1
-        named[speaker] = label.format(n=number)
-    mapping = tuple((s, named[s]) for s in order) + tuple(
-        (s, n) for s, n in transcript.speaker_names if s not in order
-    )
-    return replace(transcript, speaker_names=mapping)
 
 
 def speaking_shares(transcript: SpeakerTranscript) -> tuple[Participant, ...]:
@@ -85,7 +52,8 @@ def build_minutes(st: SpeakerTranscript, summarizer: Summarizer, meta: MeetingMe
         The minutes, including the full transcript with every speaker named.
     """
     language = (meta.language or st.language or DEFAULT_LANGUAGE).lower()
-    named = name_speakers(st, language)
+    # Speakers without a name yet get "Intervenant N" / "Speaker N" in the minutes' language.
+    named = name_speakers(replace(st, language=language), dict(st.speaker_names))
     participants = speaking_shares(named)
     context = SummaryContext(language, meta.held_on, tuple(p.name for p in participants))
     digest = summarizer.summarize(named, context)

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from pipeline.summarize import MeetingMeta, OfflineSummarizer, build_minutes, name_speakers, speaking_shares
+from pipeline.merge import name_speakers
+from pipeline.summarize import MeetingMeta, OfflineSummarizer, build_minutes, speaking_shares
 from pipeline.summarize.dates import find_due_date
 from pipeline.summarize.lexicon import ENGLISH, FRENCH
 from tests.unit.meetings import EN_DATE, FR_DATE, build_transcript, english_meeting, french_meeting
@@ -127,7 +128,7 @@ def test_relative_dates_stay_unresolved_without_a_meeting_date() -> None:
 
 def test_unnamed_speakers_get_localised_labels_and_shares() -> None:
     st = french_meeting(named=False)
-    named = name_speakers(st, "fr")
+    named = name_speakers(st, {})
     assert dict(named.speaker_names) == {"SPEAKER_00": "Intervenant 1", "SPEAKER_01": "Intervenant 2",
                                          "SPEAKER_02": "Intervenant 3"}
     people = speaking_shares(named)
