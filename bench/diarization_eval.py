@@ -28,7 +28,7 @@ from pyannote.metrics.diarization import DiarizationErrorRate  # noqa: E402
 
 from pipeline.config import DiarizeSettings  # noqa: E402
 from pipeline.diarize import PyannoteDiarizer, read_rttm  # noqa: E402
-from pipeline.types import Audio, Diarization  # noqa: E402
+from pipeline.types import Audio  # noqa: E402
 
 # (group, file id, wav, rttm, uem, known speaker count when there is no RTTM)
 CASES = [
