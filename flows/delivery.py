@@ -13,7 +13,7 @@ from pipeline.clients import ClientConfig, Clients, load_clients
 from pipeline.config import Settings, clients_file, service_root
 from pipeline.delivery import DeliveryLedger, deliver_minutes, send_alert
 from pipeline.errors import DeliveryTransientError
-from pipeline.intake import RecordingLedger, archive_recording, fail_recording
+from pipeline.intake import RecordingLedger, archive_recording, fail_recording, meeting_id
 from pipeline.ledger import default_ledger_path
 from pipeline.summarize import Minutes
 
@@ -51,13 +51,22 @@ def deliver(minutes: Minutes, docx_path: Path, client: ClientConfig, sha256: str
     return f"{report.transport}: sent to {len(report.sent_to)}, {len(report.already_sent)} already had it"
 
 
+def meeting_folder(settings: Settings, client: str, sha256: str, recording_path: Path) -> str:
+    """The outbox folder of a watched-folder recording: the intake's name + hash slug, so two
+    recordings with the same file name never share (and overwrite) one folder."""
+    with RecordingLedger(default_ledger_path(settings.service.home_dir)) as ledger:
+        entry = ledger.get(client, sha256)
+    return entry.meeting_id if entry is not None else meeting_id(recording_path.name, sha256)
+
+
 @task(name="archive-recording", persist_result=False)
 def archive(settings: Settings, client: str, sha256: str) -> Path:
     with RecordingLedger(default_ledger_path(settings.service.home_dir)) as ledger:
         return archive_recording(service_root(settings.service), ledger, client, sha256)
 
 
-def file_failure(settings: Settings, client: ClientConfig, sha256: str, reason: str) -> Path | None:
+def file_failure(settings: Settings, client: ClientConfig, sha256: str,
+                 reason: BaseException | str) -> Path | None:
     """Move a recording still being processed to failed/ with a reason; leave an archived one alone."""
     with RecordingLedger(default_ledger_path(settings.service.home_dir)) as ledger:
         entry = ledger.get(client.folder, sha256)

@@ -13,8 +13,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from prefect import flow
 from prefect.client.orchestration import get_client
@@ -27,6 +27,7 @@ from flows.submit import PROCESS_DEPLOYMENT, RECONCILE_DEPLOYMENT, idempotency_k
 from pipeline.config import Settings, load_settings, service_root
 from pipeline.intake import InboxWatcher, Layout, Readiness, Ready, RecordingLedger, scan_inbox
 from pipeline.ledger import default_ledger_path
+from pipeline.retention import AUDIT_LOG, purge_archive
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +76,8 @@ def reconcile_inbox(config: str | None = None) -> list[str]:
             if not readiness.waiting:
                 break
             time.sleep(readiness.settle_s)  # a file is still being written: look again once it may have settled
+        purge_archive(root, ledger, settings.service.retention_days, datetime.now(),
+                      settings.service.home_dir / AUDIT_LOG)
     logger.info("Reconcile: %d recording(s) submitted or resumed", len(submitted))
     return submitted
 
@@ -108,10 +111,52 @@ class InboxTrigger:
         self._thread.start()
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._watcher.stop()
         self._thread.join(timeout=5)
+
+
+def crash_orphaned_runs(deployments: tuple[str, ...]) -> int:
+    """Mark Crashed the runs of `deployments` still Running or Pending when the service starts.
+
+    Only this service executes its deployments, so such a run was in a process that died with
+    the previous service (killed, power cut). Crashed, it is rescheduled by the next reconcile,
+    which finds its recording still in processing/. Returns how many runs were marked.
+    """
+    from prefect.client.schemas.filters import (
+        FlowRunFilter,
+        FlowRunFilterDeploymentId,
+        FlowRunFilterId,
+        FlowRunFilterState,
+        FlowRunFilterStateType,
+    )
+    from prefect.exceptions import ObjectNotFound
+    from prefect.states import Crashed
+
+    marked = 0
+    with get_client(sync_client=True) as client:
+        for name in deployments:
+            try:
+                deployment = client.read_deployment_by_name(name)
+            except ObjectNotFound:  # first start: nothing can be left over
+                continue
+            orphans = client.read_flow_runs(flow_run_filter=FlowRunFilter(
+                deployment_id=FlowRunFilterDeploymentId(any_=[deployment.id]),
+                state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.RUNNING, StateType.PENDING])),
+            ))
+            for run in orphans:
+                client.set_flow_run_state(run.id, Crashed(message="the service stopped while this run was in progress"),
+                                          force=True)
+                # A model stage sent to the killed worker stays Running for ever, and the retried run
+                # would find it again (same task key): remove it so the retry submits the stage anew.
+                for task_run in client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run.id]))):
+                    if task_run.state is None or not task_run.state.is_final():
+                        client.delete_task_run(task_run.id)
+                logger.warning("Run %s was left %s by the previous service: marked Crashed", run.name,
+                               run.state.name if run.state else "?")
+                marked += 1
+    return marked
 
 
 def ensure_service_folders(settings: Settings) -> Path | None:

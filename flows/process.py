@@ -15,7 +15,7 @@ from typing import Any
 from prefect import flow, task
 from prefect.runtime import flow_run
 
-from flows.delivery import alert, archive, client_config, deliver, file_failure
+from flows.delivery import alert, archive, client_config, deliver, file_failure, meeting_folder
 from flows.operator import RunReport, add_run_tags, alert_operators, publish_results
 from flows.review import await_review
 from flows.tasks import decode, diarize, transcribe
@@ -91,9 +91,18 @@ def on_run_failure(flow: Any, run: Any, state: Any) -> None:
     client = client_config(settings, str(params.get("client")))
     reason = state.message or state.name
     if params.get("sha256") and client is not None:
-        file_failure(settings, client, str(params["sha256"]), reason)
+        file_failure(settings, client, str(params["sha256"]), _failure_cause(state) or reason)
     alert(settings, str(params.get("client")), Path(str(params.get("recording_path"))).name, reason,
           None, client.language if client else "fr")
+
+
+def _failure_cause(state: Any) -> BaseException | None:
+    """The exception that failed the run, so the secretary's note can say in plain words what went wrong."""
+    try:
+        error = state.result(raise_on_failure=False)
+    except Exception:  # a crash, or a result that cannot be read: the state's message will do
+        return None
+    return error if isinstance(error, BaseException) else None
 
 
 @flow(
@@ -123,7 +132,7 @@ def process_recording(
     client_cfg = client_config(base, client)
     settings = settings_for_client(base, client_cfg)
     report = RunReport(client, recording_path.name)
-    recording = (Recording(recording_path, recording_path.stem, sha256) if sha256
+    recording = (Recording(recording_path, meeting_folder(base, client, sha256, recording_path), sha256) if sha256
                  else Recording.from_path(recording_path))
     work_dir = settings.service.home_dir / "work"
     add_run_tags(f"client:{client}", f"device:{resolved_device(settings.asr.device)}")
@@ -141,7 +150,7 @@ def process_recording(
     minutes = summarize(st, settings.minutes, meta)
     report.stage("minutes")
     target = out_dir or Layout(service_root(settings.service)).outbox(client, recording.meeting_id)
-    stem = recording.meeting_id
+    stem = recording_path.stem  # the documents keep the recording's own (readable) name
     written = documents(minutes, target, formats, stem, settings.minutes.template_path)
     if client_cfg is not None and client_cfg.review:
         decision = await_review(minutes, client_cfg.review_timeout_s)

@@ -35,7 +35,18 @@ def prefect_service(settings: Settings) -> Iterator[str]:
         yield api_url
     finally:
         if server is not None:
+            _flush_run_logs()
             server.stop()
+
+
+def _flush_run_logs() -> None:
+    """Ship the log records still queued for the API while our server still listens."""
+    import sys
+
+    if "prefect" in sys.modules:
+        from prefect.logging.handlers import APILogHandler
+
+        APILogHandler().flush()
 
 
 def ensure_gpu_limit(name: str) -> None:
@@ -84,14 +95,15 @@ def serve_forever(settings: Settings, config: Path | None, ui_message: bool = Tr
         from datetime import timedelta
 
         from prefect import serve
-        from prefect.types.entrypoint import EntrypointType
         from prefect.deployments import run_deployment
+        from prefect.types.entrypoint import EntrypointType
 
-        from flows.intake import InboxTrigger, ensure_service_folders, reconcile_inbox
+        from flows.intake import InboxTrigger, crash_orphaned_runs, ensure_service_folders, reconcile_inbox
         from flows.process import process_recording
-        from flows.submit import RECONCILE_DEPLOYMENT
+        from flows.submit import PROCESS_DEPLOYMENT, RECONCILE_DEPLOYMENT
 
         watched = ensure_service_folders(settings)  # an invalid clients file stops the start here
+        crash_orphaned_runs((PROCESS_DEPLOYMENT, RECONCILE_DEPLOYMENT))  # before anything new is started
         ensure_gpu_limit(settings.service.gpu_limit)
         worker = _start_model_worker(settings.service.home_dir / "logs" / "model-worker.log")
         deployments = [

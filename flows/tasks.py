@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -21,9 +23,9 @@ from prefect.cache_policies import CacheKeyFnPolicy
 from prefect.context import TaskRunContext
 from prefect.locking.filesystem import FileSystemLockManager
 
-from pipeline.models import get_diarizer, get_transcriber, resolved_device
-from pipeline.config import AsrSettings, AudioSettings, DiarizeSettings, default_home
 from pipeline.audio import load_audio
+from pipeline.config import AsrSettings, AudioSettings, DiarizeSettings, default_home
+from pipeline.models import get_diarizer, get_transcriber, resolved_device
 from pipeline.types import Audio, Diarization, Recording, Transcript
 from pipeline.workspace import decode_to_file, load_decoded
 
@@ -45,6 +47,48 @@ class ServiceLocks(FileSystemLockManager):
     @lock_files_directory.setter
     def lock_files_directory(self, value: Path) -> None:  # the base class assigns it; ours is derived
         pass
+
+    def acquire_lock(self, key: str, holder: str, acquire_timeout: float | None = None,
+                     hold_timeout: float | None = None) -> bool:
+        acquired = super().acquire_lock(key, holder, acquire_timeout, hold_timeout)
+        if acquired:
+            self._owner_path(key).write_text(f"{socket.gethostname()}:{os.getpid()}", encoding="utf-8")
+        return acquired
+
+    def release_lock(self, key: str, holder: str) -> None:
+        super().release_lock(key, holder)
+        self._owner_path(key).unlink(missing_ok=True)
+
+    def is_locked(self, key: str, use_cache: bool = False) -> bool:
+        """Locked, unless its owner was a process of this host that is gone (killed mid-stage):
+        Prefect's lock has no expiry, so a stale one would block every later run of the recording."""
+        if not super().is_locked(key, use_cache=use_cache):
+            return False
+        if not self._owner_gone(key):
+            return True
+        logger.warning("Removing the lock of %s left by a process that no longer exists", key)
+        self._lock_path_for_key(key).unlink(missing_ok=True)
+        self._owner_path(key).unlink(missing_ok=True)
+        self._locks.pop(key, None)
+        return False
+
+    def _owner_path(self, key: str) -> Path:
+        return self.lock_files_directory / f"{key}.owner"
+
+    def _owner_gone(self, key: str) -> bool:
+        try:
+            host, _, pid = self._owner_path(key).read_text(encoding="utf-8").rpartition(":")
+        except FileNotFoundError:  # being written, or a lock taken by another tool: keep it
+            return False
+        if host != socket.gethostname() or not pid.isdigit():
+            return False
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:  # alive, another user's
+            return False
+        return False
 
 
 def settings_digest(settings: Any) -> str:

@@ -13,6 +13,7 @@ import subprocess
 import tempfile
 from datetime import date, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 import ffmpeg
 import numpy as np
@@ -184,6 +185,58 @@ def _run_decode(path: Path, command: list[str], expected_seconds: float | None) 
     return samples, stderr
 
 
+def _stream_decode(path: Path, command: list[str], out: BinaryIO) -> tuple[int, str]:
+    """Copy ffmpeg's output to `out` chunk by chunk: memory stays at one chunk whatever the length."""
+    written = 0
+    with tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err)
+        assert process.stdout is not None
+        try:
+            for chunk in iter(lambda: process.stdout.read(_READ_CHUNK), b""):  # type: ignore[union-attr]
+                out.write(chunk)
+                written += len(chunk)
+        finally:
+            process.stdout.close()
+            returncode = process.wait()
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+    if returncode != 0:
+        hint = _first_line(stderr, path)
+        if any(h in stderr for h in _NOT_MEDIA_HINTS) and written == 0:
+            raise NotMediaError(f"{path}: ffmpeg cannot read this file ({hint})")
+        raise CorruptAudioError(f"{path}: the audio cannot be decoded ({hint})")
+    return written - written % _BYTES_PER_SAMPLE, stderr
+
+
+def _check_before_decode(path: Path, channel: int | None) -> MediaInfo:
+    info = probe(path)
+    if channel is not None and not 0 <= channel < max(info.channels, 1):
+        raise CorruptAudioError(f"{path}: channel {channel} requested but the file has {info.channels}")
+    declared = _wav_declared_bytes(path)
+    if declared is not None and declared[0] > declared[1]:
+        missing = declared[0] - declared[1]
+        raise CorruptAudioError(
+            f"{path}: the WAV file is truncated ({missing} bytes of audio missing); copy it again from the source"
+        )
+    return info
+
+
+def _check_after_decode(path: Path, info: MediaInfo, duration: float, stderr: str, settings: AudioSettings) -> None:
+    if info.duration and duration < info.duration * settings.min_decoded_ratio:
+        raise CorruptAudioError(
+            f"{path}: truncated or damaged: decoded {duration:.1f} s of the {info.duration:.1f} s announced"
+        )
+    if duration < settings.min_duration:
+        raise EmptyRecordingError(
+            f"{path}: only {duration:.2f} s of audio (minimum {settings.min_duration:.2f} s)"
+        )
+    if stderr.strip():
+        logger.warning("%s: decoded with warnings: %s", path, _first_line(stderr, path))
+    logger.info(
+        "Decoded %s: %.1f s, %s %d Hz x%d", path.name, duration, info.audio_codec, info.sample_rate, info.channels
+    )
+
+
 def load_audio(path: Path | str, settings: AudioSettings | None = None, *, channel: int | None = None) -> Audio:
     """Decode a recording to 16 kHz mono float32; channels are down-mixed unless one is chosen.
 
@@ -199,28 +252,27 @@ def load_audio(path: Path | str, settings: AudioSettings | None = None, *, chann
     """
     settings = settings or AudioSettings()
     path = Path(path)
-    info = probe(path)
-    if channel is not None and not 0 <= channel < max(info.channels, 1):
-        raise CorruptAudioError(f"{path}: channel {channel} requested but the file has {info.channels}")
-    declared = _wav_declared_bytes(path)
-    if declared is not None and declared[0] > declared[1]:
-        missing = declared[0] - declared[1]
-        raise CorruptAudioError(
-            f"{path}: the WAV file is truncated ({missing} bytes of audio missing); copy it again from the source"
-        )
+    info = _check_before_decode(path, channel)
     samples, stderr = _run_decode(path, _decode_command(path, channel), info.duration)
-    duration = len(samples) / SAMPLE_RATE
-    if info.duration and duration < info.duration * settings.min_decoded_ratio:
-        raise CorruptAudioError(
-            f"{path}: truncated or damaged: decoded {duration:.1f} s of the {info.duration:.1f} s announced"
-        )
-    if duration < settings.min_duration:
-        raise EmptyRecordingError(
-            f"{path}: only {duration:.2f} s of audio (minimum {settings.min_duration:.2f} s)"
-        )
-    if stderr.strip():
-        logger.warning("%s: decoded with warnings: %s", path, _first_line(stderr, path))
-    logger.info(
-        "Decoded %s: %.1f s, %s %d Hz x%d", path.name, duration, info.audio_codec, info.sample_rate, info.channels
-    )
+    _check_after_decode(path, info, len(samples) / SAMPLE_RATE, stderr, settings)
     return Audio(samples=samples, sample_rate=SAMPLE_RATE)
+
+
+def decode_into(path: Path | str, out: BinaryIO, settings: AudioSettings | None = None) -> int:
+    """Decode a recording like :func:`load_audio`, writing the float32 samples to `out` as they come.
+
+    Memory stays bounded whatever the recording's length (a 3-hour meeting is 690 MB of samples).
+
+    Returns:
+        The number of samples written (trailing partial bytes, if any, are to be ignored).
+
+    Raises:
+        The same errors as :func:`load_audio`; `out` then holds a partial stream to discard.
+    """
+    settings = settings or AudioSettings()
+    path = Path(path)
+    info = _check_before_decode(path, None)
+    written, stderr = _stream_decode(path, _decode_command(path, None), out)
+    samples = written // _BYTES_PER_SAMPLE
+    _check_after_decode(path, info, samples / SAMPLE_RATE, stderr, settings)
+    return samples

@@ -172,6 +172,9 @@ class ServiceSettings:
     polling: bool = False
     reconcile_s: float = 300.0
     gpu_limit: str = "minutier-gpu"
+    # RGPD: archived recordings older than this many days are deleted (and the deletion logged);
+    # minutes are kept. None (the default) keeps recordings for ever.
+    retention_days: int | None = None
 
 
 def _smtp_password() -> str | None:

@@ -10,10 +10,11 @@ import logging
 import os
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
-from pipeline.audio import load_audio
+from pipeline.audio import decode_into
 from pipeline.config import AudioSettings
 from pipeline.types import SAMPLE_RATE, Audio, Recording
 
@@ -25,22 +26,39 @@ def decoded_path(work_dir: Path, recording: Recording) -> Path:
 
 
 def decode_to_file(recording: Recording, settings: AudioSettings, work_dir: Path) -> Path:
-    """Decode `recording` once into the work directory (atomically) and return the file's path."""
+    """Decode `recording` once into the work directory (atomically) and return the file's path.
+
+    The samples go from ffmpeg straight to the file, so memory stays bounded whatever the
+    recording's length; the ``.npy`` header is rewritten with the real length at the end.
+    """
     target = decoded_path(work_dir, recording)
     if target.exists():
         return target
-    audio = load_audio(recording.path, settings)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, staging = tempfile.mkstemp(prefix=".decode-", suffix=".npy", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            np.save(handle, audio.samples, allow_pickle=False)
+            _npy_header(handle, 0)
+            samples = decode_into(recording.path, handle, settings)
+            handle.truncate(_HEADER_BYTES + samples * 4)
+            handle.seek(0)
+            _npy_header(handle, samples)
         os.replace(staging, target)
     finally:
         if os.path.exists(staging):
             os.unlink(staging)
-    logger.info("Decoded %s once into %s (%.1f s)", recording.path.name, target.name, audio.duration)
+    logger.info("Decoded %s once into %s (%.1f s)", recording.path.name, target.name, samples / SAMPLE_RATE)
     return target
+
+
+_HEADER_BYTES = 128  # numpy pads a 1-D float32 header to 128 bytes for any length below 10**40
+
+
+def _npy_header(handle: BinaryIO, samples: int) -> None:
+    start = handle.tell()
+    np.lib.format.write_array_header_1_0(handle, {"descr": "<f4", "fortran_order": False, "shape": (samples,)})
+    if handle.tell() - start != _HEADER_BYTES:
+        raise RuntimeError(f"unexpected .npy header size {handle.tell() - start}")
 
 
 def load_decoded(path: Path) -> Audio:

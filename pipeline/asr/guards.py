@@ -56,7 +56,7 @@ def find_loop(tokens: list[str]) -> tuple[int, int] | None:
     """First run of an n-gram repeated MIN_LOOP_REPEATS+ times in a row: (keep_until, loop_end)."""
     count = len(tokens)
     for n in range(1, MAX_LOOP_NGRAM + 1):
-        for start in range(0, count - n * MIN_LOOP_REPEATS + 1):
+        for start in range(count - n * MIN_LOOP_REPEATS + 1):
             gram = tokens[start : start + n]
             if not any(gram):
                 continue

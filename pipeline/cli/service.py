@@ -137,3 +137,41 @@ def process(ctx: click.Context, file: Path, client: str, out_dir: Path | None, t
     for fmt, path in written.items():
         click.echo(f"{fmt}: {path}")
     logger.info("Run recorded in Prefect at %s", api_url)
+
+
+@main.command()
+@click.option("--client", "client_folder", required=True, help="Client folder (as under inbox/).")
+@click.argument("meetings", nargs=-1)
+@click.pass_context
+def resend(ctx: click.Context, client_folder: str, meetings: tuple[str, ...]) -> None:
+    """Email again minutes that were written but not sent (e.g. the mail server was down).
+
+    Without MEETINGS, every processed recording of the client that a recipient has not received.
+    The audio is not processed again; recipients who already have the minutes get nothing.
+
+    \b
+    Examples:
+      minutier resend --client acme
+      minutier resend --client acme reunion-du-12-mars-3fa81c2e
+    """
+    from pipeline.clients import load_clients
+    from pipeline.config import clients_file, service_root
+    from pipeline.delivery import DeliveryLedger
+    from pipeline.delivery.resend import resend_minutes, undelivered
+    from pipeline.errors import ConfigError
+    from pipeline.intake import RecordingLedger
+    from pipeline.ledger import default_ledger_path
+
+    settings: Settings = ctx.obj["settings"]
+    client = load_clients(clients_file(settings.service)).get(client_folder)
+    if client is None:
+        raise ConfigError(f"{clients_file(settings.service)}: no client {client_folder!r}")
+    path = default_ledger_path(settings.service.home_dir)
+    with RecordingLedger(path) as recordings, DeliveryLedger(path) as deliveries:
+        pending = undelivered(recordings, deliveries, client)
+        chosen = [e for e in pending if not meetings or e.meeting_id in meetings]
+        for meeting in sorted(set(meetings) - {e.meeting_id for e in chosen}):
+            click.echo(f"{meeting}: nothing to send (unknown, or every recipient has it)")
+        for entry in chosen:
+            report = resend_minutes(service_root(settings.service), client, entry, settings.email, deliveries)
+            click.echo(f"{entry.meeting_id}: sent to {len(report.sent_to)} recipient(s) via {report.transport}")

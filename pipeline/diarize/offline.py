@@ -25,7 +25,7 @@ from pyannote.audio.pipelines.speaker_diarization import DiarizeOutput, SpeakerD
 from pyannote.audio.pipelines.utils.diarization import set_num_speakers
 from pyannote.core import Annotation, SlidingWindow, SlidingWindowFeature
 
-from pipeline.diarize.campp import FRAME_STRIDE_SAMPLES, FBANK_WINDOW_SAMPLES, CamPlusPlusEmbedding
+from pipeline.diarize.campp import FBANK_WINDOW_SAMPLES, FRAME_STRIDE_SAMPLES, CamPlusPlusEmbedding
 
 logger = logging.getLogger(__name__)
 

@@ -143,7 +143,8 @@ def move_file(source: Path, folder: Path, *, reserve: tuple[str, ...] = ()) -> P
     """
     folder.mkdir(parents=True, exist_ok=True)
     with _MOVE_LOCK:  # one mover at a time: the free-name check and the rename must not interleave
-        target = unique_target(folder, source.name, reserve)
+        # A backslash is legal in a POSIX name but a separator on Windows shares: stored as "_".
+        target = unique_target(folder, source.name.replace("\\", "_"), reserve)
         try:
             os.rename(source, target)
         except OSError as e:

@@ -61,8 +61,15 @@ def write_minutes_docx(minutes: Minutes, out: Path | IO[bytes], template: Path |
     _open_questions(document, minutes, labels)
     _transcript(document, minutes, labels)
     try:
-        document.save(out)  # type: ignore[arg-type]
+        if isinstance(out, Path):
+            # Our own handle, closed even when the disk is full (python-docx would leak its file).
+            with out.open("wb") as handle:
+                document.save(handle)
+        else:
+            document.save(out)  # type: ignore[arg-type]
     except OSError as e:
+        if isinstance(out, Path):
+            out.unlink(missing_ok=True)  # no half-written document left next to the good ones
         raise DocumentError(f"{out}: cannot write the document ({e.strerror or e})") from e
     logger.info("Wrote DOCX minutes%s", f" to {out}" if isinstance(out, Path) else "")
 

@@ -13,12 +13,11 @@ import pytest
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 
-from tests.flows.conftest import latest_run
-
 import flows.process
 from flows.process import process_recording
 from pipeline.asr.whisper import WhisperTranscriber
 from pipeline.errors import PipelineError
+from tests.flows.conftest import latest_run
 
 
 def _variant(source: Path, target: Path, pad_seconds: float) -> Path:

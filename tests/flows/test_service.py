@@ -7,14 +7,10 @@ dropped into its inboxes the way a secretary would, and the test reads what the 
 from __future__ import annotations
 
 import io
-import os
 import shutil
-import signal
-import subprocess
-import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -26,45 +22,11 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
 
 from tests.flows.conftest import ENV
+from tests.flows.service_harness import Service, wait_for
 from tests.smtp import Recorder, free_port
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PROCESSING_TIMEOUT_S = 420
-
-
-def wait_for(predicate: Callable[[], Any], timeout: float, what: str, every: float = 1.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(every)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-
-
-class Service:
-    """`minutier serve` as a child process, started and stopped by the tests."""
-
-    def __init__(self, config: Path, log: Path) -> None:
-        self.config, self.log = config, log
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        with self.log.open("ab") as out:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "pipeline.cli", "--config", str(self.config), "-v", "serve"],
-                env={**os.environ, **ENV}, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-            )
-        wait_for(lambda: "Prefect UI:" in self.log.read_text(errors="replace"), 120, "the service to start")
-
-    def stop(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(60)
-        finally:
-            if self.process.poll() is None:
-                os.killpg(self.process.pid, signal.SIGKILL)
 
 
 @pytest.fixture(scope="module")

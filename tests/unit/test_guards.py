@@ -49,9 +49,9 @@ def test_repetition_loop_is_cut_and_reported() -> None:
 
 
 def test_loop_detection_needs_four_repeats() -> None:
-    assert find_loop("no no no".split()) is None
-    assert find_loop("yes yes yes yes".split()) == (1, 4)
-    assert find_loop("a b a b a b a b c".split()) == (2, 8)
+    assert find_loop(["no", "no", "no"]) is None
+    assert find_loop(["yes", "yes", "yes", "yes"]) == (1, 4)
+    assert find_loop(["a", "b", "a", "b", "a", "b", "a", "b", "c"]) == (2, 8)
 
 
 def test_compression_ratio_separates_loops_from_prose() -> None:

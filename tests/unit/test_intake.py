@@ -18,8 +18,8 @@ from pipeline.errors import CorruptAudioError, IntakeError
 from pipeline.intake import (
     InboxWatcher,
     Layout,
-    Ready,
     Readiness,
+    Ready,
     RecordingLedger,
     archive_recording,
     fail_recording,

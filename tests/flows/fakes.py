@@ -1,0 +1,88 @@
+"""Fake models for the service tests that are not about the models: small typed results, fast.
+
+In the test process, patch ``flows.tasks.get_transcriber`` / ``get_diarizer`` with
+:func:`fake_transcriber` / :func:`fake_diarizer`. In child processes (``minutier serve``, its
+flow runs and its model worker), put ``tests/flows/fake_site`` first on PYTHONPATH and set
+``MINUTIER_FAKE_MODELS`` to a folder: its ``sitecustomize`` installs the fakes at start-up.
+
+Each transcription appends a line to ``<folder>/calls.log``. If ``<folder>/block-once`` exists,
+the first transcription that takes it writes ``<folder>/transcribing`` and then hangs (so a test
+can kill the process mid-transcription); later ones run normally.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from pipeline.types import Audio, Diarization, SpeakerTurn, Transcript, TranscriptSegment, Word
+
+FAKE_ENV = "MINUTIER_FAKE_MODELS"
+FAKE_SITE = Path(__file__).with_name("fake_site")
+BLOCK_S = 600.0
+_TEXT = ("Bonjour à tous. Nous décidons de valider le budget. "
+         "Marie enverra le compte rendu avant vendredi.")
+
+
+class FakeTranscriber:
+    """Returns one French segment over the audio's first seconds; counts its calls in a file."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def transcribe(self, audio: Audio) -> Transcript:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with (self.folder / "calls.log").open("a", encoding="utf-8") as log:
+            log.write(f"{os.getpid()} {len(audio.samples)}\n")
+        self._maybe_block()
+        duration = len(audio.samples) / audio.sample_rate
+        end = min(duration, 6.0)
+        words = tuple(Word(end * i / 14, end * (i + 1) / 14, w, 0.9) for i, w in enumerate(_TEXT.split()[:14]))
+        return Transcript("fr", duration, "fake", (TranscriptSegment(0.0, end, _TEXT, words),))
+
+    def _maybe_block(self) -> None:
+        try:
+            os.rename(self.folder / "block-once", self.folder / f"block-taken-{os.getpid()}")
+        except FileNotFoundError:
+            return
+        (self.folder / "transcribing").write_text(str(os.getpid()), encoding="utf-8")
+        time.sleep(BLOCK_S)  # the test kills this process meanwhile
+
+
+class FakeDiarizer:
+    """Two speakers taking turns over the first seconds."""
+
+    def diarize(self, audio: Audio) -> Diarization:
+        duration = len(audio.samples) / audio.sample_rate
+        end = min(duration, 6.0)
+        turns = (SpeakerTurn(0.0, end / 2, "SPEAKER_00"), SpeakerTurn(end / 2, end, "SPEAKER_01"))
+        return Diarization(turns, turns, duration)
+
+
+def fake_transcriber(folder: Path) -> Any:
+    return lambda _settings: FakeTranscriber(folder)
+
+
+def fake_diarizer() -> Any:
+    return lambda _settings: FakeDiarizer()
+
+
+def install_from_environment() -> None:
+    """Called by ``fake_site/sitecustomize.py`` in child processes."""
+    folder = os.environ.get(FAKE_ENV)
+    if not folder:
+        return
+    import pipeline.models
+
+    pipeline.models.get_transcriber = fake_transcriber(Path(folder))  # type: ignore[assignment]
+    pipeline.models.get_diarizer = fake_diarizer()  # type: ignore[assignment]
+    pipeline.models.resolved_device = lambda _device: "cpu"  # type: ignore[assignment]
+
+
+def child_environment(folder: Path) -> dict[str, str]:
+    """Environment variables that make a child Python process use the fakes."""
+    root = Path(__file__).resolve().parents[2]
+    path = os.pathsep.join([str(FAKE_SITE), str(root), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    return {FAKE_ENV: str(folder), "PYTHONPATH": path}

@@ -1,0 +1,182 @@
+"""Shared by the service tests: `minutier serve` as a child process, a loopback SMTP server,
+service configurations, and waiting on a condition instead of sleeping."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+from tests.flows.conftest import ENV
+from tests.smtp import Recorder, free_port
+
+
+def wait_for(predicate: Callable[[], Any], timeout: float, what: str, every: float = 1.0) -> Any:
+    """Poll `predicate` until it returns something truthy (returned), or fail after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+class Service:
+    """`minutier serve` as a child process, started and stopped by the tests.
+
+    Args:
+        config: The minutier.toml to serve.
+        log: Where its output goes (appended across restarts).
+        env: Extra environment (e.g. the fake models of :mod:`tests.flows.fakes`).
+    """
+
+    def __init__(self, config: Path, log: Path, env: dict[str, str] | None = None) -> None:
+        self.config, self.log = config, log
+        self.env = env or {}
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        starts = self.log.read_text(errors="replace").count("Prefect UI:") if self.log.exists() else 0
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "pipeline.cli", "--config", str(self.config), "-v", "serve"],
+                env={**os.environ, **ENV, **self.env}, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        wait_for(lambda: self.log.read_text(errors="replace").count("Prefect UI:") > starts, 120,
+                 "the service to start")
+
+    def stop(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(60)
+        finally:
+            if self.process.poll() is None:
+                os.killpg(self.process.pid, signal.SIGKILL)
+
+    def kill_all(self) -> list[int]:
+        """SIGKILL the service and every process under it (flow runs, model worker): a crash."""
+        assert self.process is not None
+        victims = descendants(self.process.pid) + [self.process.pid]
+        for pid in victims:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.process.wait(30)
+        return victims
+
+
+def descendants(pid: int) -> list[int]:
+    """Every live process below `pid`, read from /proc (children first)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+    return descendants_of(pid, children)
+
+
+def descendants_of(pid: int, children: dict[int, list[int]]) -> list[int]:
+    found: list[int] = []
+    todo = [c for c in children.get(pid, []) if c != pid]
+    while todo:
+        child = todo.pop()
+        if child not in found:
+            found.append(child)
+            todo += [c for c in children.get(child, []) if c != child]
+    return found[::-1]
+
+
+class SmtpServer:
+    """A real SMTP server on loopback that a test can stop and start again on the same port."""
+
+    def __init__(self) -> None:
+        self.recorder = Recorder()
+        self.port = free_port()
+        self._controller: Controller | None = None
+
+    def start(self) -> None:
+        self._controller = Controller(self.recorder, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    def messages_to(self, address: str) -> list[tuple[str, list[str], EmailMessage]]:
+        return [m for m in self.recorder.messages if address in m[1]]
+
+
+def service_config(root: Path, *, smtp_port: int | None, settle_s: float = 1.5, reconcile_s: float = 600,
+                   extra: str = "") -> Path:
+    """A minutier.toml for a service under `root` on the session's Prefect server; fast fake-friendly settings."""
+    email = (f'[email]\nhost = "127.0.0.1"\nport = {smtp_port}\nsecurity = "plain"\nsender = "cr@cabinet.example"\n'
+             'operators = ["ops@cabinet.example"]\ntimeout_s = 5\n') if smtp_port else ""
+    config = root / "minutier.toml"
+    config.write_text(
+        f'[service]\nhome_dir = "{root / "home"}"\nroot_dir = "{root}"\napi_url = "{ENV["PREFECT_API_URL"]}"\n'
+        f'settle_s = {settle_s}\nreconcile_s = {reconcile_s}\n{extra}\n'
+        # A setting the real-model tests do not use, so cached fake transcripts are never theirs.
+        '[asr]\ndevice = "cpu"\nbeam_size = 1\n[diarize]\ndevice = "cpu"\n' + email,
+        encoding="utf-8",
+    )
+    return config
+
+
+CLIENTS_TOML = (
+    '[clients.acme]\nname = "ACME SA"\nrecipients = ["direction@acme.example"]\nlanguage = "fr"\n\n'
+    '[clients.acme-corp]\nname = "Acme Corp"\nrecipients = ["minutes@acme-corp.example"]\nlanguage = "en"\n\n'
+    '[clients.acme_sa]\nname = "Acme SAS"\nrecipients = ["board@acme-sa.example", "cfo@acme-sa.example"]\n'
+    'language = "fr"\n'
+)
+
+
+def apply_process_deployment() -> None:
+    """Register `process-recording/minutier` on the session server, as `minutier serve` does."""
+    from prefect.types.entrypoint import EntrypointType
+
+    from flows.process import process_recording
+
+    process_recording.to_deployment(name="minutier", entrypoint_type=EntrypointType.MODULE_PATH).apply()
+
+
+def execute_runs(run_ids: list[str], workers: int = 1) -> dict[str, Any]:
+    """Execute the submitted flow runs in this process, as the served deployment would; run id -> final state.
+
+    The runs are the very ones the reconcile created (same ids, parameters and idempotency keys),
+    so what the Prefect API stores is what production stores.
+    """
+    from uuid import UUID
+
+    from prefect.client.orchestration import get_client
+    from prefect.flow_engine import run_flow
+
+    from flows.process import process_recording
+
+    def execute(run_id: str) -> Any:
+        with get_client(sync_client=True) as client:
+            run = client.read_flow_run(UUID(run_id))
+        if run.state is not None and run.state.is_final():
+            return run.state
+        parameters = process_recording.validate_parameters(run.parameters)
+        return run_flow(process_recording, flow_run=run, parameters=parameters, return_type="state")
+
+    unique = list(dict.fromkeys(run_ids))
+    with ThreadPoolExecutor(max_workers=workers) as pool:  # several runs at once, as a served deployment does
+        return dict(zip(unique, pool.map(execute, unique), strict=True))

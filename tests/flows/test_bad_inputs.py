@@ -1,0 +1,263 @@
+"""Bad inputs through the real service path: intake scan -> reconcile flow -> process flow -> decode.
+
+Files are generated here (ffmpeg, numpy), dropped into watched client folders, taken by the real
+`reconcile-inbox` flow on the session's Prefect server, and the process runs it submitted are
+executed in this process (fake models: these tests are about the service, not the models). Each
+file must end in the right place, and the good files around the bad ones must be processed.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import flows.tasks
+from flows.intake import reconcile_inbox
+from pipeline.intake import RecordingLedger
+from pipeline.ledger import default_ledger_path
+from tests.flows.fakes import fake_diarizer, fake_transcriber
+from tests.flows.service_harness import CLIENTS_TOML, SmtpServer, apply_process_deployment, execute_runs, service_config
+
+DONE, FAILED = "done", "failed"
+
+
+def ffmpeg(out: Path, source: str, *args: str, fmt: str = "lavfi") -> Path:
+    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", fmt, "-i", source, *args, str(out)], check=True)
+    return out
+
+
+def truncated(out: Path, source: str, keep: float, *args: str) -> Path:
+    whole = ffmpeg(out.with_name("whole-" + out.name), source, *args)
+    data = whole.read_bytes()
+    whole.unlink()
+    out.write_bytes(data[: int(len(data) * keep)])
+    return out
+
+
+@dataclass(frozen=True)
+class Case:
+    """One dropped file: what it is, which client, how to make it, where it must end."""
+
+    what: str
+    client: str
+    name: str
+    make: Callable[[Path], Any]
+    expect: str
+    reason: str = ""  # a phrase the secretary's note must contain (French clients)
+    stored: str = ""  # the name it is filed under, when not its own
+
+    @property
+    def filed(self) -> str:
+        return self.stored or self.name
+
+
+def _speech_like(out: Path, seconds: float, rate: int = 16000, channels: int = 1, seed: int = 0) -> Path:
+    """Cheap stand-in for a meeting: modulated tones (unique per seed, so each has its own hash)."""
+    t = np.arange(int(seconds * rate)) / rate
+    tone = 0.3 * np.sin(2 * np.pi * (180 + 20 * seed) * t) * (0.5 + 0.5 * np.sin(2 * np.pi * 3 * t))
+    data = np.repeat(tone[:, None], channels, axis=1).astype(np.float32)
+    raw = out.with_suffix(".f32")
+    raw.write_bytes(data.tobytes())
+    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "f32le", "-ar", str(rate), "-ac", str(channels),
+                    "-i", str(raw), str(out)], check=True)
+    raw.unlink()
+    return out
+
+
+def _symlink_outside(out: Path) -> Path:
+    secret = out.parent.parent / "outside-secret.wav"
+    _speech_like(secret, 1.0, seed=9)
+    os.symlink(secret, out)
+    return out
+
+
+CASES = (
+    Case("good file (fr)", "acme", "point hebdo.wav", lambda p: _speech_like(p, 4.0, seed=1), DONE),
+    Case("good file (en)", "acme-corp", "weekly sync.mp3", lambda p: ffmpeg(p, "sine=f=300:d=4"), DONE),
+    Case("good file, 2 recipients", "acme_sa", "conseil.m4a", lambda p: ffmpeg(p, "sine=f=350:d=4"), DONE),
+    Case("zero-byte file", "acme", "vide.wav", lambda p: p.write_bytes(b""), FAILED,
+         "vide ou l'enregistrement est trop court"),
+    Case("truncated MP3", "acme", "coupé.mp3", lambda p: truncated(p, "sine=f=440:d=20", 0.4), FAILED,
+         "endommagé ou incomplet"),
+    Case("truncated WAV", "acme", "coupé.wav", lambda p: truncated(p, "sine=f=440:d=20", 0.4), FAILED,
+         "endommagé ou incomplet"),
+    Case("random bytes as .mp3", "acme", "hasard.mp3",
+         lambda p: p.write_bytes(np.random.default_rng(7).bytes(200_000)), FAILED, "lisible"),
+    Case("text file renamed .m4a", "acme", "notes.m4a",
+         lambda p: p.write_text("Ordre du jour : budget, recrutement.\n" * 200, encoding="utf-8"), FAILED, "lisible"),
+    Case("video without audio", "acme", "écran partagé.mp4",
+         lambda p: ffmpeg(p, "testsrc=size=160x120:rate=10:duration=2", "-pix_fmt", "yuv420p"), FAILED,
+         "pas de piste audio"),
+    Case("10 minutes of silence", "acme", "silence.wav", lambda p: ffmpeg(p, "anullsrc=r=16000:cl=mono", "-t", "600"),
+         DONE),
+    Case("5 minutes of noise", "acme", "bruit.mp3",
+         lambda p: ffmpeg(p, "anoisesrc=d=300:c=pink:r=16000:a=0.2", "-b:a", "32k"), DONE),
+    Case("0.3 s clip", "acme", "bip.wav", lambda p: ffmpeg(p, "sine=f=440:d=0.3"), FAILED, "trop court"),
+    Case("8 channels at 48 kHz", "acme", "salle 8 micros.wav", lambda p: _speech_like(p, 3.0, 48000, 8, seed=3), DONE),
+    Case("8 kHz telephone (mu-law)", "acme", "appel.wav",
+         lambda p: ffmpeg(p, "sine=f=400:d=4:sample_rate=8000", "-c:a", "pcm_mulaw"), DONE),
+    Case("spaces, accents, emoji, quotes", "acme", "Réunion d'équipe 🎉 \"finale\" ’24.wav",
+         lambda p: _speech_like(p, 2.0, seed=4), DONE),
+    Case("leading dash", "acme", "-rf --help.wav", lambda p: _speech_like(p, 2.0, seed=5), DONE),
+    Case("name containing .. and backslashes", "acme", "budget ..\\..\\outbox ...wav",
+         lambda p: _speech_like(p, 2.0, seed=6), DONE, stored="budget .._.._outbox ...wav"),
+    Case("symlink outside the inbox", "acme", "raccourci.wav", _symlink_outside, FAILED, "hors du dossier du client"),
+)
+SLOW = Case("file still being written", "acme", "dictée en cours.wav", lambda p: None, DONE)
+LONG = Case("3-hour recording", "acme-corp", "seminar 3h.flac",
+            lambda p: ffmpeg(p, "sine=frequency=220:sample_rate=8000:duration=10800", "-ac", "1"), DONE)
+
+
+@pytest.fixture(scope="module")
+def site(prefect_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path, SmtpServer]]:
+    root = tmp_path_factory.mktemp("bad-inputs")
+    smtp = SmtpServer()
+    smtp.start()
+    config = service_config(root, smtp_port=smtp.port, settle_s=1.0)
+    (root / "clients.toml").write_text(CLIENTS_TOML, encoding="utf-8")
+    for client in ("acme", "acme-corp", "acme_sa"):
+        (root / "inbox" / client).mkdir(parents=True)
+    apply_process_deployment()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(flows.tasks, "get_transcriber", fake_transcriber(root / "fake-models"))
+        patch.setattr(flows.tasks, "get_diarizer", fake_diarizer())
+        patch.setattr(flows.tasks, "resolved_device", lambda _device: "cpu")
+        try:
+            yield root, config, smtp
+        finally:
+            smtp.stop()
+
+
+def _slow_write(source: Path, target: Path, chunks: int = 16, pause: float = 0.25) -> None:
+    data = source.read_bytes()
+    step = len(data) // chunks + 1
+    with target.open("wb") as out:
+        for i in range(0, len(data), step):
+            out.write(data[i : i + step])
+            out.flush()
+            time.sleep(pause)  # a slow copy over a network share, not a wait in the test
+
+
+def _outcome(root: Path, case: Case) -> str:
+    archived = _named(root / "archive" / case.client, case.filed)
+    failed = root / "failed" / case.client / case.filed
+    if archived and not os.path.lexists(failed):
+        return DONE
+    if os.path.lexists(failed) and (failed.parent / (case.name + ".reason.txt")).exists():
+        return FAILED
+    return "lost"
+
+
+def _minutes_of(root: Path, case: Case) -> list[Path]:
+    return _named(root / "outbox" / case.client, case.filed.rsplit(".", 1)[0] + ".docx")
+
+
+def _named(folder: Path, name: str) -> list[Path]:
+    """Files called `name` one level below `folder` (no glob: names hold glob characters)."""
+    return [d / name for d in folder.iterdir() if os.path.lexists(d / name)] if folder.is_dir() else []
+
+
+def test_bad_inputs_end_in_the_right_place(site: tuple[Path, Path, SmtpServer], tmp_path: Path) -> None:
+    root, config, smtp = site
+    for case in (*CASES, LONG):  # made aside, then dropped at once, as a copy tool renames into place
+        made = tmp_path / case.client / case.name
+        made.parent.mkdir(parents=True, exist_ok=True)
+        case.make(made)
+        os.rename(made, root / "inbox" / case.client / case.name)
+    slow_source = _speech_like(tmp_path / "slow.wav", 6.0, seed=8)
+    writer = threading.Thread(target=_slow_write, args=(slow_source, root / "inbox/acme" / SLOW.name))
+    writer.start()
+    started = time.monotonic()
+    run_ids = reconcile_inbox(config=str(config))
+    writer.join()
+    states = execute_runs(run_ids)
+    elapsed = time.monotonic() - started
+
+    cases = (*CASES, SLOW, LONG)
+    outcomes = {case.what: _outcome(root, case) for case in cases}
+    tally = {kind: sum(1 for o in outcomes.values() if o == kind) for kind in (DONE, FAILED, "lost")}
+    print(f"\nBad-input tally ({len(cases)} files, {elapsed:.0f} s): {tally}")
+    for case in cases:
+        print(f"  {outcomes[case.what]:>6}  {case.what}: {case.name!r}")
+    assert outcomes == {case.what: case.expect for case in cases}
+    assert tally == {DONE: 12, FAILED: 8, "lost": 0}
+    left = [p for p in (root / "inbox").rglob("*") if p.is_file() or p.is_symlink()]
+    assert not left, f"something stayed in the inbox: {left}"
+    assert not list((root / "processing").rglob("*.*")), "something stayed in processing/"
+
+    for case in cases:
+        if case.expect == FAILED:
+            note = (root / "failed" / case.client / (case.name + ".reason.txt")).read_text(encoding="utf-8")
+            assert case.reason in note and "Que faire" in note, (case.what, note)
+            assert not _minutes_of(root, case)
+        else:
+            assert len(_minutes_of(root, case)) == 1, case.what
+    processed = [s for s in states.values() if s.is_completed()]
+    assert len(processed) == sum(1 for c in cases if c.expect == DONE and c.what != "symlink outside the inbox")
+
+    slow = _named(root / "archive/acme", SLOW.name)[0]
+    assert slow.stat().st_size == slow_source.stat().st_size, "the file being written was taken early"
+    assert (tmp_path / "outside-secret.wav").read_bytes()[:4] == b"RIFF", "the link's target was touched"
+    assert os.path.islink(root / "failed/acme/raccourci.wav")
+
+    # Every output stays inside its client's outbox, whatever the recording's name.
+    for path in (root / "outbox").rglob("*"):
+        assert path.resolve().is_relative_to((root / "outbox").resolve())
+    assert sorted(p.name for p in (root / "outbox").iterdir()) == ["acme", "acme-corp", "acme_sa"]
+
+    # Each email went to its own client's recipients only.
+    recipients = {"acme": {"direction@acme.example"}, "acme-corp": {"minutes@acme-corp.example"},
+                  "acme_sa": {"board@acme-sa.example", "cfo@acme-sa.example"}}
+    by_client = {c: [m for m in smtp.recorder.messages if set(m[1]) & r] for c, r in recipients.items()}
+    for client, messages in by_client.items():
+        expected = sum(1 for c in cases if c.client == client and c.expect == DONE)
+        assert len(messages) == expected, (client, len(messages))
+        assert all(set(rcpts) <= recipients[client] for _, rcpts, _ in messages)
+    alerts = smtp.messages_to("ops@cabinet.example")
+    assert all(rcpts == ["ops@cabinet.example"] for _, rcpts, _ in alerts)
+    assert len(alerts) == 7, "one operator alert per failed run (the link never became a run)"
+    assert len(smtp.recorder.messages) == sum(1 for c in cases if c.expect == DONE) + len(alerts)
+
+    with RecordingLedger(default_ledger_path(root / "home")) as ledger:
+        states_by_name = {e.name: e.state for e in ledger.entries()}
+    assert states_by_name[LONG.name] == "done" and states_by_name[SLOW.name] == "done"
+    long_calls = [line.split() for line in (root / "fake-models/calls.log").read_text().splitlines()]
+    assert [int(n) for _, n in long_calls if int(n) == 10800 * 16000], "the 3-hour recording was not decoded whole"
+
+
+def test_same_name_twice_keeps_both_minutes(site: tuple[Path, Path, SmtpServer], tmp_path: Path) -> None:
+    root, config, _smtp = site
+    inbox = root / "inbox/acme"
+    _speech_like(inbox / "point hebdo.wav", 3.0, seed=11)  # a new recording under an old name
+    execute_runs(reconcile_inbox(config=str(config)))
+    docs = list((root / "outbox/acme").glob("*/point hebdo.docx"))
+    assert len(docs) == 2 and docs[0].parent != docs[1].parent, "the second recording overwrote the first's minutes"
+    assert len(list((root / "archive/acme").glob(f"{date.today().isoformat()}/point hebdo*.wav"))) == 2
+
+
+def test_retention_deletes_archived_audio_and_keeps_minutes(site: tuple[Path, Path, SmtpServer]) -> None:
+    root, config, _smtp = site
+    archived = sorted(p for p in (root / "archive").rglob("*") if p.is_file() and not p.name.endswith(".note.txt"))
+    minutes = sorted((root / "outbox").rglob("*.docx"))
+    assert archived and minutes
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("[asr]", "retention_days = 0\n[asr]"), encoding="utf-8")
+    reconcile_inbox(config=str(config))
+    assert not [p for p in archived if p.exists()], "archived audio was kept past the retention period"
+    assert sorted((root / "outbox").rglob("*.docx")) == minutes, "minutes must be kept"
+    audit = (root / "home/logs/retention.log").read_text(encoding="utf-8").splitlines()
+    assert len(audit) == len(archived) and all("\tdeleted\t" in line and "sha256=" in line for line in audit)
+    with sqlite3.connect(default_ledger_path(root / "home")) as db:
+        count = db.execute("SELECT COUNT(*) FROM purges").fetchone()[0]
+    assert count == len(archived)
