@@ -7,8 +7,10 @@ locks instead of failing, and every write is one short transaction.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Self
 
 LEDGER_FILE = "ledger.sqlite3"
 _BUSY_TIMEOUT_MS = 30_000
@@ -38,3 +40,26 @@ def connect(path: Path, schema: str) -> sqlite3.Connection:
 def utc_now() -> str:
     """The current time as an ISO 8601 UTC string, the ledger's timestamp format."""
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class LedgerTable:
+    """One table of the service ledger: an open connection with its schema, usable as a context manager.
+
+    Subclasses set `SCHEMA` (idempotent DDL) and guard their statements with `self._lock`.
+    """
+
+    SCHEMA = ""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db = connect(path, self.SCHEMA)
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

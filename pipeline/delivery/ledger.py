@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
-from pathlib import Path
 
 from pipeline.addresses import same_address
-from pipeline.ledger import connect, utc_now
+from pipeline.ledger import LedgerTable, utc_now
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS deliveries (
@@ -43,22 +41,10 @@ class Delivery:
     sent_at: str
 
 
-class DeliveryLedger:
+class DeliveryLedger(LedgerTable):
     """The deliveries table of the service ledger (see :func:`pipeline.ledger.default_ledger_path`)."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._db = connect(path, _SCHEMA)
-        self._lock = threading.Lock()
-
-    def close(self) -> None:
-        self._db.close()
-
-    def __enter__(self) -> DeliveryLedger:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    SCHEMA = _SCHEMA
 
     def deliveries(self, client: str, sha256: str) -> tuple[Delivery, ...]:
         """Everyone this recording's minutes were sent to, for this client."""

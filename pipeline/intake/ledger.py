@@ -8,11 +8,10 @@ state by a crash is resumed by the next reconcile.
 from __future__ import annotations
 
 import sqlite3
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.ledger import connect, utc_now
+from pipeline.ledger import LedgerTable, utc_now
 
 STATES = ("received", "processing", "done", "failed")
 FINAL_STATES = frozenset({"done", "failed"})
@@ -75,22 +74,10 @@ def _entry(row: sqlite3.Row | None) -> LedgerEntry | None:
                        row["state"], row["attempts"], row["reason"], row["received_at"], row["updated_at"])
 
 
-class RecordingLedger:
+class RecordingLedger(LedgerTable):
     """The recordings table of the service ledger. Safe to share between threads of one process."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._db = connect(path, _SCHEMA)
-        self._lock = threading.Lock()
-
-    def close(self) -> None:
-        self._db.close()
-
-    def __enter__(self) -> RecordingLedger:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    SCHEMA = _SCHEMA
 
     def get(self, client: str, sha256: str) -> LedgerEntry | None:
         """The row of this client's recording with this content, or None."""
