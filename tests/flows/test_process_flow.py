@@ -47,7 +47,7 @@ class CallCounter:
 def _artifacts(run_id: UUID) -> dict[str, Any]:
     with get_client(sync_client=True) as client:
         found = client.read_artifacts(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run_id])))
-    return {a.key or a.type: a for a in found}
+    return {a.key or a.type or str(a.id): a for a in found}
 
 
 def test_real_run_publishes_artifacts(completed_run: tuple[Any, dict[str, str]]) -> None:
