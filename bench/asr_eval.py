@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.evaluation import word_error_rate  # noqa: E402
+from pipeline.evaluation import word_error_rate
 
 
 def _stm(path: Path) -> str:

@@ -21,14 +21,14 @@ from pathlib import Path
 os.environ["PYANNOTE_METRICS_ENABLED"] = "0"
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import numpy as np  # noqa: E402
-import soundfile as sf  # noqa: E402
-from pyannote.core import Annotation, Segment, Timeline  # noqa: E402
-from pyannote.metrics.diarization import DiarizationErrorRate  # noqa: E402
+import numpy as np
+import soundfile as sf
+from pyannote.core import Annotation, Segment, Timeline
+from pyannote.metrics.diarization import DiarizationErrorRate
 
-from pipeline.config import DiarizeSettings  # noqa: E402
-from pipeline.diarize import PyannoteDiarizer, read_rttm  # noqa: E402
-from pipeline.types import Audio  # noqa: E402
+from pipeline.config import DiarizeSettings
+from pipeline.diarize import PyannoteDiarizer, read_rttm
+from pipeline.types import Audio
 
 # (group, file id, wav, rttm, uem, known speaker count when there is no RTTM)
 CASES = [

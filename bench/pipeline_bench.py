@@ -34,7 +34,7 @@ os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "0")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchlib import (  # noqa: E402
+from benchlib import (
     DEFAULT_CACHE_DIR,
     DEFAULT_EVAL_DIR,
     RssSampler,

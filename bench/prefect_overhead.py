@@ -37,7 +37,7 @@ os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "0")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchlib import machine, vm_hwm_mb  # noqa: E402
+from benchlib import machine, vm_hwm_mb
 
 DEFAULT_HOME = ROOT / "bench" / "results" / "prefect-home"
 _intervals: list[tuple[str, float, float]] = []
