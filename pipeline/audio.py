@@ -150,7 +150,8 @@ def _decode_command(path: Path, channel: int | None) -> list[str]:
     select = {"af": f"pan=mono|c0=c{channel}"} if channel is not None else {}
     audio = ffmpeg.input(_ffmpeg_url(path)).audio
     out = ffmpeg.output(audio, "pipe:", format="f32le", acodec="pcm_f32le", ac=1, ar=SAMPLE_RATE, **select)
-    return ffmpeg.compile(out.global_args("-nostdin", "-hide_banner", "-nostats", "-v", "error"), cmd=_require("ffmpeg"))
+    quiet = out.global_args("-nostdin", "-hide_banner", "-nostats", "-v", "error")
+    return ffmpeg.compile(quiet, cmd=_require("ffmpeg"))
 
 
 def _run_decode(path: Path, command: list[str], expected_seconds: float | None) -> tuple[np.ndarray, str]:
@@ -175,14 +176,20 @@ def _run_decode(path: Path, command: list[str], expected_seconds: float | None) 
             returncode = process.wait()
         err.seek(0)
         stderr = err.read().decode("utf-8", "replace")
-    if returncode != 0:
-        hint = _first_line(stderr, path)
-        if any(h in stderr for h in _NOT_MEDIA_HINTS) and filled == 0:
-            raise NotMediaError(f"{path}: ffmpeg cannot read this file ({hint})")
-        raise CorruptAudioError(f"{path}: the audio cannot be decoded ({hint})")
+    _raise_if_failed(path, returncode, stderr, filled)
     del buffer[filled - filled % _BYTES_PER_SAMPLE :]  # shrink in place: no second copy of the audio
     samples = np.frombuffer(buffer, dtype=np.float32)
     return samples, stderr
+
+
+def _raise_if_failed(path: Path, returncode: int, stderr: str, produced: int) -> None:
+    """Name ffmpeg's failure: not media at all (nothing decoded), or damaged audio."""
+    if returncode == 0:
+        return
+    hint = _first_line(stderr, path)
+    if any(h in stderr for h in _NOT_MEDIA_HINTS) and produced == 0:
+        raise NotMediaError(f"{path}: ffmpeg cannot read this file ({hint})")
+    raise CorruptAudioError(f"{path}: the audio cannot be decoded ({hint})")
 
 
 def _stream_decode(path: Path, command: list[str], out: BinaryIO) -> tuple[int, str]:
@@ -200,11 +207,7 @@ def _stream_decode(path: Path, command: list[str], out: BinaryIO) -> tuple[int, 
             returncode = process.wait()
         err.seek(0)
         stderr = err.read().decode("utf-8", "replace")
-    if returncode != 0:
-        hint = _first_line(stderr, path)
-        if any(h in stderr for h in _NOT_MEDIA_HINTS) and written == 0:
-            raise NotMediaError(f"{path}: ffmpeg cannot read this file ({hint})")
-        raise CorruptAudioError(f"{path}: the audio cannot be decoded ({hint})")
+    _raise_if_failed(path, returncode, stderr, written)
     return written - written % _BYTES_PER_SAMPLE, stderr
 
 
