@@ -77,6 +77,17 @@ class Service:
         return victims
 
 
+def slow_copy(source: Path, target: Path, *, chunks: int, pause: float) -> None:
+    """Write `source` to `target` in `chunks` pieces `pause` seconds apart, like a slow network copy."""
+    data = source.read_bytes()
+    step = len(data) // chunks + 1
+    with target.open("wb") as out:
+        for i in range(0, len(data), step):
+            out.write(data[i : i + step])
+            out.flush()
+            time.sleep(pause)  # the copy is slow on purpose; the tests wait on conditions, not on time
+
+
 def descendants(pid: int) -> list[int]:
     """Every live process below `pid`, read from /proc (children first)."""
     children: dict[int, list[int]] = {}

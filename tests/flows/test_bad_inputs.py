@@ -27,7 +27,14 @@ from flows.intake import reconcile_inbox
 from pipeline.intake import RecordingLedger
 from pipeline.ledger import default_ledger_path
 from tests.flows.fakes import fake_diarizer, fake_transcriber
-from tests.flows.service_harness import CLIENTS_TOML, SmtpServer, apply_process_deployment, execute_runs, service_config
+from tests.flows.service_harness import (
+    CLIENTS_TOML,
+    SmtpServer,
+    apply_process_deployment,
+    execute_runs,
+    service_config,
+    slow_copy,
+)
 
 DONE, FAILED = "done", "failed"
 
@@ -139,16 +146,6 @@ def site(prefect_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Itera
             smtp.stop()
 
 
-def _slow_write(source: Path, target: Path, chunks: int = 16, pause: float = 0.25) -> None:
-    data = source.read_bytes()
-    step = len(data) // chunks + 1
-    with target.open("wb") as out:
-        for i in range(0, len(data), step):
-            out.write(data[i : i + step])
-            out.flush()
-            time.sleep(pause)  # a slow copy over a network share, not a wait in the test
-
-
 def _outcome(root: Path, case: Case) -> str:
     archived = _named(root / "archive" / case.client, case.filed)
     failed = root / "failed" / case.client / case.filed
@@ -176,7 +173,8 @@ def test_bad_inputs_end_in_the_right_place(site: tuple[Path, Path, SmtpServer], 
         case.make(made)
         os.rename(made, root / "inbox" / case.client / case.name)
     slow_source = _speech_like(tmp_path / "slow.wav", 6.0, seed=8)
-    writer = threading.Thread(target=_slow_write, args=(slow_source, root / "inbox/acme" / SLOW.name))
+    writer = threading.Thread(target=slow_copy, args=(slow_source, root / "inbox/acme" / SLOW.name),
+                              kwargs={"chunks": 16, "pause": 0.25})
     writer.start()
     started = time.monotonic()
     run_ids = reconcile_inbox(config=str(config))

@@ -22,7 +22,7 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
 
 from tests.flows.conftest import ENV
-from tests.flows.service_harness import Service, wait_for
+from tests.flows.service_harness import Service, slow_copy, wait_for
 from tests.smtp import Recorder, free_port
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -101,16 +101,6 @@ def test_recording_reaches_only_its_client_once(service: Service, smtp: Recorder
     assert not list((root / "failed").rglob("*.wav"))
 
 
-def _slow_copy(source: Path, target: Path, chunks: int = 12, pause: float = 0.7) -> None:
-    data = source.read_bytes()
-    step = len(data) // chunks + 1
-    with target.open("wb") as out:
-        for i in range(0, len(data), step):
-            out.write(data[i : i + step])
-            out.flush()
-            time.sleep(pause)
-
-
 def test_file_dropped_while_stopped_and_half_written_file(
     service: Service, smtp: Recorder, root: Path, eval_dir: Path
 ) -> None:
@@ -123,7 +113,8 @@ def test_file_dropped_while_stopped_and_half_written_file(
     assert "ask not what your country" in _docx_text(message).lower()
 
     source = eval_dir / "ms_customspeech_fr/audio.wav"
-    writer = threading.Thread(target=_slow_copy, args=(source, root / "inbox/acme/dictée lente.wav"))
+    writer = threading.Thread(target=slow_copy, args=(source, root / "inbox/acme/dictée lente.wav"),
+                              kwargs={"chunks": 12, "pause": 0.7})
     writer.start()
     writer.join()
     wait_for(lambda: len(_messages_to(smtp, "direction@acme.example")) == 2, PROCESSING_TIMEOUT_S,
