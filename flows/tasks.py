@@ -130,31 +130,25 @@ def _audio(recording: Recording, audio_path: Path) -> Audio:
     return load_audio(recording.path)
 
 
+def model_stage(name: str) -> Any:
+    """The task decorator of a model stage: cached per recording and settings, retried once."""
+    return task(name=name, cache_policy=stage_cache(name), cache_expiration=CACHE_EXPIRY, retries=1,
+                retry_delay_seconds=15)
+
+
 @task(name="decode", retries=0, persist_result=False)
 def decode(recording: Recording, settings: AudioSettings, work_dir: Path) -> Path:
     """Decode once; later stages map the returned file instead of passing samples around."""
     return decode_to_file(recording, settings, work_dir)
 
 
-@task(
-    name="transcribe",
-    cache_policy=stage_cache("transcribe"),
-    cache_expiration=CACHE_EXPIRY,
-    retries=1,
-    retry_delay_seconds=15,
-)
+@model_stage("transcribe")
 def transcribe(recording: Recording, audio_path: Path, settings: AsrSettings, gpu_limit: str) -> Transcript:
     with gpu_slot(resolved_device(settings.device), gpu_limit):
         return get_transcriber(settings).transcribe(_audio(recording, audio_path))
 
 
-@task(
-    name="diarize",
-    cache_policy=stage_cache("diarize"),
-    cache_expiration=CACHE_EXPIRY,
-    retries=1,
-    retry_delay_seconds=15,
-)
+@model_stage("diarize")
 def diarize(recording: Recording, audio_path: Path, settings: DiarizeSettings, gpu_limit: str) -> Diarization:
     with gpu_slot(resolved_device(settings.device), gpu_limit):
         return get_diarizer(settings).diarize(_audio(recording, audio_path))
