@@ -206,6 +206,25 @@ def vm_hwm_mb() -> float:
     return 0.0
 
 
+def accelerator() -> str:
+    """The GPU this process would use ("NVIDIA H100 80GB HBM3"), or "CPU only"."""
+    import torch
+
+    return torch.cuda.get_device_name(0) if torch.cuda.is_available() else "CPU only"
+
+
+def gpu_memory() -> dict[str, float]:
+    """Peak GPU memory torch allocated in this process, in MiB (empty on CPU).
+
+    CTranslate2 allocates outside torch, so Whisper's share is not in this figure.
+    """
+    import torch
+
+    if not torch.cuda.is_available():
+        return {}
+    return {"torch_gpu_peak_mb": torch.cuda.max_memory_allocated() / 2**20}
+
+
 def run_child(argv: list[str]) -> tuple[dict[str, Any], float]:
     """Run a measurement in its own process: (the JSON object it printed last, its peak RSS in MiB).
 
@@ -234,4 +253,5 @@ def machine() -> dict[str, Any]:
         pass
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return {"date": datetime.now().isoformat(timespec="seconds"), "cpu": cpu, "cores": len(os.sched_getaffinity(0)),
-            "memory_gb": round(memory, 1), "load": [round(x, 2) for x in os.getloadavg()]}
+            "memory_gb": round(memory, 1), "load": [round(x, 2) for x in os.getloadavg()],
+            "accelerator": accelerator()}

@@ -3,7 +3,8 @@
 faster-whisper transcribes the file (decoding it itself with PyAV), then pyannote.audio's
 diarization pipeline (the same bundled offline pipeline minutier uses: segmentation-3.0 +
 CAM++) runs on the file decoded a second time with torchaudio. Models load in the script, one
-after the other; nothing overlaps; library defaults everywhere except the settings named here:
+after the other; nothing overlaps; library defaults everywhere except the settings named here
+(on a GPU machine: device "cuda", compute type float16, and the pyannote pipeline moved to the GPU):
 
     WhisperModel(dir, compute_type="int8").transcribe(path, beam_size=5, vad_filter=True,
                                                       word_timestamps=True)
@@ -63,20 +64,37 @@ class Stopwatch:
         self.cpu[name] = (after.user + after.system) - (before.user + before.system)
 
 
-def run(recording: Path, model_dir: str) -> dict[str, Any]:
+def decode_again(recording: Path) -> tuple[Any, int]:
+    """torchaudio.load, as most scripts do; soundfile where torchaudio has no decoder (no torchcodec/FFmpeg libs)."""
+    import torch
     import torchaudio
+
+    try:
+        return torchaudio.load(str(recording))
+    except (ImportError, RuntimeError):
+        import soundfile
+
+        samples, sample_rate = soundfile.read(str(recording), dtype="float32", always_2d=True)
+        return torch.from_numpy(samples.T.copy()), sample_rate
+
+
+def run(recording: Path, model_dir: str) -> dict[str, Any]:
+    import torch
     from faster_whisper import WhisperModel
 
+    gpu = torch.cuda.is_available()
     watch = Stopwatch()
     with watch.step("load_whisper"):
-        model = WhisperModel(model_dir, compute_type="int8")
+        model = WhisperModel(model_dir, device="cuda" if gpu else "cpu", compute_type="float16" if gpu else "int8")
     with watch.step("transcribe"):
         segments, info = model.transcribe(str(recording), beam_size=5, vad_filter=True, word_timestamps=True)
         words = [(w.start, w.end, w.word) for s in segments for w in (s.words or ())]  # consumes the generator
     with watch.step("load_pyannote"):
         pipeline = bundled_diarization_pipeline()
+        if gpu:
+            pipeline.to(torch.device("cuda"))
     with watch.step("decode_again"):
-        waveform, sample_rate = torchaudio.load(str(recording))
+        waveform, sample_rate = decode_again(recording)
     with watch.step("diarize"):
         output = pipeline({"waveform": waveform.mean(dim=0, keepdim=True), "sample_rate": sample_rate})
         speakers = output.exclusive_speaker_diarization.labels()

@@ -26,7 +26,7 @@ import os
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,7 @@ from benchlib import (
     RssSampler,
     build_recording,
     clip_wer,
+    gpu_memory,
     machine,
     run_child,
     vm_hwm_mb,
@@ -67,12 +68,13 @@ CONFIGS: dict[str, RunConfig] = {
     "batched-8": RunConfig(batch_size=8),
     "batched-16": RunConfig(batch_size=16),
     "concurrent-batched-8": RunConfig(concurrent=True, batch_size=8),
+    "concurrent-batched-16": RunConfig(concurrent=True, batch_size=16),
     "no-vad": RunConfig(vad=False),
     "beam-1": RunConfig(beam_size=1),
 }
 
 
-def measure_minutier(recording: Path, config: RunConfig) -> dict[str, Any]:
+def measure_minutier(recording: Path, config: RunConfig, model: str | None = None) -> dict[str, Any]:
     """In this (child) process: load the models, run process_meeting once, time and sample memory."""
     import torch
 
@@ -82,8 +84,9 @@ def measure_minutier(recording: Path, config: RunConfig) -> dict[str, Any]:
 
     if config.torch_threads:
         torch.set_num_threads(config.torch_threads)
-    settings = Settings(asr=AsrSettings(threads=config.asr_threads, batch_size=config.batch_size, vad=config.vad,
-                                        beam_size=config.beam_size))
+    asr = AsrSettings(threads=config.asr_threads, batch_size=config.batch_size, vad=config.vad,
+                      beam_size=config.beam_size)
+    settings = Settings(asr=replace(asr, model=model) if model else asr)
     transcriber, diarizer = get_transcriber(settings.asr), get_diarizer(settings.diarize)
     loads = {}
     for name, model in (("load_whisper", transcriber), ("load_diarization", diarizer)):
@@ -107,7 +110,7 @@ def measure_minutier(recording: Path, config: RunConfig) -> dict[str, Any]:
     return {"loads": loads, "stages": stages, "total": total, "cpu_s": cpu, "duration": st.duration,
             "language": st.language,
             "speakers": len({u.speaker for u in st.utterances if u.speaker}), "words": words,
-            "vm_hwm_mb": vm_hwm_mb(), "torch_threads": torch.get_num_threads()}
+            "vm_hwm_mb": vm_hwm_mb(), "torch_threads": torch.get_num_threads(), **gpu_memory()}
 
 
 def _rtf(seconds: float, duration: float) -> str:
@@ -162,12 +165,13 @@ def main() -> None:
     parser.add_argument("--keep-server", action="store_true",
                         help="With --orchestrated: leave the Prefect server running.")
     parser.add_argument("--json", type=Path, help="Also write every figure (and the words transcribed) here.")
+    parser.add_argument("--model", help="Whisper model name or CTranslate2 directory (default: the bundled base).")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--recording", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.child:
-        print(json.dumps(measure_minutier(args.recording, CONFIGS[args.child])))
+        print(json.dumps(measure_minutier(args.recording, CONFIGS[args.child], args.model)))
         return
     unknown = [c for c in args.configs.split(",") if c not in CONFIGS]
     if unknown:
@@ -175,18 +179,21 @@ def main() -> None:
     host = machine()
     print(f"# minutier pipeline benchmark, {host['date']}, {host['cpu']}, {host['cores']} cores, "
           f"{host['memory_gb']} GiB, load average at start {host['load']}")
-    print("bundled Whisper base (int8, beam 5, VAD) + bundled diarization (segmentation-3.0 + CAM++), CPU")
+    print(f"Whisper {args.model or 'bundled base'} (beam 5, VAD; int8 on CPU, float16 on CUDA) + bundled diarization "
+          f"(segmentation-3.0 + CAM++), on {host['accelerator']}")
     results: dict[str, Any] = {"machine": host, "runs": []}
     for minutes in (float(m) for m in args.minutes.split(",")):
         recording = build_recording(args.eval, minutes, args.cache)
         ours: dict[str, float] = {}
         for name in args.configs.split(","):
-            r, peak = run_child([__file__, "--child", name, "--recording", str(recording)])
+            model = ["--model", args.model] if args.model else []
+            r, peak = run_child([__file__, "--child", name, "--recording", str(recording), *model])
             r["peak_rss_mb"], r["load_after"] = peak, list(os.getloadavg())
             results["runs"].append({"minutes": minutes, "kind": "minutier", **report_minutier(name, r, recording)})
             ours[name] = r["total"]
         if not args.skip_baseline:
-            r, peak = run_child([str(BENCH_DIR / "naive_baseline.py"), str(recording)])
+            model = ["--model-dir", args.model] if args.model else []
+            r, peak = run_child([str(BENCH_DIR / "naive_baseline.py"), str(recording), *model])
             r["peak_rss_mb"], r["load_after"] = peak, list(os.getloadavg())
             base = report_baseline(r, recording)
             results["runs"].append({"minutes": minutes, "kind": "baseline", **base})
