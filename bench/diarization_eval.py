@@ -3,9 +3,11 @@
 Prints DER (pyannote.metrics, overlap scored, UEM respected) at collar 0.5 s (+-0.25 s, NIST) and
 0 s per file and pooled, the number of speakers found vs the reference, WER of the
 speaker-attributed transcript where a timed reference transcript exists (pyannote_sample's STM:
-concatenated-minimum-permutation WER, with --asr), the real-time factor and the peak memory.
+concatenated-minimum-permutation WER, with --asr), the real-time factor, the CPU seconds (user +
+system, all threads: steadier than wall time on a shared machine) and the peak memory.
 
     .venv/bin/python bench/diarization_eval.py [--eval-dir ../shared/eval] [--asr] [--json out.json]
+        [--segmentation-step 0.1] [--threads 1]
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import resource
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 os.environ["PYANNOTE_METRICS_ENABLED"] = "0"
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -30,11 +33,12 @@ from pipeline.config import DiarizeSettings
 from pipeline.diarize import PyannoteDiarizer, read_rttm
 from pipeline.types import Audio
 
+AMI_DEV = ("ami_debug/debug.development.rttm", "ami_debug/debug.development.uem")
 # (group, file id, wav, rttm, uem, known speaker count when there is no RTTM)
 CASES = [
     ("pyannote_sample", "sample", "pyannote_sample/sample.wav", "pyannote_sample/sample.rttm", None, None),
-    ("ami_dev", "dev00", "ami_debug/dev00.wav", "ami_debug/debug.development.rttm", "ami_debug/debug.development.uem", None),
-    ("ami_dev", "dev01", "ami_debug/dev01.wav", "ami_debug/debug.development.rttm", "ami_debug/debug.development.uem", None),
+    ("ami_dev", "dev00", "ami_debug/dev00.wav", *AMI_DEV, None),
+    ("ami_dev", "dev01", "ami_debug/dev01.wav", *AMI_DEV, None),
     ("ami_trn", "trn01", "ami_debug/trn01.wav", "ami_debug/debug.train.rttm", "ami_debug/debug.train.uem", None),
     ("ami_trn", "trn02", "ami_debug/trn02.wav", "ami_debug/debug.train.rttm", "ami_debug/debug.train.uem", None),
     ("ami_trn", "trn03", "ami_debug/trn03.wav", "ami_debug/debug.train.rttm", "ami_debug/debug.train.uem", None),
@@ -66,58 +70,79 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def cpu_seconds() -> float:
+    """User + system CPU time of this process, all threads."""
+    times = os.times()
+    return times.user + times.system
+
+
+def score_cases(diarizer: PyannoteDiarizer, eval_dir: Path) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Diarize every case: per-file rows (speakers, DER, RTF, CPU s) and pooled DER per group."""
+    pooled = {c: {g: DiarizationErrorRate(collar=c, skip_overlap=False) for g, *_ in CASES} for c in (0.5, 0.0)}
+    rows = []
+    for group, uri, wav, rttm, uem, true_count in CASES:
+        audio = read_audio(eval_dir / wav)
+        t0, c0 = time.perf_counter(), cpu_seconds()
+        diarization = diarizer.diarize(audio)
+        elapsed, cpu = time.perf_counter() - t0, cpu_seconds() - c0
+        row = {"group": group, "file": uri, "found": len(diarization.speakers), "true": true_count,
+               "seconds": elapsed, "cpu_s": cpu, "audio_s": audio.duration}  # fmt: skip
+        if rttm:
+            reference = to_annotation(read_rttm((eval_dir / rttm).read_text())[uri], uri)
+            hypothesis = to_annotation(diarization.turns, uri)
+            mask = read_uem(eval_dir / uem, uri) if uem else None
+            row["true"] = len(reference.labels())
+            for collar in (0.5, 0.0):
+                row[f"der_{collar}"] = DiarizationErrorRate(collar=collar, skip_overlap=False)(
+                    reference, hypothesis, uem=mask
+                )
+                pooled[collar][group](reference, hypothesis, uem=mask)
+        rows.append(row)
+    summary = {
+        group: {"der_0.5": abs(pooled[0.5][group]), "der_0.0": abs(pooled[0.0][group])}
+        for group in dict.fromkeys(g for g, *_ in CASES)
+        if any(r["group"] == group and "der_0.5" in r for r in rows)
+    }
+    return rows, summary
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--eval-dir", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "eval")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
     parser.add_argument("--asr", action="store_true", help="also transcribe pyannote_sample and score cpWER")
+    defaults = DiarizeSettings()
+    parser.add_argument("--segmentation-step", type=float, default=defaults.segmentation_step)
+    parser.add_argument("--threads", type=int, default=defaults.threads, help="torch CPU threads (0: all cores)")
     args = parser.parse_args()
 
-    diarizer = PyannoteDiarizer(DiarizeSettings())
+    settings = DiarizeSettings(segmentation_step=args.segmentation_step, threads=args.threads)
+    print(f"segmentation_step {settings.segmentation_step}, threads {settings.threads}")
+    diarizer = PyannoteDiarizer(settings)
     started = time.perf_counter()
     diarizer.diarize(Audio(np.zeros(16_000 * 2, dtype=np.float32) + 1e-4))  # load + warm up
     print(f"model load + warm-up: {time.perf_counter() - started:.1f} s, peak RSS {peak_rss_mb():.0f} MB")
 
-    pooled = {c: {g: DiarizationErrorRate(collar=c, skip_overlap=False) for g, *_ in CASES} for c in (0.5, 0.0)}
-    rows, total_audio, total_time = [], 0.0, 0.0
-    print(f"{'file':<18}{'spk found/true':>15}{'DER c=0.5':>11}{'DER c=0':>9}{'RTF':>7}")
-    for group, uri, wav, rttm, uem, true_count in CASES:
-        audio = read_audio(args.eval_dir / wav)
-        t0 = time.perf_counter()
-        diarization = diarizer.diarize(audio)
-        elapsed = time.perf_counter() - t0
-        total_audio += audio.duration
-        total_time += elapsed
-        row = {"group": group, "file": uri, "found": len(diarization.speakers), "rtf": elapsed / audio.duration}
-        if rttm:
-            reference_turns = read_rttm((args.eval_dir / rttm).read_text())[uri]
-            reference = to_annotation(reference_turns, uri)
-            hypothesis = to_annotation(diarization.turns, uri)
-            mask = read_uem(args.eval_dir / uem, uri) if uem else None
-            row["true"] = len(reference.labels())
-            for collar in (0.5, 0.0):
-                metric = DiarizationErrorRate(collar=collar, skip_overlap=False)
-                row[f"der_{collar}"] = metric(reference, hypothesis, uem=mask)
-                pooled[collar][group](reference, hypothesis, uem=mask)
-        else:
-            row["true"] = true_count
-        rows.append(row)
+    rows, summary = score_cases(diarizer, args.eval_dir)
+    print(f"{'file':<18}{'spk found/true':>15}{'DER c=0.5':>11}{'DER c=0':>9}{'RTF':>7}{'CPU s':>7}")
+    for row in rows:
         der5 = f"{row['der_0.5']:.3f}" if "der_0.5" in row else "-"
         der0 = f"{row['der_0.0']:.3f}" if "der_0.0" in row else "-"
-        print(f"{uri:<18}{row['found']:>8}/{row['true']:<6}{der5:>11}{der0:>9}{row['rtf']:>7.3f}")
+        rtf = row["seconds"] / row["audio_s"]
+        print(f"{row['file']:<18}{row['found']:>8}/{row['true']:<6}{der5:>11}{der0:>9}{rtf:>7.3f}{row['cpu_s']:>7.1f}")
     print("pooled:")
-    summary = {}
-    for group in dict.fromkeys(g for g, *_ in CASES):
-        if any(r["group"] == group and "der_0.5" in r for r in rows):
-            d5, d0 = abs(pooled[0.5][group]), abs(pooled[0.0][group])
-            summary[group] = {"der_0.5": d5, "der_0.0": d0}
-            print(f"  {group:<16} DER c=0.5 {d5:.3f}   c=0 {d0:.3f}")
-    print(f"overall RTF {total_time / total_audio:.3f} ({total_audio:.0f} s of audio), peak RSS {peak_rss_mb():.0f} MB")
+    for group, der in summary.items():
+        print(f"  {group:<16} DER c=0.5 {der['der_0.5']:.3f}   c=0 {der['der_0.0']:.3f}")
+    audio_s, seconds, cpu = (sum(r[k] for r in rows) for k in ("audio_s", "seconds", "cpu_s"))
+    print(f"overall RTF {seconds / audio_s:.3f}, CPU {cpu:.1f} s ({audio_s:.0f} s of audio)", end=", ")
+    print(f"peak RSS {peak_rss_mb():.0f} MB")
     if args.asr:
         summary["sample_cpwer"] = attributed_wer(args.eval_dir, diarizer)
         print(f"pyannote_sample speaker-attributed cpWER: {summary['sample_cpwer']:.3f}")
     if args.json:
-        args.json.write_text(json.dumps({"files": rows, "pooled": summary, "peak_rss_mb": peak_rss_mb()}, indent=2))
+        figures = {"settings": {"segmentation_step": settings.segmentation_step, "threads": settings.threads},
+                   "files": rows, "pooled": summary, "cpu_s": cpu, "peak_rss_mb": peak_rss_mb()}  # fmt: skip
+        args.json.write_text(json.dumps(figures, indent=2))
 
 
 def attributed_wer(eval_dir: Path, diarizer: PyannoteDiarizer) -> float:

@@ -2,7 +2,8 @@
 
 The recording is the shared evaluation clips (AMI excerpts, telephone sample, Picovoice, LibriVox,
 French read speech ...) concatenated, with short silences, until the duration is reached. Each
-duration runs in a fresh process so that its peak resident memory is its own.
+duration runs in a fresh process so that its peak resident memory is its own. CPU seconds (user +
+system, all threads) are printed beside wall time: on a shared machine they are the steadier figure.
 
     .venv/bin/python bench/diarization_long.py [--hours 1 2] [--eval-dir ../shared/eval]
 """
@@ -56,13 +57,15 @@ def run_one(eval_dir: Path, hours: float) -> dict:
 
     samples = assemble(eval_dir, hours * 3600)
     diarizer = PyannoteDiarizer(DiarizeSettings())
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), sum(os.times()[:2])
     diarization = diarizer.diarize(Audio(samples))
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, sum(os.times()[:2]) - cpu_started
     return {
         "hours": hours,
         "seconds": elapsed,
         "rtf": elapsed / (hours * 3600),
+        "cpu_s": cpu,
+        "load": os.getloadavg()[0],
         "speakers": len(diarization.speakers),
         "turns": len(diarization.turns),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -79,14 +82,15 @@ def main() -> None:
     if args.child:
         print(json.dumps(run_one(args.eval_dir, args.hours[0])))
         return
-    print(f"{'duration':>9}{'wall s':>9}{'RTF':>8}{'peak RSS MB':>13}{'audio MB':>10}{'speakers':>9}")
+    print(f"{'duration':>9}{'wall s':>9}{'RTF':>8}{'CPU s':>8}{'peak RSS MB':>13}", end="")
+    print(f"{'audio MB':>10}{'speakers':>9}{'load':>6}")
     for hours in args.hours:
         cmd = [sys.executable, __file__, "--child", "--hours", str(hours), "--eval-dir", str(args.eval_dir)]
         done = subprocess.run(cmd, capture_output=True, text=True, check=True)
         r = json.loads(done.stdout.strip().splitlines()[-1])
         print(
-            f"{hours:>8.1f}h{r['seconds']:>9.0f}{r['rtf']:>8.3f}{r['peak_rss_mb']:>13.0f}"
-            f"{r['audio_mb']:>10.0f}{r['speakers']:>9}"
+            f"{hours:>8.1f}h{r['seconds']:>9.0f}{r['rtf']:>8.3f}{r['cpu_s']:>8.0f}{r['peak_rss_mb']:>13.0f}"
+            f"{r['audio_mb']:>10.0f}{r['speakers']:>9}{r['load']:>6.1f}"
         )
 
 

@@ -4,7 +4,8 @@ faster-whisper transcribes the file (decoding it itself with PyAV), then pyannot
 diarization pipeline (the same bundled offline pipeline minutier uses: segmentation-3.0 +
 CAM++) runs on the file decoded a second time with torchaudio. Models load in the script, one
 after the other; nothing overlaps; library defaults everywhere except the settings named here
-(on a GPU machine: device "cuda", compute type float16, and the pyannote pipeline moved to the GPU):
+(on a GPU machine: device "cuda", compute type float16, and the pyannote pipeline moved to the GPU);
+the diarization pipeline keeps pyannote's defaults (0.1 segmentation step, batches of 32/8, all cores):
 
     WhisperModel(dir, compute_type="int8").transcribe(path, beam_size=5, vad_filter=True,
                                                       word_timestamps=True)
@@ -44,8 +45,11 @@ def bundled_diarization_pipeline() -> Any:
     from pipeline.config import DiarizeSettings
     from pipeline.diarize import PyannoteDiarizer
 
-    # The adapter builds and returns the pyannote SpeakerDiarization pipeline on first use.
-    return PyannoteDiarizer(DiarizeSettings())._load()
+    # pyannote's own defaults, not minutier's tuned ones: a 0.1 segmentation step, batches of 32
+    # and 8, every core. The adapter builds the pyannote SpeakerDiarization pipeline on first use.
+    library_defaults = DiarizeSettings(segmentation_step=0.1, threads=0, segmentation_batch_size=32,
+                                       embedding_batch_size=8)
+    return PyannoteDiarizer(library_defaults)._load()
 
 
 class Stopwatch:

@@ -31,6 +31,9 @@ def prefect_environment(service: ServiceSettings) -> dict[str, str]:
         # The watcher and the service log outside flow runs too: those records stay local.
         "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
         "PREFECT_UI_SHOW_PROMOTIONAL_CONTENT": "false",
+        # Prefect has no API to delete logs: the server's vacuum removes those of deleted runs (retention).
+        "PREFECT_SERVER_SERVICES_DB_VACUUM_ENABLED": "events,orphans",
+        "PREFECT_SERVER_SERVICES_DB_VACUUM_ORPHAN_CLEANUP_LOOP_SECONDS": "3600",
         "PYANNOTE_METRICS_ENABLED": "0",
         "MINUTIER_HOME": str(service.home_dir),
     }

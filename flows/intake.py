@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from datetime import datetime
 from pathlib import Path
 
 from prefect import flow
@@ -23,11 +22,13 @@ from prefect.deployments import run_deployment
 from prefect.states import Scheduled
 
 from flows.delivery import service_clients
+from flows.orphans import run_lock
+from flows.retention import apply_retention
 from flows.submit import PROCESS_DEPLOYMENT, RECONCILE_DEPLOYMENT, idempotency_key
-from pipeline.config import Settings, load_settings, service_root
+from flows.supervise import Backoff
+from pipeline.config import Settings, default_home, load_settings, service_root
 from pipeline.intake import InboxWatcher, Layout, Readiness, Ready, RecordingLedger, scan_inbox
 from pipeline.ledger import default_ledger_path
-from pipeline.retention import AUDIT_LOG, purge_archive
 
 logger = logging.getLogger(__name__)
 
@@ -39,8 +40,12 @@ def submit_ready(ready: Ready, config: str | None) -> str:
     """Create the recording's flow run (or find it); reschedule it if its last attempt crashed."""
     run = run_deployment(
         PROCESS_DEPLOYMENT,
-        parameters={"recording_path": str(ready.path), "client": ready.client, "config": config,
-                    "sha256": ready.sha256},
+        parameters={
+            "recording_path": str(ready.path),
+            "client": ready.client,
+            "config": config,
+            "sha256": ready.sha256,
+        },
         timeout=0,
         as_subflow=False,  # each recording is its own run, not a child of the reconcile that found it
         idempotency_key=idempotency_key(ready.client, ready.sha256),
@@ -52,15 +57,24 @@ def submit_ready(ready: Ready, config: str | None) -> str:
             client.set_flow_run_state(run.id, Scheduled(), force=True)
         logger.warning("Run %s of %s had %s: scheduled again", run.name, ready.name, state.name)
     elif ready.resumed:
-        logger.info("Recording %s of %s is already in run %s (%s)", ready.name, ready.client, run.name,
-                    state.name if state else "?")
+        logger.info(
+            "Recording %s of %s is already in run %s (%s)",
+            ready.name,
+            ready.client,
+            run.name,
+            state.name if state else "?",
+        )
     return str(run.id)
 
 
 @flow(name="reconcile-inbox", persist_result=False)
 def reconcile_inbox(config: str | None = None) -> list[str]:
     """Take every complete new recording from the inboxes (and resume interrupted ones); submit each."""
-    settings = load_settings(config)
+    with run_lock(default_home()):
+        return _reconcile(load_settings(config), config)
+
+
+def _reconcile(settings: Settings, config: str | None) -> list[str]:
     clients = service_clients(settings)
     if clients is None:
         logger.info("No clients file: nothing to watch")
@@ -76,35 +90,62 @@ def reconcile_inbox(config: str | None = None) -> list[str]:
             if not readiness.waiting:
                 break
             time.sleep(readiness.settle_s)  # a file is still being written: look again once it may have settled
-        purge_archive(root, ledger, settings.service.retention_days, datetime.now(),
-                      settings.service.home_dir / AUDIT_LOG)
+        apply_retention(settings, root, ledger, {client.folder: client.language for client in clients})
     logger.info("Reconcile: %d recording(s) submitted or resumed", len(submitted))
     return submitted
 
 
 class InboxTrigger:
-    """Watches the inboxes and asks for a reconcile run when something changes (debounced)."""
+    """Watches the inboxes and asks for a reconcile run when something changes (debounced).
 
-    def __init__(self, settings: Settings, config: str | None, debounce_s: float = 2.0) -> None:
+    A request the Prefect API cannot take (server down) is kept and tried again with back-off,
+    so the recordings that arrived meanwhile are taken as soon as it answers.
+    """
+
+    def __init__(
+        self, settings: Settings, config: str | None, debounce_s: float = 2.0, backoff: Backoff | None = None
+    ) -> None:
         self._config = config
         self._debounce_s = debounce_s
-        self._event = threading.Event()
+        self._backoff = backoff or Backoff()
+        self._event = threading.Event()  # a reconcile is wanted
+        self._wake = threading.Event()  # ... now: cuts a back-off short
         self._stop = threading.Event()
         root = service_root(settings.service)
-        self._watcher = InboxWatcher(root / "inbox", lambda _path: self._event.set(),
-                                     polling=settings.service.polling)
+        self._watcher = InboxWatcher(root / "inbox", lambda _path: self._event.set(), polling=settings.service.polling)
         self._thread = threading.Thread(target=self._loop, name="inbox-trigger", daemon=True)
 
+    def request(self) -> None:
+        """Ask for a reconcile run now, even during a back-off (e.g. the Prefect API answers again)."""
+        self._event.set()
+        self._wake.set()
+
     def _loop(self) -> None:
+        failures = 0
         while not self._stop.is_set():
             if not self._event.wait(0.5):
                 continue
             self._stop.wait(self._debounce_s)
             self._event.clear()
+            self._wake.clear()
             try:
                 run_deployment(RECONCILE_DEPLOYMENT, parameters={"config": self._config}, timeout=0, as_subflow=False)
-            except Exception as e:  # server down: the schedule reconciles once it is back
-                logger.error("Could not ask for a reconcile run: %s", e)
+            except Exception as e:  # the API does not answer: keep the request, files wait in the inbox
+                delay = self._backoff.delay(failures)
+                failures += 1
+                logger.error(
+                    "Could not ask for a reconcile run (%s: %s): new recordings wait in their inbox; "
+                    "trying again in %.0f s",
+                    type(e).__name__,
+                    e,
+                    delay,
+                )
+                self._event.set()
+                self._wake.wait(delay)
+                continue
+            if failures:
+                logger.warning("Reconcile run requested after %d failed attempt(s)", failures)
+            failures = 0
 
     def __enter__(self) -> InboxTrigger:
         self._watcher.start()
@@ -113,50 +154,9 @@ class InboxTrigger:
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
+        self._wake.set()
         self._watcher.stop()
         self._thread.join(timeout=5)
-
-
-def crash_orphaned_runs(deployments: tuple[str, ...]) -> int:
-    """Mark Crashed the runs of `deployments` still Running or Pending when the service starts.
-
-    Only this service executes its deployments, so such a run was in a process that died with
-    the previous service (killed, power cut). Crashed, it is rescheduled by the next reconcile,
-    which finds its recording still in processing/. Returns how many runs were marked.
-    """
-    from prefect.client.schemas.filters import (
-        FlowRunFilter,
-        FlowRunFilterDeploymentId,
-        FlowRunFilterId,
-        FlowRunFilterState,
-        FlowRunFilterStateType,
-    )
-    from prefect.exceptions import ObjectNotFound
-    from prefect.states import Crashed
-
-    marked = 0
-    with get_client(sync_client=True) as client:
-        for name in deployments:
-            try:
-                deployment = client.read_deployment_by_name(name)
-            except ObjectNotFound:  # first start: nothing can be left over
-                continue
-            orphans = client.read_flow_runs(flow_run_filter=FlowRunFilter(
-                deployment_id=FlowRunFilterDeploymentId(any_=[deployment.id]),
-                state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.RUNNING, StateType.PENDING])),
-            ))
-            for run in orphans:
-                client.set_flow_run_state(run.id, Crashed(message="the service stopped while this run was in progress"),
-                                          force=True)
-                # A model stage sent to the killed worker stays Running for ever, and the retried run
-                # would find it again (same task key): remove it so the retry submits the stage anew.
-                for task_run in client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run.id]))):
-                    if task_run.state is None or not task_run.state.is_final():
-                        client.delete_task_run(task_run.id)
-                logger.warning("Run %s was left %s by the previous service: marked Crashed", run.name,
-                               run.state.name if run.state else "?")
-                marked += 1
-    return marked
 
 
 def ensure_service_folders(settings: Settings) -> Path | None:

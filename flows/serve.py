@@ -1,4 +1,10 @@
-"""`minutier serve`: the Prefect server (unless a remote one is configured), the deployments, a model worker."""
+"""`minutier serve`: the Prefect server (unless a remote one is configured), the deployments, a model worker.
+
+The service outlives its parts: the server and the model worker are restarted when they die
+(:mod:`flows.supervise`), and serving the deployments starts again when the Prefect API went
+away long enough for Prefect's runner to give up. Recordings dropped meanwhile wait in their
+inbox and are taken by the reconcile asked for when the API answers again.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +13,30 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from flows.environment import apply_prefect_environment
-from flows.server import LocalServer, ServiceError, is_healthy, start_local_server
-from pipeline.config import Settings
+from flows.server import LocalServer, ServiceError, is_healthy, launch_local_server, start_local_server
+from flows.supervise import STABLE_S, Backoff, Supervisor, wait_for_api
+from pipeline.config import ServiceSettings, Settings, default_home
 
 logger = logging.getLogger(__name__)
 
+_EXTERNAL_HINT = "start it, or unset [service] api_url and PREFECT_API_URL to use minutier's own server"
+
+
+def _owns_server(service: ServiceSettings, api_url: str) -> bool:
+    """Whether minutier starts the server: none configured, and none already answering on our port."""
+    return service.api_url is None and not is_healthy(api_url)
+
+
+def _server_log(service: ServiceSettings) -> Path:
+    return service.home_dir / "logs" / "prefect-server.log"
 
 
 @contextmanager
@@ -27,10 +46,10 @@ def prefect_service(settings: Settings) -> Iterator[str]:
     env = apply_prefect_environment(service)
     api_url = env["PREFECT_API_URL"]
     server: LocalServer | None = None
-    if service.api_url is None and not is_healthy(api_url):
-        server = start_local_server(service.host, service.port, env, service.home_dir / "logs" / "prefect-server.log")
+    if _owns_server(service, api_url):
+        server = start_local_server(service.host, service.port, env, _server_log(service))
     elif not is_healthy(api_url):
-        raise ServiceError(f"the Prefect server at {api_url} does not answer: start it, or unset [service] api_url")
+        raise ServiceError(f"the Prefect server at {api_url} does not answer: {_EXTERNAL_HINT}")
     try:
         yield api_url
     finally:
@@ -41,8 +60,6 @@ def prefect_service(settings: Settings) -> Iterator[str]:
 
 def _flush_run_logs() -> None:
     """Ship the log records still queued for the API while our server still listens."""
-    import sys
-
     if "prefect" in sys.modules:
         from prefect.logging.handlers import APILogHandler
 
@@ -72,18 +89,58 @@ def _start_model_worker(log_path: Path) -> subprocess.Popen[bytes]:
     with log_path.open("ab") as log:
         return subprocess.Popen(
             [sys.executable, "-m", "flows.worker"],
-            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
 
-def _stop(process: subprocess.Popen[bytes], timeout: float = 20.0) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
+def _supervise_server(supervisor: Supervisor, service: ServiceSettings, env: dict[str, str]) -> None:
+    """Start our own Prefect server, restarted by `supervisor` on the same port and database if it dies."""
+    log = _server_log(service)
+    server = start_local_server(service.host, service.port, env, log)
+    supervisor.add(
+        "Prefect server",
+        server.process,
+        lambda: launch_local_server(service.host, service.port, env, log).process,
+        ready=lambda: is_healthy(server.api_url),
+        log=log,
+        serves_api=True,
+    )
+
+
+def _root_cause(error: BaseException) -> BaseException:
+    """The first leaf of an exception group (anyio wraps the runner's errors), else the error itself."""
+    while isinstance(error, BaseExceptionGroup) and error.exceptions:
+        error = error.exceptions[0]
+    return error
+
+
+def _serve(deployments: list[Any], api_url: str, backoff: Backoff) -> None:
+    """Serve the deployments until Ctrl-C or SIGTERM, serving again whenever Prefect's runner gives up."""
+    from prefect import serve
+
+    failures = 0
+    while True:
+        signal.signal(signal.SIGTERM, _raise_interrupt)  # the runner installs its own; ours between attempts
+        started = time.monotonic()
         try:
-            process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+            serve(*deployments, print_starting_message=False)
+            return  # Prefect's serve returns on Ctrl-C
+        except Exception as e:  # the runner stops after repeated API errors: an outage, not a reason to quit
+            failures = 0 if time.monotonic() - started >= STABLE_S else failures + 1
+            delay = backoff.delay(failures)
+            cause = _root_cause(e)
+            logger.error(
+                "Serving the deployments stopped (%s: %s); serving again in %.0f s, once the Prefect API at %s answers",
+                type(cause).__name__,
+                cause,
+                delay,
+                api_url,
+            )
+            time.sleep(delay)
+            wait_for_api(api_url, "flow runs wait until it is back")
 
 
 def serve_forever(settings: Settings, config: Path | None, ui_message: bool = True) -> None:
@@ -91,47 +148,79 @@ def serve_forever(settings: Settings, config: Path | None, ui_message: bool = Tr
     os.environ["MINUTIER_TASK_WORKER"] = "1"  # flow runs send model stages to the worker below
     signal.signal(signal.SIGTERM, _raise_interrupt)
     config_arg = str(config.resolve()) if config else None
-    with prefect_service(settings) as api_url:
-        from datetime import timedelta
-
-        from prefect import serve
-        from prefect.deployments import run_deployment
-        from prefect.types.entrypoint import EntrypointType
-
-        from flows.intake import InboxTrigger, crash_orphaned_runs, ensure_service_folders, reconcile_inbox
-        from flows.process import process_recording
-        from flows.submit import PROCESS_DEPLOYMENT, RECONCILE_DEPLOYMENT
-
-        watched = ensure_service_folders(settings)  # an invalid clients file stops the start here
-        crash_orphaned_runs((PROCESS_DEPLOYMENT, RECONCILE_DEPLOYMENT))  # before anything new is started
-        ensure_gpu_limit(settings.service.gpu_limit)
-        worker = _start_model_worker(settings.service.home_dir / "logs" / "model-worker.log")
-        deployments = [
-            process_recording.to_deployment(
-                name="minutier", entrypoint_type=EntrypointType.MODULE_PATH, parameters={"config": config_arg}, tags=["minutier"],
-                description="One recording in, minutes and documents out.",
-            ),
-            reconcile_inbox.to_deployment(
-                name="minutier", entrypoint_type=EntrypointType.MODULE_PATH, parameters={"config": config_arg}, tags=["minutier"],
-                interval=timedelta(seconds=settings.service.reconcile_s), concurrency_limit=1,
-                description="Takes complete recordings from the watched client folders, once each.",
-            ),
-        ]
+    service = settings.service
+    env = apply_prefect_environment(service)
+    api_url = env["PREFECT_API_URL"]
+    backoff = Backoff()
+    with Supervisor(api_url, backoff=backoff) as supervisor:
         try:
-            if ui_message:
-                logger.warning("Prefect UI: %s  (API: %s)", api_url.removesuffix("/api"), api_url)
-            if watched is None:
-                serve(*deployments, print_starting_message=False)
+            if _owns_server(service, api_url):
+                _supervise_server(supervisor, service, env)
             else:
-                for deployment in deployments:
-                    deployment.apply()  # registered now, so the first reconcile can be asked for at once
-                with InboxTrigger(settings, config_arg):
-                    run_deployment(RECONCILE_DEPLOYMENT, parameters={"config": config_arg}, timeout=0)
-                    serve(*deployments, print_starting_message=False)
+                wait_for_api(api_url, _EXTERNAL_HINT, backoff)
+            supervisor.start()
+            _serve_with(supervisor, settings, config_arg, api_url, ui_message, backoff)
         except KeyboardInterrupt:
             logger.warning("Stopping minutier serve")
         finally:
-            _stop(worker)
+            _flush_run_logs()
+
+
+def _serve_with(
+    supervisor: Supervisor, settings: Settings, config_arg: str | None, api_url: str, ui_message: bool, backoff: Backoff
+) -> None:
+    from datetime import timedelta
+
+    from prefect.deployments import run_deployment
+    from prefect.types.entrypoint import EntrypointType
+
+    from flows.intake import InboxTrigger, ensure_service_folders, reconcile_inbox
+    from flows.orphans import crash_orphaned_runs, crash_orphaned_runs_later
+    from flows.process import process_recording
+    from flows.recovery import requeue_waiting_stages
+    from flows.submit import PROCESS_DEPLOYMENT, RECONCILE_DEPLOYMENT
+
+    watched = ensure_service_folders(settings)  # an invalid clients file stops the start here
+    crash_orphaned_runs((PROCESS_DEPLOYMENT, RECONCILE_DEPLOYMENT))  # before anything new is started
+    ensure_gpu_limit(settings.service.gpu_limit)
+    worker_log = settings.service.home_dir / "logs" / "model-worker.log"
+    supervisor.add(
+        "model worker", _start_model_worker(worker_log), lambda: _start_model_worker(worker_log), log=worker_log
+    )
+    deployments = [
+        process_recording.to_deployment(
+            name="minutier",
+            entrypoint_type=EntrypointType.MODULE_PATH,
+            parameters={"config": config_arg},
+            tags=["minutier"],
+            description="One recording in, minutes and documents out.",
+        ),
+        reconcile_inbox.to_deployment(
+            name="minutier",
+            entrypoint_type=EntrypointType.MODULE_PATH,
+            parameters={"config": config_arg},
+            tags=["minutier"],
+            interval=timedelta(seconds=settings.service.reconcile_s),
+            concurrency_limit=1,
+            description="Takes complete recordings from the watched client folders, once each.",
+        ),
+    ]
+    # When the API answers again: what the server lost, orphaned runs (later), and a reconcile (below).
+    supervisor.on_api_back(requeue_waiting_stages)
+    supervisor.on_api_back(
+        lambda: crash_orphaned_runs_later((PROCESS_DEPLOYMENT, RECONCILE_DEPLOYMENT), default_home())
+    )
+    if ui_message:
+        logger.warning("Prefect UI: %s  (API: %s)", api_url.removesuffix("/api"), api_url)
+    if watched is None:
+        _serve(deployments, api_url, backoff)
+        return
+    for deployment in deployments:
+        deployment.apply()  # registered now, so the first reconcile can be asked for at once
+    with InboxTrigger(settings, config_arg) as trigger:
+        supervisor.on_api_back(trigger.request)
+        run_deployment(RECONCILE_DEPLOYMENT, parameters={"config": config_arg}, timeout=0)
+        _serve(deployments, api_url, backoff)
 
 
 def deploy_to_pool(settings: Settings, config: Path | None, pool: str) -> str:
@@ -156,7 +245,9 @@ def deploy_to_pool(settings: Settings, config: Path | None, pool: str) -> str:
             logger.warning("Created process work pool %r", pool)
     ensure_gpu_limit(settings.service.gpu_limit)
     deployment = process_recording.to_deployment(
-        name=pool, entrypoint_type=EntrypointType.MODULE_PATH, tags=["minutier", f"pool:{pool}"],
+        name=pool,
+        entrypoint_type=EntrypointType.MODULE_PATH,
+        tags=["minutier", f"pool:{pool}"],
         parameters={"config": str(config.resolve()) if config else None},
         description=f"One recording in, minutes out; runs on the workers of pool {pool!r}.",
     )

@@ -52,20 +52,28 @@ class LocalServer:
     log_path: Path
 
     def stop(self, timeout: float = 20.0) -> None:
-        if self.process.poll() is not None:
-            return
-        # The server runs in its own process group: stop it and any child it started.
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-        logger.info("Prefect server stopped")
+        if stop_process_group(self.process, timeout):
+            logger.info("Prefect server stopped")
 
 
-def start_local_server(host: str, port: int, env: dict[str, str], log_path: Path) -> LocalServer:
-    """Start the Prefect server with `env` (PREFECT_HOME, analytics off) and wait until it answers."""
+def stop_process_group(process: subprocess.Popen[bytes], timeout: float = 20.0) -> bool:
+    """SIGTERM the process group `process` leads (it was started with a session of its own), SIGKILL
+    it after `timeout` s; returns False if the process had already exited."""
+    if process.poll() is not None:
+        return False
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    except ProcessLookupError:  # exited between the poll and the signal
+        process.wait()
+    return True
+
+
+def launch_local_server(host: str, port: int, env: dict[str, str], log_path: Path) -> LocalServer:
+    """Start `prefect server start` with `env` (PREFECT_HOME, analytics off) without waiting for it."""
     api_url = f"http://{host}:{port}/api"
     if is_healthy(api_url):
         raise ServiceError(f"something already answers at {api_url}: set [service] api_url to use it, or another port")
@@ -80,11 +88,16 @@ def start_local_server(host: str, port: int, env: dict[str, str], log_path: Path
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    server = LocalServer(api_url, process, log_path)
+    return LocalServer(api_url, process, log_path)
+
+
+def start_local_server(host: str, port: int, env: dict[str, str], log_path: Path) -> LocalServer:
+    """Start the Prefect server (see :func:`launch_local_server`) and wait until it answers."""
+    server = launch_local_server(host, port, env, log_path)
     try:
-        wait_healthy(api_url, START_TIMEOUT_S, process)
+        wait_healthy(server.api_url, START_TIMEOUT_S, server.process)
     except BaseException:
         server.stop()
         raise
-    logger.info("Prefect server ready at %s (log: %s)", api_url, log_path)
+    logger.info("Prefect server ready at %s (log: %s)", server.api_url, log_path)
     return server

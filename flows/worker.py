@@ -1,22 +1,43 @@
 """The model worker: a long-lived Prefect task worker that keeps Whisper and pyannote loaded.
 
 Flow runs are short-lived processes; their model stages are sent here (`task.delay`) so the
-models load once per worker process and are reused by every recording. Start one per GPU
+models load once per worker process and are reused by every recording. They are loaded before
+the worker serves, so the first recording does not wait for them. Start one per GPU
 (`CUDA_VISIBLE_DEVICES=N python -m flows.worker`) or one per CPU host.
 """
 
 from __future__ import annotations
 
+import argparse
 import logging
+from pathlib import Path
 
 from prefect.task_worker import serve
 
 from flows.tasks import MODEL_TASKS
+from pipeline.config import load_settings
+from pipeline.errors import PipelineError
+from pipeline.models import preload
+
+logger = logging.getLogger("flows.worker")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m flows.worker", description=__doc__.splitlines()[0])
+    parser.add_argument("--config", type=Path, help="settings file (TOML), the one the service runs with")
+    args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # One recording's model stage at a time per worker: two would only share the same cores.
+    try:
+        settings = load_settings(args.config)
+    except PipelineError as e:
+        parser.error(str(e))
+    try:
+        preload(settings.asr, settings.diarize)
+    except PipelineError as e:
+        # Keep serving: each model stage then fails with this same named error, shown on its run in
+        # the UI and alerted, instead of recordings waiting for a worker that never comes up.
+        logger.error("Models not loaded: %s", e)
+    # Two stages at a time: one recording's transcription and diarization side by side.
     serve(*MODEL_TASKS, limit=2)
 
 

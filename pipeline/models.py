@@ -6,9 +6,14 @@ Shared by the CLI and the Prefect tasks, so a long-lived worker never loads a mo
 from __future__ import annotations
 
 import functools
+import logging
+import time
+from collections.abc import Callable
 from typing import Any
 
 from pipeline.config import AsrSettings, DiarizeSettings
+
+logger = logging.getLogger(__name__)
 
 
 @functools.lru_cache(maxsize=2)
@@ -25,8 +30,35 @@ def get_diarizer(settings: DiarizeSettings) -> Any:
     return PyannoteDiarizer(settings)
 
 
+def _loader(model: Any) -> Callable[[], Any] | None:
+    # PyannoteDiarizer has only its private _load() so far; test stand-ins have no loader at all.
+    loader: Callable[[], Any] | None = getattr(model, "load", None) or getattr(model, "_load", None)
+    return loader
+
+
+def preload(asr: AsrSettings, diarize: DiarizeSettings) -> dict[str, float]:
+    """Load the models that the stages will use with these settings, now rather than on first use.
+
+    Returns:
+        Seconds each model took to load, by name ("whisper", "diarization").
+
+    Raises:
+        ModelUnavailableError: a model cannot be found or loaded.
+    """
+    seconds: dict[str, float] = {}
+    for name, model in (("whisper", get_transcriber(asr)), ("diarization", get_diarizer(diarize))):
+        loader = _loader(model)
+        if loader is None:
+            continue
+        started = time.perf_counter()
+        loader()
+        seconds[name] = time.perf_counter() - started
+        logger.info("Loaded the %s model in %.1f s, before any recording", name, seconds[name])
+    return seconds
+
+
 def resolved_device(device: str) -> str:
-    """"cuda" or "cpu" for a device setting ("auto" asks whether a GPU is present)."""
+    """ "cuda" or "cpu" for a device setting ("auto" asks whether a GPU is present)."""
     if device != "auto":
         return device
     from pipeline.asr.whisper import cuda_available

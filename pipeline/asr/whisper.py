@@ -9,8 +9,12 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+import numpy as np
+
+from pipeline.asr.coverage import MAX_PIECE_S, Span, merge_recovered, uncovered_speech
 from pipeline.asr.guards import screen_segment
 from pipeline.asr.model_store import bundled_whisper_base
+from pipeline.asr.windows import Window, plan_windows
 from pipeline.config import BUNDLED_WHISPER, AsrSettings
 from pipeline.errors import ModelUnavailableError
 from pipeline.types import Audio, RejectedSegment, Transcript, TranscriptSegment, Word
@@ -64,19 +68,34 @@ def resolve_model_path(settings: AsrSettings) -> str:
     return settings.model
 
 
-def _to_word(word: Any) -> Word:
-    return Word(start=float(word.start), end=float(word.end), text=str(word.word), probability=float(word.probability))
+def _to_word(word: Any, offset: float) -> Word:
+    return Word(
+        start=float(word.start) + offset,
+        end=float(word.end) + offset,
+        text=str(word.word),
+        probability=float(word.probability),
+    )
 
 
-def _to_segment(segment: Any) -> TranscriptSegment:
+def _to_segment(segment: Any, offset: float = 0.0) -> TranscriptSegment:
+    """Our segment from faster-whisper's, its times moved by `offset` (the window's start)."""
     return TranscriptSegment(
-        start=float(segment.start),
-        end=float(segment.end),
+        start=float(segment.start) + offset,
+        end=float(segment.end) + offset,
         text=str(segment.text).strip(),
-        words=tuple(_to_word(w) for w in (segment.words or ())),
+        words=tuple(_to_word(w, offset) for w in (segment.words or ())),
         avg_logprob=float(segment.avg_logprob),
         no_speech_prob=float(segment.no_speech_prob),
     )
+
+
+def speech_spans(samples: np.ndarray, sample_rate: int) -> tuple[Span, ...]:
+    """Voice activity (Silero, bundled with faster-whisper), in seconds of `samples`."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    # The batched pipeline's own settings: 160 ms pauses split speech; no piece exceeds a window.
+    options = VadOptions(min_silence_duration_ms=160, max_speech_duration_s=MAX_PIECE_S)
+    return tuple((s["start"] / sample_rate, s["end"] / sample_rate) for s in get_speech_timestamps(samples, options))
 
 
 def _clamp(segment: TranscriptSegment, duration: float) -> TranscriptSegment:
@@ -143,20 +162,33 @@ class WhisperTranscriber:
                     local_files_only=s.offline and not Path(path).is_dir(),
                 )
             except Exception as e:  # faster-whisper raises bare RuntimeError/OSError/hub errors
-                hint = "" if Path(path).is_dir() else " (set [asr] offline = false to download it, or give a local directory)"
+                hint = (
+                    ""
+                    if Path(path).is_dir()
+                    else " (set [asr] offline = false to download it, or give a local directory)"
+                )
                 raise ModelUnavailableError(f"Whisper model '{s.model}' cannot be loaded: {e}{hint}") from e
             self.load_seconds = time.perf_counter() - started
             logger.info("Loaded Whisper '%s' on %s/%s in %.2f s", s.model, device, compute, self.load_seconds)
         return self._model
 
-    def _segments(self, audio: Audio) -> tuple[Iterable[Any], Any]:
+    def load(self) -> None:
+        """Load the model now, e.g. when a worker starts, so that no recording waits for it.
+
+        Raises:
+            ModelUnavailableError: the model cannot be found or loaded.
+        """
+        self._load()
+
+    def _run(self, samples: np.ndarray, language: str | None, clips: tuple[Span, ...] | None) -> tuple[Any, Any]:
+        """One faster-whisper pass over `samples`: where VAD finds speech, or over `clips` (seconds) only."""
         s = self._settings
         model = self._load()
         options: dict[str, Any] = {
-            "language": s.language,
+            "language": language,
             "beam_size": s.beam_size,
             "word_timestamps": True,
-            "vad_filter": s.vad,
+            "vad_filter": s.vad and clips is None,
             # Each window decodes on its own: previous text as prompt is what feeds repetition loops.
             "condition_on_previous_text": False,
             "hallucination_silence_threshold": 2.0,
@@ -166,28 +198,93 @@ class WhisperTranscriber:
 
             if self._pipeline is None:
                 self._pipeline = BatchedInferencePipeline(model)
-            return self._pipeline.transcribe(audio.samples, batch_size=s.batch_size, **options)
-        return model.transcribe(audio.samples, **options)
+            if clips is not None:
+                options["clip_timestamps"] = [{"start": start, "end": end} for start, end in clips]
+            return self._pipeline.transcribe(samples, batch_size=s.batch_size, **options)
+        if clips is not None:
+            options["clip_timestamps"] = [t for clip in clips for t in clip]
+        return model.transcribe(samples, **options)
+
+    def _recover(
+        self, samples: np.ndarray, sample_rate: int, decoded: list[TranscriptSegment], offset: float, language: str
+    ) -> tuple[TranscriptSegment, ...]:
+        """Decode again the speech no decoded word covers (see pipeline.asr.coverage)."""
+        if not self._settings.vad:
+            return ()
+        words = [(w.start - offset, w.end - offset) for segment in decoded for w in segment.words]
+        gaps = uncovered_speech(speech_spans(samples, sample_rate), words)
+        if not gaps:
+            return ()
+        logger.info(
+            "Decoding again %d stretch(es) of speech no word covered (%.1f s, from %.1f s)",
+            len(gaps),
+            sum(end - start for start, end in gaps),
+            offset + gaps[0][0],
+        )
+        raw, _ = self._run(samples, language, gaps)
+        return tuple(_to_segment(segment, offset) for segment in raw)
+
+    def _window(
+        self, audio: Audio, window: Window, language: str | None, progress: Progress | None
+    ) -> tuple[tuple[TranscriptSegment, ...], Any]:
+        """Decoded segments of one window, in recording time, and faster-whisper's info on it."""
+        offset = window.offset(audio.sample_rate)
+        samples = audio.samples[window.start : window.end]  # a view: the recording is never copied
+        raw, info = self._run(samples, language, None)
+        decoded: list[TranscriptSegment] = []
+        for segment in raw:  # the generator decodes as it is consumed
+            decoded.append(_to_segment(segment, offset))
+            if progress is not None:
+                progress(min(decoded[-1].end, window.end / audio.sample_rate))
+        recovered = self._recover(samples, audio.sample_rate, decoded, offset, info.language)
+        return merge_recovered(decoded, recovered), info
 
     def transcribe(self, audio: Audio, progress: Progress | None = None) -> Transcript:
-        """Transcribe decoded audio; hallucinated text is moved to `Transcript.rejected`."""
+        """Transcribe decoded audio; hallucinated text is moved to `Transcript.rejected`.
+
+        Recordings longer than `window_s` are transcribed window by window (cut at pauses) so that
+        memory does not grow with their length; the language found in the first window with
+        speech is kept for the others, so that a meeting's transcript does not switch language.
+        """
         duration = audio.duration
-        raw, info = self._segments(audio)
-        segments, rejected = screen_segments((_to_segment(s) for s in raw), duration, progress)
-        language = info.language if segments or self._settings.language else UNDETERMINED
+        windows = plan_windows(audio.samples, audio.sample_rate, self._settings.window_s)
+        language, probability = self._settings.language, 1.0
+        segments: list[TranscriptSegment] = []
+        rejected: list[RejectedSegment] = []
+        for number, window in enumerate(windows, 1):
+            decoded, info = self._window(audio, window, language, progress)
+            end = window.end / audio.sample_rate
+            kept, dropped = screen_segments(decoded, end)
+            segments += kept
+            rejected += dropped
+            if language is None and kept:
+                language, probability = info.language, float(info.language_probability)
+            if len(windows) > 1:
+                logger.info(
+                    "Window %d/%d (%.0f-%.0f s): %d segments",
+                    number,
+                    len(windows),
+                    window.offset(audio.sample_rate),
+                    end,
+                    len(kept),
+                )
+            if progress is not None:
+                progress(end)
+        if not segments:
+            language, probability = language if self._settings.language else UNDETERMINED, 0.0
         logger.info(
             "Transcribed %.1f s: %d segments, language %s (p=%.2f), %d rejected",
             duration,
             len(segments),
             language,
-            info.language_probability,
+            probability,
             len(rejected),
         )
         return Transcript(
-            language=language,
+            language=language or UNDETERMINED,
             duration=duration,
             model=self._settings.model,
-            segments=segments,
-            language_probability=float(info.language_probability) if segments else 0.0,
-            rejected=rejected,
+            segments=tuple(segments),
+            language_probability=probability,
+            rejected=tuple(rejected),
         )

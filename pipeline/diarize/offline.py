@@ -49,6 +49,7 @@ class OfflineSpeakerDiarization(SpeakerDiarization):
         block_duration: seconds of audio whose frames each CAM++ pass keeps.
         block_context: seconds of audio added on both sides of a block as context.
         window_duration: seconds of each chunk clustered as one piece (None: the whole chunk).
+        window_step: seconds between those pieces (None: the segmentation step).
         segmentation_step: step between segmentation chunks, as a fraction of their 10 s.
     """
 
@@ -62,7 +63,8 @@ class OfflineSpeakerDiarization(SpeakerDiarization):
         block_duration: float = 10.0,
         block_context: float = 2.0,
         window_duration: float | None = 3.0,
-        segmentation_step: float = 0.1,
+        window_step: float | None = 1.0,
+        segmentation_step: float = 0.3,
     ) -> None:
         super().__init__(
             segmentation=str(segmentation),
@@ -79,16 +81,20 @@ class OfflineSpeakerDiarization(SpeakerDiarization):
         self.block_duration = block_duration
         self.block_context = block_context
         self.window_duration = window_duration
+        self.window_step = window_step
 
     def default_parameters(self) -> dict[str, Any]:
         return {"segmentation": {"min_duration_off": 0.0}, "clustering": self.clustering.default_parameters()}
 
     def local_windows(self, segmentations: SlidingWindowFeature) -> SlidingWindowFeature:
-        """Cut the 10 s segmentation chunks down to short windows on the same 1 s grid.
+        """Cut the 10 s segmentation chunks down to short windows every `window_step` seconds.
 
         The segmentation model often merges two similar voices into one local speaker over
         10 s; embedding and clustering `window_duration`-long pieces (taken from the chunk whose
         centre is closest, where its predictions are most reliable) lets clustering split them.
+        The windows keep the 1 s grid clustering was tuned on whatever the segmentation step:
+        following a 3 s step instead raised AMI dev DER from 0.156 to 0.261, and pooling CAM++
+        frames for the extra windows costs little.
         """
         chunks = segmentations.sliding_window
         if self.window_duration is None or self.window_duration >= chunks.duration:
@@ -96,16 +102,17 @@ class OfflineSpeakerDiarization(SpeakerDiarization):
         frames = self._segmentation.model.receptive_field
         num_chunks, num_frames, _ = segmentations.data.shape
         width = min(num_frames, max(1, round(self.window_duration / frames.step)))
+        step = self.window_step or chunks.step
         end = chunks[num_chunks - 1].end
-        count = max(1, int(np.ceil((end - chunks.start - width * frames.step) / chunks.step)) + 1)
+        count = max(1, int(np.ceil((end - chunks.start - width * frames.step) / step)) + 1)
         lead = (chunks.duration - width * frames.step) / 2
         data = np.zeros((count, width, segmentations.data.shape[2]), dtype=segmentations.data.dtype)
         for k in range(count):
-            start = chunks.start + k * chunks.step
+            start = chunks.start + k * step
             c = int(np.clip(round((start - lead - chunks.start) / chunks.step), 0, num_chunks - 1))
             offset = int(np.clip(round((start - chunks[c].start) / frames.step), 0, num_frames - width))
             data[k] = segmentations.data[c, offset : offset + width]
-        window = SlidingWindow(start=chunks.start, duration=width * frames.step, step=chunks.step)
+        window = SlidingWindow(start=chunks.start, duration=width * frames.step, step=step)
         return SlidingWindowFeature(data, window)
 
     def apply(  # type: ignore[override]

@@ -26,6 +26,9 @@ logger = logging.getLogger(__name__)
 _EMBED_PIECE = 10.0
 _EMBED_BUDGET = 120.0
 _MIN_PIECE = 1.0
+# (segmentation chunks, CAM++ blocks) per batch when the settings leave them unset.
+_CPU_BATCHES = (8, 1)
+_GPU_BATCHES = (32, 8)
 
 
 class Diarizer(Protocol):
@@ -65,15 +68,26 @@ class PyannoteDiarizer:
 
             s = self._settings
             started = time.perf_counter()
-            pipeline = _bundled_pipeline(s) if s.model == BUNDLED_DIARIZATION else _hub_pipeline(s)
             device = s.device
             if device == "auto":
                 device = "cuda" if torch.cuda.is_available() else "cpu"
+            if s.threads:
+                # Process-wide; diarization is this process's only torch user. The segmentation LSTM
+                # runs thousands of tiny parallel steps, and with two threads each one stalls while
+                # another process (transcription, say) holds a core: 15x the CPU time (README).
+                torch.set_num_threads(s.threads)
             try:
                 self._device = torch.device(device)
+            except (RuntimeError, ValueError) as e:
+                raise _unusable_device(s.device, e) from e
+            if s.model == BUNDLED_DIARIZATION:
+                pipeline = _bundled_pipeline(s, _batch_sizes(s, self._device))
+            else:
+                pipeline = _hub_pipeline(s)
+            try:
                 pipeline.to(self._device)
             except (RuntimeError, ValueError) as e:
-                raise ModelUnavailableError(f"[diarize] device = {s.device!r} cannot be used ({e}); try 'cpu'") from e
+                raise _unusable_device(s.device, e) from e
             self._pipeline = pipeline
             logger.info("Loaded diarization model %s on %s in %.1f s", s.model, device, time.perf_counter() - started)
         return self._pipeline
@@ -211,7 +225,21 @@ def _speaker_bounds(num: int | None, low: int | None, high: int | None) -> dict[
     return bounds
 
 
-def _bundled_pipeline(s: DiarizeSettings) -> Any:
+def _unusable_device(device: str, error: Exception) -> ModelUnavailableError:
+    return ModelUnavailableError(f"[diarize] device = {device!r} cannot be used ({error}); try 'cpu'")
+
+
+def _batch_sizes(s: DiarizeSettings, device: Any) -> tuple[int, int]:
+    """(segmentation, CAM++) batch sizes: the settings', else the best measured for the device.
+
+    On a CPU, small batches keep SincNet's and CAM++'s activations in cache: 8 segmentation
+    chunks and 1 CAM++ block cost 23 % and 38 % less CPU than 32 and 8 (README, diarization).
+    """
+    auto = _GPU_BATCHES if device.type == "cuda" else _CPU_BATCHES
+    return s.segmentation_batch_size or auto[0], s.embedding_batch_size or auto[1]
+
+
+def _bundled_pipeline(s: DiarizeSettings, batches: tuple[int, int]) -> Any:
     from pipeline.diarize.campp import CamPlusPlusEmbedding, bundled_segmentation_checkpoint
     from pipeline.diarize.clustering import SpeakerClustering
     from pipeline.diarize.offline import OfflineSpeakerDiarization
@@ -222,8 +250,9 @@ def _bundled_pipeline(s: DiarizeSettings) -> Any:
             segmentation,
             CamPlusPlusEmbedding(),
             SpeakerClustering(),
-            segmentation_batch_size=s.segmentation_batch_size,
-            embedding_batch_size=s.embedding_batch_size,
+            segmentation_batch_size=batches[0],
+            embedding_batch_size=batches[1],
+            segmentation_step=s.segmentation_step,
         )
     except (OSError, RuntimeError, KeyError) as e:
         raise ModelUnavailableError(f"{segmentation}: cannot load the bundled diarization models ({e})") from e
@@ -251,9 +280,10 @@ def _hub_pipeline(s: DiarizeSettings) -> Any:
         raise ModelUnavailableError(f"[diarize] model = {s.model!r} cannot be loaded ({e}): {hint}") from e
     if pipeline is None:
         raise ModelUnavailableError(f"[diarize] model = {s.model!r} cannot be loaded: {hint}")
+    # Unset batch sizes keep the pipeline's own (the CPU figures above are for CAM++).
     batch = {"segmentation_batch_size": s.segmentation_batch_size, "embedding_batch_size": s.embedding_batch_size}
     for name, value in batch.items():
-        if hasattr(pipeline, name):
+        if value is not None and hasattr(pipeline, name):
             setattr(pipeline, name, value)
     return pipeline
 

@@ -7,7 +7,9 @@ flow runs and its model worker), put ``tests/flows/fake_site`` first on PYTHONPA
 
 Each transcription appends a line to ``<folder>/calls.log``. If ``<folder>/block-once`` exists,
 the first transcription that takes it writes ``<folder>/transcribing`` and then hangs (so a test
-can kill the process mid-transcription); later ones run normally.
+can kill the process mid-transcription); later ones run normally. While ``<folder>/hold`` exists,
+transcriptions write ``<folder>/transcribing`` and wait until the test deletes it (so a test can
+break something else while a recording is being processed).
 """
 
 from __future__ import annotations
@@ -22,8 +24,7 @@ from pipeline.types import Audio, Diarization, SpeakerTurn, Transcript, Transcri
 FAKE_ENV = "MINUTIER_FAKE_MODELS"
 FAKE_SITE = Path(__file__).with_name("fake_site")
 BLOCK_S = 600.0
-_TEXT = ("Bonjour à tous. Nous décidons de valider le budget. "
-         "Marie enverra le compte rendu avant vendredi.")
+_TEXT = "Bonjour à tous. Nous décidons de valider le budget. Marie enverra le compte rendu avant vendredi."
 
 
 class FakeTranscriber:
@@ -37,6 +38,7 @@ class FakeTranscriber:
         with (self.folder / "calls.log").open("a", encoding="utf-8") as log:
             log.write(f"{os.getpid()} {len(audio.samples)}\n")
         self._maybe_block()
+        self._maybe_hold()
         duration = len(audio.samples) / audio.sample_rate
         end = min(duration, 6.0)
         words = tuple(Word(end * i / 14, end * (i + 1) / 14, w, 0.9) for i, w in enumerate(_TEXT.split()[:14]))
@@ -49,6 +51,15 @@ class FakeTranscriber:
             return
         (self.folder / "transcribing").write_text(str(os.getpid()), encoding="utf-8")
         time.sleep(BLOCK_S)  # the test kills this process meanwhile
+
+    def _maybe_hold(self) -> None:
+        hold = self.folder / "hold"
+        if not hold.exists():
+            return
+        (self.folder / "transcribing").write_text(str(os.getpid()), encoding="utf-8")
+        deadline = time.monotonic() + BLOCK_S
+        while hold.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
 
 
 class FakeDiarizer:

@@ -4,6 +4,7 @@ service configurations, and waiting on a condition instead of sleeping."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -38,22 +39,35 @@ class Service:
         config: The minutier.toml to serve.
         log: Where its output goes (appended across restarts).
         env: Extra environment (e.g. the fake models of :mod:`tests.flows.fakes`).
+        session_server: Use the session's Prefect server (its settings are inherited); False: the
+            Prefect server the configuration names, or the service's own.
     """
 
-    def __init__(self, config: Path, log: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, config: Path, log: Path, env: dict[str, str] | None = None, *, session_server: bool = True
+    ) -> None:
         self.config, self.log = config, log
         self.env = env or {}
+        self.session_server = session_server
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
         starts = self.log.read_text(errors="replace").count("Prefect UI:") if self.log.exists() else 0
+        if self.session_server:
+            env = {**os.environ, **ENV, **self.env}
+        else:  # none of the session server's Prefect settings: the service goes by its configuration alone
+            env = {**{k: v for k, v in os.environ.items() if k not in ENV}, **self.env}
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "pipeline.cli", "--config", str(self.config), "-v", "serve"],
-                env={**os.environ, **ENV, **self.env}, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
-        wait_for(lambda: self.log.read_text(errors="replace").count("Prefect UI:") > starts, 120,
-                 "the service to start")
+        wait_for(
+            lambda: self.log.read_text(errors="replace").count("Prefect UI:") > starts, 240, "the service to start"
+        )
 
     def stop(self) -> None:
         assert self.process is not None
@@ -75,6 +89,13 @@ class Service:
                 pass
         self.process.wait(30)
         return victims
+
+
+def reconciles_settled(service: Service) -> bool:
+    """At least one reconcile run ended, and none is in progress (read from the service's output)."""
+    log = service.log.read_text(errors="replace")
+    begun = re.findall(r"Beginning flow run '([^']+)' for flow 'reconcile-inbox'", log)
+    return bool(begun) and all(f"Flow run '{name}' - Finished in state" in log for name in begun)
 
 
 def slow_copy(source: Path, target: Path, *, chunks: int, pause: float) -> None:
@@ -134,15 +155,31 @@ class SmtpServer:
         return [m for m in self.recorder.messages if address in m[1]]
 
 
-def service_config(root: Path, *, smtp_port: int | None, settle_s: float = 1.5, reconcile_s: float = 600,
-                   extra: str = "") -> Path:
-    """A minutier.toml for a service under `root` on the session's Prefect server; fast fake-friendly settings."""
-    email = (f'[email]\nhost = "127.0.0.1"\nport = {smtp_port}\nsecurity = "plain"\nsender = "cr@cabinet.example"\n'
-             'operators = ["ops@cabinet.example"]\ntimeout_s = 5\n') if smtp_port else ""
+def service_config(
+    root: Path,
+    *,
+    smtp_port: int | None,
+    settle_s: float = 1.5,
+    reconcile_s: float = 600,
+    extra: str = "",
+    api_url: str = ENV["PREFECT_API_URL"],
+    own_port: int | None = None,
+) -> Path:
+    """A minutier.toml for a service under `root` on the session's Prefect server (or on `api_url`, or on
+    its own server on `own_port`); fast fake-friendly settings."""
+    email = (
+        (
+            f'[email]\nhost = "127.0.0.1"\nport = {smtp_port}\nsecurity = "plain"\nsender = "cr@cabinet.example"\n'
+            'operators = ["ops@cabinet.example"]\ntimeout_s = 5\n'
+        )
+        if smtp_port
+        else ""
+    )
+    server = f"port = {own_port}" if own_port else f'api_url = "{api_url}"'
     config = root / "minutier.toml"
     config.write_text(
-        f'[service]\nhome_dir = "{root / "home"}"\nroot_dir = "{root}"\napi_url = "{ENV["PREFECT_API_URL"]}"\n'
-        f'settle_s = {settle_s}\nreconcile_s = {reconcile_s}\n{extra}\n'
+        f'[service]\nhome_dir = "{root / "home"}"\nroot_dir = "{root}"\n{server}\n'
+        f"settle_s = {settle_s}\nreconcile_s = {reconcile_s}\n{extra}\n"
         # A setting the real-model tests do not use, so cached fake transcripts are never theirs.
         '[asr]\ndevice = "cpu"\nbeam_size = 1\n[diarize]\ndevice = "cpu"\n' + email,
         encoding="utf-8",

@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -76,8 +77,25 @@ def _speech_like(out: Path, seconds: float, rate: int = 16000, channels: int = 1
     data = np.repeat(tone[:, None], channels, axis=1).astype(np.float32)
     raw = out.with_suffix(".f32")
     raw.write_bytes(data.tobytes())
-    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "f32le", "-ar", str(rate), "-ac", str(channels),
-                    "-i", str(raw), str(out)], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-nostdin",
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "f32le",
+            "-ar",
+            str(rate),
+            "-ac",
+            str(channels),
+            "-i",
+            str(raw),
+            str(out),
+        ],
+        check=True,
+    )
     raw.unlink()
     return out
 
@@ -93,37 +111,103 @@ CASES = (
     Case("good file (fr)", "acme", "point hebdo.wav", lambda p: _speech_like(p, 4.0, seed=1), DONE),
     Case("good file (en)", "acme-corp", "weekly sync.mp3", lambda p: ffmpeg(p, "sine=f=300:d=4"), DONE),
     Case("good file, 2 recipients", "acme_sa", "conseil.m4a", lambda p: ffmpeg(p, "sine=f=350:d=4"), DONE),
-    Case("zero-byte file", "acme", "vide.wav", lambda p: p.write_bytes(b""), FAILED,
-         "vide ou l'enregistrement est trop court"),
-    Case("truncated MP3", "acme", "coupé.mp3", lambda p: truncated(p, "sine=f=440:d=20", 0.4), FAILED,
-         "endommagé ou incomplet"),
-    Case("truncated WAV", "acme", "coupé.wav", lambda p: truncated(p, "sine=f=440:d=20", 0.4), FAILED,
-         "endommagé ou incomplet"),
-    Case("random bytes as .mp3", "acme", "hasard.mp3",
-         lambda p: p.write_bytes(np.random.default_rng(7).bytes(200_000)), FAILED, "lisible"),
-    Case("text file renamed .m4a", "acme", "notes.m4a",
-         lambda p: p.write_text("Ordre du jour : budget, recrutement.\n" * 200, encoding="utf-8"), FAILED, "lisible"),
-    Case("video without audio", "acme", "écran partagé.mp4",
-         lambda p: ffmpeg(p, "testsrc=size=160x120:rate=10:duration=2", "-pix_fmt", "yuv420p"), FAILED,
-         "pas de piste audio"),
-    Case("10 minutes of silence", "acme", "silence.wav", lambda p: ffmpeg(p, "anullsrc=r=16000:cl=mono", "-t", "600"),
-         DONE),
-    Case("5 minutes of noise", "acme", "bruit.mp3",
-         lambda p: ffmpeg(p, "anoisesrc=d=300:c=pink:r=16000:a=0.2", "-b:a", "32k"), DONE),
+    Case(
+        "zero-byte file",
+        "acme",
+        "vide.wav",
+        lambda p: p.write_bytes(b""),
+        FAILED,
+        "vide ou l'enregistrement est trop court",
+    ),
+    Case(
+        "truncated MP3",
+        "acme",
+        "coupé.mp3",
+        lambda p: truncated(p, "sine=f=440:d=20", 0.4),
+        FAILED,
+        "endommagé ou incomplet",
+    ),
+    Case(
+        "truncated WAV",
+        "acme",
+        "coupé.wav",
+        lambda p: truncated(p, "sine=f=440:d=20", 0.4),
+        FAILED,
+        "endommagé ou incomplet",
+    ),
+    Case(
+        "random bytes as .mp3",
+        "acme",
+        "hasard.mp3",
+        lambda p: p.write_bytes(np.random.default_rng(7).bytes(200_000)),
+        FAILED,
+        "lisible",
+    ),
+    Case(
+        "text file renamed .m4a",
+        "acme",
+        "notes.m4a",
+        lambda p: p.write_text("Ordre du jour : budget, recrutement.\n" * 200, encoding="utf-8"),
+        FAILED,
+        "lisible",
+    ),
+    Case(
+        "video without audio",
+        "acme",
+        "écran partagé.mp4",
+        lambda p: ffmpeg(p, "testsrc=size=160x120:rate=10:duration=2", "-pix_fmt", "yuv420p"),
+        FAILED,
+        "pas de piste audio",
+    ),
+    Case(
+        "10 minutes of silence",
+        "acme",
+        "silence.wav",
+        lambda p: ffmpeg(p, "anullsrc=r=16000:cl=mono", "-t", "600"),
+        DONE,
+    ),
+    Case(
+        "5 minutes of noise",
+        "acme",
+        "bruit.mp3",
+        lambda p: ffmpeg(p, "anoisesrc=d=300:c=pink:r=16000:a=0.2", "-b:a", "32k"),
+        DONE,
+    ),
     Case("0.3 s clip", "acme", "bip.wav", lambda p: ffmpeg(p, "sine=f=440:d=0.3"), FAILED, "trop court"),
     Case("8 channels at 48 kHz", "acme", "salle 8 micros.wav", lambda p: _speech_like(p, 3.0, 48000, 8, seed=3), DONE),
-    Case("8 kHz telephone (mu-law)", "acme", "appel.wav",
-         lambda p: ffmpeg(p, "sine=f=400:d=4:sample_rate=8000", "-c:a", "pcm_mulaw"), DONE),
-    Case("spaces, accents, emoji, quotes", "acme", "Réunion d'équipe 🎉 \"finale\" ’24.wav",
-         lambda p: _speech_like(p, 2.0, seed=4), DONE),
+    Case(
+        "8 kHz telephone (mu-law)",
+        "acme",
+        "appel.wav",
+        lambda p: ffmpeg(p, "sine=f=400:d=4:sample_rate=8000", "-c:a", "pcm_mulaw"),
+        DONE,
+    ),
+    Case(
+        "spaces, accents, emoji, quotes",
+        "acme",
+        'Réunion d\'équipe 🎉 "finale" ’24.wav',
+        lambda p: _speech_like(p, 2.0, seed=4),
+        DONE,
+    ),
     Case("leading dash", "acme", "-rf --help.wav", lambda p: _speech_like(p, 2.0, seed=5), DONE),
-    Case("name containing .. and backslashes", "acme", "budget ..\\..\\outbox ...wav",
-         lambda p: _speech_like(p, 2.0, seed=6), DONE, stored="budget .._.._outbox ...wav"),
+    Case(
+        "name containing .. and backslashes",
+        "acme",
+        "budget ..\\..\\outbox ...wav",
+        lambda p: _speech_like(p, 2.0, seed=6),
+        DONE,
+        stored="budget .._.._outbox ...wav",
+    ),
     Case("symlink outside the inbox", "acme", "raccourci.wav", _symlink_outside, FAILED, "hors du dossier du client"),
 )
 SLOW = Case("file still being written", "acme", "dictée en cours.wav", lambda p: None, DONE)
-LONG = Case("3-hour recording", "acme-corp", "seminar 3h.flac",
-            lambda p: ffmpeg(p, "sine=frequency=220:sample_rate=8000:duration=10800", "-ac", "1"), DONE)
+LONG = Case(
+    "3-hour recording",
+    "acme-corp",
+    "seminar 3h.flac",
+    lambda p: ffmpeg(p, "sine=frequency=220:sample_rate=8000:duration=10800", "-ac", "1"),
+    DONE,
+)
 
 
 @pytest.fixture(scope="module")
@@ -173,8 +257,9 @@ def test_bad_inputs_end_in_the_right_place(site: tuple[Path, Path, SmtpServer], 
         case.make(made)
         os.rename(made, root / "inbox" / case.client / case.name)
     slow_source = _speech_like(tmp_path / "slow.wav", 6.0, seed=8)
-    writer = threading.Thread(target=slow_copy, args=(slow_source, root / "inbox/acme" / SLOW.name),
-                              kwargs={"chunks": 16, "pause": 0.25})
+    writer = threading.Thread(
+        target=slow_copy, args=(slow_source, root / "inbox/acme" / SLOW.name), kwargs={"chunks": 16, "pause": 0.25}
+    )
     writer.start()
     started = time.monotonic()
     run_ids = reconcile_inbox(config=str(config))
@@ -215,8 +300,11 @@ def test_bad_inputs_end_in_the_right_place(site: tuple[Path, Path, SmtpServer], 
     assert sorted(p.name for p in (root / "outbox").iterdir()) == ["acme", "acme-corp", "acme_sa"]
 
     # Each email went to its own client's recipients only.
-    recipients = {"acme": {"direction@acme.example"}, "acme-corp": {"minutes@acme-corp.example"},
-                  "acme_sa": {"board@acme-sa.example", "cfo@acme-sa.example"}}
+    recipients = {
+        "acme": {"direction@acme.example"},
+        "acme-corp": {"minutes@acme-corp.example"},
+        "acme_sa": {"board@acme-sa.example", "cfo@acme-sa.example"},
+    }
     by_client = {c: [m for m in smtp.recorder.messages if set(m[1]) & r] for c, r in recipients.items()}
     for client, messages in by_client.items():
         expected = sum(1 for c in cases if c.client == client and c.expect == DONE)
@@ -244,18 +332,35 @@ def test_same_name_twice_keeps_both_minutes(site: tuple[Path, Path, SmtpServer],
     assert len(list((root / "archive/acme").glob(f"{date.today().isoformat()}/point hebdo*.wav"))) == 2
 
 
-def test_retention_deletes_archived_audio_and_keeps_minutes(site: tuple[Path, Path, SmtpServer]) -> None:
+def test_retention_deletes_recordings_and_runs_keeps_minutes_and_reasons(site: tuple[Path, Path, SmtpServer]) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterTags
+
     root, config, _smtp = site
     archived = sorted(p for p in (root / "archive").rglob("*") if p.is_file() and not p.name.endswith(".note.txt"))
+    failed = sorted(
+        p for p in (root / "failed").rglob("*") if (os.path.islink(p) or p.is_file()) and not p.name.endswith(".txt")
+    )
+    reasons = sorted((root / "failed").rglob("*.reason.txt"))
     minutes = sorted((root / "outbox").rglob("*.docx"))
-    assert archived and minutes
+    acme_runs = FlowRunFilter(tags=FlowRunFilterTags(all_=["client:acme"]))
+    with get_client(sync_client=True) as client:
+        runs = len(client.read_flow_runs(flow_run_filter=acme_runs))
+    assert archived and len(failed) == 8 and len(reasons) == 8 and minutes and runs >= 15
     text = config.read_text(encoding="utf-8")
+    # 0 days: every finished run of the session server goes too; the later test modules make their own.
     config.write_text(text.replace("[asr]", "retention_days = 0\n[asr]"), encoding="utf-8")
     reconcile_inbox(config=str(config))
     assert not [p for p in archived if p.exists()], "archived audio was kept past the retention period"
+    assert not [p for p in failed if os.path.lexists(p)], "failed audio was kept past the retention period"
+    assert all("L'enregistrement a été supprimé le" in r.read_text(encoding="utf-8") for r in reasons)
     assert sorted((root / "outbox").rglob("*.docx")) == minutes, "minutes must be kept"
-    audit = (root / "home/logs/retention.log").read_text(encoding="utf-8").splitlines()
-    assert len(audit) == len(archived) and all("\tdeleted\t" in line and "sha256=" in line for line in audit)
+    with get_client(sync_client=True) as client:
+        assert not client.read_flow_runs(flow_run_filter=acme_runs), "finished runs were kept"
+    audit = [line.split("\t") for line in (root / "home/logs/retention.log").read_text(encoding="utf-8").splitlines()]
+    kinds = Counter(fields[6] for fields in audit)
+    assert kinds["archived recording"] == len(archived) and kinds["failed recording"] == len(failed)
+    assert kinds["flow run"] >= runs and all(fields[1] == "deleted" for fields in audit)
     with sqlite3.connect(default_ledger_path(root / "home")) as db:
         count = db.execute("SELECT COUNT(*) FROM purges").fetchone()[0]
-    assert count == len(archived)
+    assert count == len(audit)

@@ -82,7 +82,8 @@ def test_ami_dev_pooled_der(diarizer: PyannoteDiarizer) -> None:
             _annotation(d.turns, uri),
             uem=_uem(EVAL / "ami_debug" / "debug.development.uem", uri),
         )
-    assert abs(metric) <= 0.25
+    # 0.156 at the default segmentation step (0.3), chosen as the fastest step that stays under 0.17.
+    assert abs(metric) <= 0.17
 
 
 def test_forced_speaker_counts_are_honoured(diarizer: PyannoteDiarizer, sample: tuple[Audio, Diarization]) -> None:
@@ -123,6 +124,7 @@ def test_enrolled_voices_name_the_right_speakers(diarizer: PyannoteDiarizer, tmp
     test = Audio(samples[18 * rate :].copy(), rate)
     d = diarizer.diarize(test)
     names = known.identify(diarizer.speaker_embeddings(test, d))
+
     # In the last 12 s, speaker90 has 18.05-21.49 and speaker91 21.78-28.5 (times shifted by -18 s).
     def main_speaker(start: float, end: float) -> str:
         overlap: dict[str, float] = {}

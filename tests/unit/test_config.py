@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
-from pipeline.config import AsrSettings, load_settings
+from pipeline.config import AsrSettings, Settings, load_settings
 from pipeline.errors import ConfigError
 
 
@@ -46,3 +47,39 @@ def test_missing_file(tmp_path: Path) -> None:
 
 def test_settings_are_hashable_for_model_caches() -> None:
     assert hash(AsrSettings()) == hash(AsrSettings())
+
+
+SECRET_WORDS = ("password", "key", "token", "secret")
+
+
+def test_every_secret_is_env_only_and_hidden() -> None:
+    sections = {s.name: type(getattr(Settings(), s.name)) for s in dataclasses.fields(Settings)}
+    secrets = [
+        (section, f)
+        for section, cls in sections.items()
+        for f in dataclasses.fields(cls)
+        if any(word in f.name for word in SECRET_WORDS)
+    ]
+    assert {f"{section}.{f.name}" for section, f in secrets} == {
+        "minutes.llm_api_key",
+        "diarize.token",
+        "email.password",
+    }
+    for _section, f in secrets:
+        assert f.metadata.get("env_only") and not f.repr, f.name
+
+
+@pytest.mark.parametrize(
+    ("section", "key", "variable"),
+    [
+        ("minutes", "llm_api_key", "MINUTIER_LLM_API_KEY"),
+        ("diarize", "token", "HF_TOKEN"),
+        ("email", "password", "MINUTIER_SMTP_PASSWORD"),
+    ],
+)
+def test_a_secret_in_a_file_is_refused(tmp_path: Path, section: str, key: str, variable: str) -> None:
+    path = tmp_path / "minutier.toml"
+    path.write_text(f'[{section}]\n{key} = "s3cret-in-a-file"\n')
+    with pytest.raises(ConfigError, match=rf"\[{section}\]: '{key}' is read from the environment only") as info:
+        load_settings(path)
+    assert f"set {variable}" in str(info.value) and "s3cret-in-a-file" not in str(info.value)

@@ -1,0 +1,40 @@
+"""After the Prefect server comes back: what it kept in memory only is handed to it again.
+
+The server holds the queue of background task runs (the model stages a flow run sends to the
+model worker) in memory: a restart loses the stages that were waiting for the worker, and their
+flow runs would wait for them until they time out. Those task runs are still Scheduled in the
+database, and proposing that state again puts them back in the queue. A stage queued twice (the
+API was only unreachable, the server kept its queue) is still computed once: the second copy
+finds its run already finished, or the first one's cached result.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterState, TaskRunFilterStateType
+from prefect.client.schemas.objects import StateType, TaskRun
+from prefect.states import Scheduled
+
+logger = logging.getLogger(__name__)
+
+PAGE = 200  # the most task runs the API returns at once
+
+
+def requeue_waiting_stages() -> int:
+    """Queue again the background task runs still waiting for a worker; returns how many."""
+    waiting = TaskRunFilter(state=TaskRunFilterState(type=TaskRunFilterStateType(any_=[StateType.SCHEDULED])))
+    with get_client(sync_client=True) as client:
+        runs: list[TaskRun] = []
+        while page := client.read_task_runs(task_run_filter=waiting, limit=PAGE, offset=len(runs)):
+            runs += page  # all read before any is touched: a new state would reorder the pages
+        # Only background task runs lived in the server's queue.
+        deferred = [r for r in runs if r.state is not None and r.state.state_details.deferred]
+        for run in deferred:
+            assert run.state is not None
+            details = run.state.state_details.model_copy(update={"transition_id": None})
+            client.set_task_run_state(run.id, Scheduled(state_details=details), force=True)
+    if deferred:
+        logger.warning("Queued again %d model stage(s) that were waiting for the model worker", len(deferred))
+    return len(deferred)

@@ -1,0 +1,78 @@
+"""The model worker loads Whisper and the diarization model before it serves any recording."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import flows.worker as worker
+from pipeline.errors import ModelUnavailableError
+
+
+class FakeModel:
+    def __init__(self, events: list[str], name: str, error: Exception | None = None) -> None:
+        self._events, self._name, self._error = events, name, error
+
+    def load(self) -> None:
+        if self._error is not None:
+            raise self._error
+        self._events.append(f"load {self._name}")
+
+
+class FakeDiarizer:
+    """Like PyannoteDiarizer, which has only a private loader so far."""
+
+    def __init__(self, events: list[str], name: str) -> None:
+        self._events, self._name = events, name
+
+    def _load(self) -> None:
+        self._events.append(f"load {self._name}")
+
+
+class StandIn:
+    """A test double with no loader, like those of the service tests."""
+
+
+def _run(
+    monkeypatch: pytest.MonkeyPatch,
+    whisper_error: Exception | None = None,
+    argv: list[str] | None = None,
+    diarizer: type = FakeDiarizer,
+) -> list[str]:
+    events: list[str] = []
+    monkeypatch.setattr("pipeline.models.get_transcriber", lambda s: FakeModel(events, "whisper", whisper_error))
+    monkeypatch.setattr("pipeline.models.get_diarizer", lambda s: diarizer(events, "diarization"))
+    monkeypatch.setattr(worker, "serve", lambda *tasks, limit: events.append(f"serve {len(tasks)} tasks"))
+    worker.main(argv or [])
+    return events
+
+
+def test_models_load_before_serving(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO):
+        events = _run(monkeypatch)
+    assert events == ["load whisper", "load diarization", "serve 2 tasks"]
+    assert "Loaded the whisper model in" in caplog.text and "Loaded the diarization model in" in caplog.text
+
+
+def test_stand_ins_without_a_loader_are_served_as_they_are(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _run(monkeypatch, diarizer=lambda events, name: StandIn()) == ["load whisper", "serve 2 tasks"]
+
+
+def test_a_model_that_cannot_load_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    error = ModelUnavailableError("Whisper model 'large-v9' cannot be loaded: no such model")
+    events = _run(monkeypatch, whisper_error=error)
+    assert "Models not loaded: Whisper model 'large-v9' cannot be loaded: no such model" in caplog.text
+    assert events == ["serve 2 tasks"]  # runs then fail with the same error, visible on each run
+
+
+def test_a_bad_config_stops_the_worker(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[Any]
+) -> None:
+    with pytest.raises(SystemExit) as stop:
+        _run(monkeypatch, argv=["--config", str(tmp_path / "missing.toml")])
+    assert stop.value.code == 2 and "configuration file not found" in capsys.readouterr().err
