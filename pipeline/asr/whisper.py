@@ -28,6 +28,8 @@ Progress = Callable[[float], None]
 """Called with the number of audio seconds transcribed so far."""
 
 UNDETERMINED = "und"  # ISO 639-2 code for "no language could be determined" (e.g. silence)
+CPU_BATCH_SIZE = 4
+GPU_BATCH_SIZE = 8
 
 
 class Transcriber(Protocol):
@@ -59,6 +61,18 @@ def resolve_device(settings: AsrSettings) -> tuple[str, str]:
     if compute == "auto":
         compute = "float16" if device == "cuda" else "int8"
     return device, compute
+
+
+def resolve_batch_size(settings: AsrSettings, device: str) -> int:
+    """The batch size to decode with (0: sequential); unset, 4 on a CPU and 8 on a GPU.
+
+    On the 2-core benchmark machine batches of 4, 8 and 16 took the same CPU time and gave the
+    same WER on the 60-minute recording, and each doubling added 0.35-0.6 GB of peak memory
+    (activations for the whole batch). 8 is faster-whisper's own default.
+    """
+    if settings.batch_size is not None:
+        return settings.batch_size
+    return GPU_BATCH_SIZE if device == "cuda" else CPU_BATCH_SIZE
 
 
 def resolve_model_path(settings: AsrSettings) -> str:
@@ -138,6 +152,7 @@ class WhisperTranscriber:
         self._settings = settings or AsrSettings()
         self._model: WhisperModel | None = None
         self._pipeline: Any = None
+        self._batch_size = 0
         self.load_seconds = 0.0
 
     @property
@@ -169,7 +184,15 @@ class WhisperTranscriber:
                 )
                 raise ModelUnavailableError(f"Whisper model '{s.model}' cannot be loaded: {e}{hint}") from e
             self.load_seconds = time.perf_counter() - started
-            logger.info("Loaded Whisper '%s' on %s/%s in %.2f s", s.model, device, compute, self.load_seconds)
+            self._batch_size = resolve_batch_size(s, device)
+            logger.info(
+                "Loaded Whisper '%s' on %s/%s in %.2f s (batch size %d)",
+                s.model,
+                device,
+                compute,
+                self.load_seconds,
+                self._batch_size,
+            )
         return self._model
 
     def load(self) -> None:
@@ -193,14 +216,14 @@ class WhisperTranscriber:
             "condition_on_previous_text": False,
             "hallucination_silence_threshold": 2.0,
         }
-        if s.batch_size > 0:
+        if self._batch_size > 0:
             from faster_whisper import BatchedInferencePipeline
 
             if self._pipeline is None:
                 self._pipeline = BatchedInferencePipeline(model)
             if clips is not None:
                 options["clip_timestamps"] = [{"start": start, "end": end} for start, end in clips]
-            return self._pipeline.transcribe(samples, batch_size=s.batch_size, **options)
+            return self._pipeline.transcribe(samples, batch_size=self._batch_size, **options)
         if clips is not None:
             options["clip_timestamps"] = [t for clip in clips for t in clip]
         return model.transcribe(samples, **options)

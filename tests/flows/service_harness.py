@@ -70,13 +70,21 @@ class Service:
         )
 
     def stop(self) -> None:
+        """SIGTERM, then SIGKILL for the whole tree (its Prefect server and model worker run in sessions of
+        their own) if it has not exited within 60 s: a SIGTERM that lands while Prefect's runner is starting
+        a flow run can be swallowed by the runner (Prefect 3.8.8), and the next start needs the port back."""
         assert self.process is not None
+        tree = descendants(self.process.pid)
         self.process.send_signal(signal.SIGTERM)
         try:
             self.process.wait(60)
-        finally:
-            if self.process.poll() is None:
-                os.killpg(self.process.pid, signal.SIGKILL)
+        except subprocess.TimeoutExpired:
+            for pid in [*descendants(self.process.pid), *tree, self.process.pid]:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            self.process.wait(30)
 
     def kill_all(self) -> list[int]:
         """SIGKILL the service and every process under it (flow runs, model worker): a crash."""

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from pipeline.asr.whisper import WhisperTranscriber
+from pipeline.asr.whisper import WhisperTranscriber, resolve_batch_size
 from pipeline.asr.windows import plan_windows
 from pipeline.config import AsrSettings
 from pipeline.errors import ConfigError
@@ -91,3 +91,10 @@ def test_progress_grows_to_the_end_across_windows() -> None:
 def test_bad_settings_are_named(field: str, value: float) -> None:
     with pytest.raises(ConfigError, match=field):
         AsrSettings(**{field: value})
+
+
+@pytest.mark.parametrize(
+    ("batch_size", "device", "expected"), [(None, "cpu", 4), (None, "cuda", 8), (0, "cuda", 0), (16, "cpu", 16)]
+)
+def test_batched_by_default_with_a_batch_for_the_device(batch_size: int | None, device: str, expected: int) -> None:
+    assert resolve_batch_size(AsrSettings(batch_size=batch_size), device) == expected
