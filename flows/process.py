@@ -128,6 +128,11 @@ def on_run_failure(flow: Any, flow_run: Any, state: Any) -> None:
     reason = state.message or state.name
     if params.get("sha256") and client is not None:
         file_failure(settings, client, str(params["sha256"]), cause or reason)
+    _alert_secretaries(settings, params, client, reason)
+
+
+def _alert_secretaries(settings: Any, params: dict[str, Any], client: Any, reason: str) -> None:
+    """The alert both run hooks send about one recording, in its client's language."""
     alert(
         settings,
         str(params.get("client")),
@@ -157,14 +162,7 @@ def on_run_crashed(flow: Any, flow_run: Any, state: Any) -> None:
             "Run of %s / %s crashed: %s", params.get("client"), Path(str(params.get("recording_path"))).name, reason
         )
         _ask_for_reconcile(params.get("config"))
-    alert(
-        settings,
-        str(params.get("client")),
-        Path(str(params.get("recording_path"))).name,
-        reason,
-        None,
-        client.language if client else "fr",
-    )
+    _alert_secretaries(settings, params, client, reason)
 
 
 def _ask_for_reconcile(config: str | None) -> None:
