@@ -21,6 +21,7 @@ from types import FrameType
 from typing import Any
 
 from flows.environment import apply_prefect_environment
+from flows.runner_thread import RunnerThread
 from flows.server import LocalServer, ServiceError, is_healthy, launch_local_server, start_local_server
 from flows.supervise import STABLE_S, Backoff, Supervisor, wait_for_api
 from pipeline.config import ServiceSettings, Settings, default_home
@@ -84,11 +85,11 @@ def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
-def _start_model_worker(log_path: Path) -> subprocess.Popen[bytes]:
+def _start_model_worker(log_path: Path, config_arg: str | None) -> subprocess.Popen[bytes]:
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("ab") as log:
         return subprocess.Popen(
-            [sys.executable, "-m", "flows.worker"],
+            [sys.executable, "-m", "flows.worker", *(["--config", config_arg] if config_arg else [])],
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -118,16 +119,14 @@ def _root_cause(error: BaseException) -> BaseException:
 
 
 def _serve(deployments: list[Any], api_url: str, backoff: Backoff) -> None:
-    """Serve the deployments until Ctrl-C or SIGTERM, serving again whenever Prefect's runner gives up."""
-    from prefect import serve
-
+    """Serve the deployments until Ctrl-C or SIGTERM (raised as KeyboardInterrupt), serving again whenever
+    Prefect's runner gives up."""
     failures = 0
     while True:
-        signal.signal(signal.SIGTERM, _raise_interrupt)  # the runner installs its own; ours between attempts
         started = time.monotonic()
         try:
-            serve(*deployments, print_starting_message=False)
-            return  # Prefect's serve returns on Ctrl-C
+            RunnerThread(deployments).serve()
+            return
         except Exception as e:  # the runner stops after repeated API errors: an outage, not a reason to quit
             failures = 0 if time.monotonic() - started >= STABLE_S else failures + 1
             delay = backoff.delay(failures)
@@ -185,7 +184,10 @@ def _serve_with(
     ensure_gpu_limit(settings.service.gpu_limit)
     worker_log = settings.service.home_dir / "logs" / "model-worker.log"
     supervisor.add(
-        "model worker", _start_model_worker(worker_log), lambda: _start_model_worker(worker_log), log=worker_log
+        "model worker",
+        _start_model_worker(worker_log, config_arg),
+        lambda: _start_model_worker(worker_log, config_arg),
+        log=worker_log,
     )
     deployments = [
         process_recording.to_deployment(

@@ -22,7 +22,7 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
 
 from tests.flows.conftest import ENV
-from tests.flows.service_harness import Service, slow_copy, wait_for
+from tests.flows.service_harness import Service, descendants, slow_copy, wait_for
 from tests.smtp import Recorder, free_port
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -161,3 +161,16 @@ def test_models_load_once_per_worker_process(service: Service, root: Path) -> No
     assert workers >= 1 and runs > workers, (workers, runs)
     assert log.count("Loaded Whisper") <= workers, "Whisper was loaded more than once in a worker process"
     assert log.count("Loaded diarization model") <= workers
+
+
+def test_model_worker_runs_with_the_service_settings(service: Service) -> None:
+    assert service.process is not None
+    commands = []
+    for pid in descendants(service.process.pid):
+        try:
+            commands.append(Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0"))
+        except FileNotFoundError:  # a flow run that just ended
+            continue
+    workers = [c for c in commands if "flows.worker" in c]
+    assert len(workers) == 1, commands
+    assert workers[0][workers[0].index("--config") + 1] == str(service.config.resolve())
