@@ -76,8 +76,15 @@ def run_engine(engine: str, eval_dir: Path) -> dict[str, object]:
             segments, info = model.transcribe(str(path), beam_size=5, vad_filter=True)
             text = " ".join(s.text.strip() for s in segments)
             language, duration = info.language, info.duration
-        rows.append({"clip": clip, "seconds": time.perf_counter() - started, "duration": duration,
-                     "language": language, "text": text})
+        rows.append(
+            {
+                "clip": clip,
+                "seconds": time.perf_counter() - started,
+                "duration": duration,
+                "language": language,
+                "text": text,
+            }
+        )
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"engine": engine, "load_s": load_s, "peak_mb": peak_mb, "rows": rows}
 
@@ -94,19 +101,27 @@ def main() -> None:
     references = dict(clips(args.eval))
     results = {}
     for engine in ("raw", "minutier"):
-        out = subprocess.run([sys.executable, __file__, "--eval", str(args.eval), "--engine", engine],
-                             capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, __file__, "--eval", str(args.eval), "--engine", engine],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         results[engine] = json.loads(out.stdout.strip().splitlines()[-1])
-    print(f"# ASR benchmark, {date.today()}, {platform.processor() or platform.machine()}, "
-          f"bundled Whisper base int8, beam 5, VAD")
+    print(
+        f"# ASR benchmark, {date.today()}, {platform.processor() or platform.machine()}, "
+        f"bundled Whisper base int8, beam 5, VAD"
+    )
     print("| clip | s audio | WER raw | WER minutier | RTF raw | RTF minutier | lang |")
     print("|---|---|---|---|---|---|---|")
     long_raw = long_min = long_dur = 0.0
     for raw, ours in zip(results["raw"]["rows"], results["minutier"]["rows"], strict=True):
         ref = references[raw["clip"]]
-        print(f"| {raw['clip']} | {ours['duration']:.1f} | {word_error_rate(ref, raw['text']):.3f} | "
-              f"{word_error_rate(ref, ours['text']):.3f} | {raw['seconds'] / raw['duration']:.3f} | "
-              f"{ours['seconds'] / ours['duration']:.3f} | {ours['language']} |")
+        print(
+            f"| {raw['clip']} | {ours['duration']:.1f} | {word_error_rate(ref, raw['text']):.3f} | "
+            f"{word_error_rate(ref, ours['text']):.3f} | {raw['seconds'] / raw['duration']:.3f} | "
+            f"{ours['seconds'] / ours['duration']:.3f} | {ours['language']} |"
+        )
         if ours["duration"] >= 18:
             long_raw += raw["seconds"]
             long_min += ours["seconds"]

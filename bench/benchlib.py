@@ -115,8 +115,12 @@ def build_recording(eval_dir: Path, minutes: float, cache_dir: Path) -> Path:
             out.write(np.zeros(gap, dtype=np.float32))
             filled += gap
             i += 1
-    manifest = {"eval_dir": str(eval_dir), "minutes": minutes, "clips": [asdict(c) for c in clips],
-                "placements": [asdict(p) for p in placements]}
+    manifest = {
+        "eval_dir": str(eval_dir),
+        "minutes": minutes,
+        "clips": [asdict(c) for c in clips],
+        "placements": [asdict(p) for p in placements],
+    }
     manifest_path.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     os.replace(staging, target)
     return target
@@ -252,6 +256,11 @@ def machine() -> dict[str, Any]:
     except OSError:
         pass
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return {"date": datetime.now().isoformat(timespec="seconds"), "cpu": cpu, "cores": len(os.sched_getaffinity(0)),
-            "memory_gb": round(memory, 1), "load": [round(x, 2) for x in os.getloadavg()],
-            "accelerator": accelerator()}
+    return {
+        "date": datetime.now().isoformat(timespec="seconds"),
+        "cpu": cpu,
+        "cores": len(os.sched_getaffinity(0)),
+        "memory_gb": round(memory, 1),
+        "load": [round(x, 2) for x in os.getloadavg()],
+        "accelerator": accelerator(),
+    }

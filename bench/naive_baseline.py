@@ -47,8 +47,9 @@ def bundled_diarization_pipeline() -> Any:
 
     # pyannote's own defaults, not minutier's tuned ones: a 0.1 segmentation step, batches of 32
     # and 8, every core. The adapter builds the pyannote SpeakerDiarization pipeline on first use.
-    library_defaults = DiarizeSettings(segmentation_step=0.1, threads=0, segmentation_batch_size=32,
-                                       embedding_batch_size=8)
+    library_defaults = DiarizeSettings(
+        segmentation_step=0.1, threads=0, segmentation_batch_size=32, embedding_batch_size=8
+    )
     return PyannoteDiarizer(library_defaults)._load()
 
 
@@ -102,8 +103,14 @@ def run(recording: Path, model_dir: str) -> dict[str, Any]:
     with watch.step("diarize"):
         output = pipeline({"waveform": waveform.mean(dim=0, keepdim=True), "sample_rate": sample_rate})
         speakers = output.exclusive_speaker_diarization.labels()
-    return {"timings": watch.wall, "cpu": watch.cpu, "duration": info.duration, "language": info.language,
-            "words": words, "speakers": len(speakers)}
+    return {
+        "timings": watch.wall,
+        "cpu": watch.cpu,
+        "duration": info.duration,
+        "language": info.language,
+        "words": words,
+        "speakers": len(speakers),
+    }
 
 
 def main() -> None:

@@ -86,33 +86,50 @@ def measure_minutier(recording: Path, config: RunConfig, model: str | None = Non
 
     if config.torch_threads:
         torch.set_num_threads(config.torch_threads)
-    asr = AsrSettings(threads=config.asr_threads, batch_size=config.batch_size, vad=config.vad,
-                      beam_size=config.beam_size)
+    asr = AsrSettings(
+        threads=config.asr_threads, batch_size=config.batch_size, vad=config.vad, beam_size=config.beam_size
+    )
     settings = Settings(asr=replace(asr, model=model) if model else asr)
     transcriber, diarizer = get_transcriber(settings.asr), get_diarizer(settings.diarize)
     loads = {}
     for name, model in (("load_whisper", transcriber), ("load_diarization", diarizer)):
         started = time.perf_counter()
-        model._load()  # what the first recording would otherwise pay inside its stages
+        model.load()  # what the first recording would otherwise pay inside its stages
         loads[name] = time.perf_counter() - started
     with RssSampler() as sampler, tempfile.TemporaryDirectory() as out:
         started = time.perf_counter()
-        result = process_meeting(recording, settings, Path(out), transcriber=transcriber, diarizer=diarizer,
-                                 concurrent=config.concurrent)
+        result = process_meeting(
+            recording, settings, Path(out), transcriber=transcriber, diarizer=diarizer, concurrent=config.concurrent
+        )
         total = time.perf_counter() - started
         time.sleep(0.1)
     stages, t = [], started
     for name, seconds in result.timings:  # stages run back to back: rebuild their windows
-        stages.append({"stage": name, "seconds": seconds, "peak_mb": sampler.peak_mb(t, t + seconds),
-                       "cpu_s": sampler.cpu_seconds(t, t + seconds)})
+        stages.append(
+            {
+                "stage": name,
+                "seconds": seconds,
+                "peak_mb": sampler.peak_mb(t, t + seconds),
+                "cpu_s": sampler.cpu_seconds(t, t + seconds),
+            }
+        )
         t += seconds
     st = result.minutes.transcript
     words = [(w.start, w.end, w.text) for u in st.utterances for w in u.words]
     cpu = sampler.cpu_seconds(started, started + total)
-    return {"loads": loads, "stages": stages, "total": total, "cpu_s": cpu, "duration": st.duration,
-            "language": st.language,
-            "speakers": len({u.speaker for u in st.utterances if u.speaker}), "words": words,
-            "vm_hwm_mb": vm_hwm_mb(), "torch_threads": torch.get_num_threads(), **gpu_memory()}
+    return {
+        "loads": loads,
+        "stages": stages,
+        "total": total,
+        "cpu_s": cpu,
+        "duration": st.duration,
+        "language": st.language,
+        "speakers": len({u.speaker for u in st.utterances if u.speaker}),
+        "words": words,
+        "vm_hwm_mb": vm_hwm_mb(),
+        "torch_threads": torch.get_num_threads(),
+        **gpu_memory(),
+    }
 
 
 def _rtf(seconds: float, duration: float) -> str:
@@ -121,25 +138,35 @@ def _rtf(seconds: float, duration: float) -> str:
 
 def report_minutier(name: str, r: dict[str, Any], recording: Path) -> dict[str, Any]:
     d = r["duration"]
-    print(f"\n## minutier [{name}] {d / 60:.1f} min: models loaded in "
-          + ", ".join(f"{k[5:]} {v:.2f} s" for k, v in r["loads"].items()))
+    print(
+        f"\n## minutier [{name}] {d / 60:.1f} min: models loaded in "
+        + ", ".join(f"{k[5:]} {v:.2f} s" for k, v in r["loads"].items())
+    )
     print("| stage | wall s | RTF | CPU s | peak RSS MiB |\n|---|---|---|---|---|")
     for s in r["stages"]:
-        print(f"| {s['stage']} | {s['seconds']:.1f} | {_rtf(s['seconds'], d)} | {s.get('cpu_s', 0):.1f} "
-              f"| {s['peak_mb']:.0f} |")
+        print(
+            f"| {s['stage']} | {s['seconds']:.1f} | {_rtf(s['seconds'], d)} | {s.get('cpu_s', 0):.1f} "
+            f"| {s['peak_mb']:.0f} |"
+        )
     wer = clip_wer(recording, [tuple(w) for w in r["words"]])
-    print(f"| **total** | **{r['total']:.1f}** | **{_rtf(r['total'], d)}** | {r.get('cpu_s', 0):.1f} "
-          f"| **{r['peak_rss_mb']:.0f}** (process) |")
-    print(f"language {r['language']}, {r['speakers']} speakers, "
-          + ", ".join(f"WER {lang} {v['wer']:.3f} ({v['words']:.0f} ref words)" for lang, v in sorted(wer.items())))
+    print(
+        f"| **total** | **{r['total']:.1f}** | **{_rtf(r['total'], d)}** | {r.get('cpu_s', 0):.1f} "
+        f"| **{r['peak_rss_mb']:.0f}** (process) |"
+    )
+    print(
+        f"language {r['language']}, {r['speakers']} speakers, "
+        + ", ".join(f"WER {lang} {v['wer']:.3f} ({v['words']:.0f} ref words)" for lang, v in sorted(wer.items()))
+    )
     return {"config": name, "wer": wer, **r}
 
 
 def report_baseline(r: dict[str, Any], recording: Path) -> dict[str, Any]:
     d, t = r["duration"], r["timings"]
     work = t["transcribe"] + t["decode_again"] + t["diarize"]
-    print(f"\n## naive baseline {d / 60:.1f} min: models loaded in whisper {t['load_whisper']:.2f} s, "
-          f"pyannote {t['load_pyannote']:.2f} s")
+    print(
+        f"\n## naive baseline {d / 60:.1f} min: models loaded in whisper {t['load_whisper']:.2f} s, "
+        f"pyannote {t['load_pyannote']:.2f} s"
+    )
     cpu = r.get("cpu", {})
     print("| stage | wall s | RTF | CPU s |\n|---|---|---|---|")
     for name in ("transcribe", "decode_again", "diarize"):
@@ -149,23 +176,28 @@ def report_baseline(r: dict[str, Any], recording: Path) -> dict[str, Any]:
     total_cpu = sum(cpu.get(k, 0) for k in ("transcribe", "decode_again", "diarize"))
     print(f"| **total** | **{work:.1f}** | **{_rtf(work, d)}** | {total_cpu:.1f} |")
     print(f"peak RSS {r['peak_rss_mb']:.0f} MiB (process)")
-    print(f"language {r['language']}, {r['speakers']} speakers, "
-          + ", ".join(f"WER {lang} {v['wer']:.3f}" for lang, v in sorted(wer.items())))
+    print(
+        f"language {r['language']}, {r['speakers']} speakers, "
+        + ", ".join(f"WER {lang} {v['wer']:.3f}" for lang, v in sorted(wer.items()))
+    )
     return {"total": work, "wer": wer, **r}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--eval", type=Path, default=DEFAULT_EVAL_DIR,
-                        help="Shared evaluation clips (default: %(default)s).")
+    parser.add_argument(
+        "--eval", type=Path, default=DEFAULT_EVAL_DIR, help="Shared evaluation clips (default: %(default)s)."
+    )
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE_DIR, help="Where the recordings are built once.")
     parser.add_argument("--minutes", default="10,60", help="Recording lengths in minutes, comma-separated.")
-    parser.add_argument("--configs", default="default",
-                        help=f"minutier configurations, comma-separated, from: {', '.join(CONFIGS)}.")
+    parser.add_argument(
+        "--configs", default="default", help=f"minutier configurations, comma-separated, from: {', '.join(CONFIGS)}."
+    )
     parser.add_argument("--skip-baseline", action="store_true", help="Do not run the naive baseline.")
     parser.add_argument("--orchestrated", action="store_true", help="Also run the Prefect flow on a local server.")
-    parser.add_argument("--keep-server", action="store_true",
-                        help="With --orchestrated: leave the Prefect server running.")
+    parser.add_argument(
+        "--keep-server", action="store_true", help="With --orchestrated: leave the Prefect server running."
+    )
     parser.add_argument("--json", type=Path, help="Also write every figure (and the words transcribed) here.")
     parser.add_argument("--model", help="Whisper model name or CTranslate2 directory (default: the bundled base).")
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -179,10 +211,14 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown configuration(s) {', '.join(unknown)}; known: {', '.join(CONFIGS)}")
     host = machine()
-    print(f"# minutier pipeline benchmark, {host['date']}, {host['cpu']}, {host['cores']} cores, "
-          f"{host['memory_gb']} GiB, load average at start {host['load']}")
-    print(f"Whisper {args.model or 'bundled base'} (beam 5, VAD; int8 on CPU, float16 on CUDA) + bundled diarization "
-          f"(segmentation-3.0 + CAM++), on {host['accelerator']}")
+    print(
+        f"# minutier pipeline benchmark, {host['date']}, {host['cpu']}, {host['cores']} cores, "
+        f"{host['memory_gb']} GiB, load average at start {host['load']}"
+    )
+    print(
+        f"Whisper {args.model or 'bundled base'} (beam 5, VAD; int8 on CPU, float16 on CUDA) + bundled diarization "
+        f"(segmentation-3.0 + CAM++), on {host['accelerator']}"
+    )
     results: dict[str, Any] = {"machine": host, "runs": []}
     for minutes in (float(m) for m in args.minutes.split(",")):
         recording = build_recording(args.eval, minutes, args.cache)
@@ -200,8 +236,10 @@ def main() -> None:
             base = report_baseline(r, recording)
             results["runs"].append({"minutes": minutes, "kind": "baseline", **base})
             for name, total in ours.items():
-                print(f"**{minutes:g} min: minutier [{name}] / baseline = {total / base['total']:.2f}** "
-                      f"({total:.0f} s vs {base['total']:.0f} s, model loads excluded)")
+                print(
+                    f"**{minutes:g} min: minutier [{name}] / baseline = {total / base['total']:.2f}** "
+                    f"({total:.0f} s vs {base['total']:.0f} s, model loads excluded)"
+                )
         if args.orchestrated:
             argv = [str(BENCH_DIR / "prefect_overhead.py"), str(recording), "--runs", "1", "--preload"]
             r, peak = run_child(argv + (["--keep-server"] if args.keep_server else []))

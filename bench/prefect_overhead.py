@@ -84,8 +84,12 @@ def instrument() -> None:
     PyannoteDiarizer.diarize = _timed("diarize", PyannoteDiarizer.diarize)  # type: ignore[method-assign]
     WhisperTranscriber._load = _timed_load("whisper", WhisperTranscriber._load, "_model")  # type: ignore[method-assign]
     PyannoteDiarizer._load = _timed_load("diarization", PyannoteDiarizer._load, "_pipeline")  # type: ignore[method-assign]
-    for name, attr in (("attribute", "assign_speakers"), ("meta", "meeting_meta"), ("minutes", "build_minutes"),
-                       ("documents", "write_documents")):
+    for name, attr in (
+        ("attribute", "assign_speakers"),
+        ("meta", "meeting_meta"),
+        ("minutes", "build_minutes"),
+        ("documents", "write_documents"),
+    ):
         setattr(process, attr, _timed(name, getattr(process, attr)))
 
 
@@ -108,8 +112,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def measure(recording: Path, runs: int, preload: bool, keep_server: bool, cached_rerun: bool,
-            home: Path) -> dict[str, Any]:
+def measure(
+    recording: Path, runs: int, preload: bool, keep_server: bool, cached_rerun: bool, home: Path
+) -> dict[str, Any]:
     for key in ("PREFECT_API_URL", "PREFECT_HOME", "MINUTIER_HOME", "MINUTIER_TASK_WORKER"):
         os.environ.pop(key, None)  # this benchmark talks to its own server only
     home.mkdir(parents=True, exist_ok=True)
@@ -128,8 +133,9 @@ def measure(recording: Path, runs: int, preload: bool, keep_server: bool, cached
             from flows.server import start_local_server
 
             env = apply_prefect_environment(settings.service)
-            server = start_local_server(settings.service.host, settings.service.port, env,
-                                        home / "logs" / "prefect-server.log")
+            server = start_local_server(
+                settings.service.host, settings.service.port, env, home / "logs" / "prefect-server.log"
+            )
             result["server"] = server.api_url
         else:
             from flows.serve import prefect_service
@@ -160,10 +166,18 @@ def measure(recording: Path, runs: int, preload: bool, keep_server: bool, cached
                 stages[name] = stages.get(name, 0.0) + stop - start
             work = union_seconds([(start, stop) for _, start, stop in _intervals])
             load = sum(seconds for _, seconds in _loads)
-            result["runs"].append({"label": label, "wall": wall, "stages": stages, "work": work,
-                                   "model_load": dict(_loads), "overhead": wall - work,
-                                   "overhead_pct": 100 * (wall - work) / wall,
-                                   "overhead_excl_load_pct": 100 * (wall - work) / max(wall - load, 1e-9)})
+            result["runs"].append(
+                {
+                    "label": label,
+                    "wall": wall,
+                    "stages": stages,
+                    "work": work,
+                    "model_load": dict(_loads),
+                    "overhead": wall - work,
+                    "overhead_pct": 100 * (wall - work) / wall,
+                    "overhead_excl_load_pct": 100 * (wall - work) / max(wall - load, 1e-9),
+                }
+            )
     result["vm_hwm_mb"] = vm_hwm_mb()
     result["load_after"] = list(os.getloadavg())
     return result
@@ -172,24 +186,37 @@ def measure(recording: Path, runs: int, preload: bool, keep_server: bool, cached
 def print_runs(r: dict[str, Any]) -> None:
     """Markdown table of the flow runs measured by :func:`measure`."""
     d = r["duration"]
-    print(f"\n## Prefect flow process-recording, {Path(r['recording']).name} ({d:.1f} s), server {r['server']} "
-          f"(started in {r['server_start_s']:.1f} s)")
+    print(
+        f"\n## Prefect flow process-recording, {Path(r['recording']).name} ({d:.1f} s), server {r['server']} "
+        f"(started in {r['server_start_s']:.1f} s)"
+    )
     if r.get("preload"):
         print("models preloaded: " + ", ".join(f"{k} {v:.2f} s" for k, v in r["preload"].items()))
-    print("| run | flow wall s | stage work s | model load s | overhead s | overhead % | stages (s) |\n"
-          "|---|---|---|---|---|---|---|")
+    print(
+        "| run | flow wall s | stage work s | model load s | overhead s | overhead % | stages (s) |\n"
+        "|---|---|---|---|---|---|---|"
+    )
     for run in r["runs"]:
         stages = ", ".join(f"{k} {v:.2f}" for k, v in run["stages"].items())
-        print(f"| {run['label']} | {run['wall']:.2f} | {run['work']:.2f} | {sum(run['model_load'].values()):.2f} | "
-              f"{run['overhead']:.2f} | {run['overhead_pct']:.1f} | {stages} |")
-    print("stage work = union of the intervals in which pipeline functions ran (transcribe and diarize overlap); "
-          "model load (cold run) is inside stage work.")
+        print(
+            f"| {run['label']} | {run['wall']:.2f} | {run['work']:.2f} | {sum(run['model_load'].values()):.2f} | "
+            f"{run['overhead']:.2f} | {run['overhead_pct']:.1f} | {stages} |"
+        )
+    print(
+        "stage work = union of the intervals in which pipeline functions ran (transcribe and diarize overlap); "
+        "model load (cold run) is inside stage work."
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("recording", type=Path, nargs="?", default=ROOT / "samples" / "meeting_en.wav",
-                        help="Audio file (default: the bundled sample).")
+    parser.add_argument(
+        "recording",
+        type=Path,
+        nargs="?",
+        default=ROOT / "samples" / "meeting_en.wav",
+        help="Audio file (default: the bundled sample).",
+    )
     parser.add_argument("--runs", type=int, default=2, help="Measured flow runs (default: %(default)s).")
     parser.add_argument("--preload", action="store_true", help="Load the models before the first run, timed apart.")
     parser.add_argument("--cached-rerun", action="store_true", help="Add a run allowed to reuse cached model stages.")
@@ -197,8 +224,9 @@ def main() -> None:
     parser.add_argument("--home", type=Path, default=DEFAULT_HOME, help="State folder (default: %(default)s).")
     parser.add_argument("--json", type=Path, help="Also write the figures here.")
     args = parser.parse_args()
-    result = measure(args.recording.resolve(), args.runs, args.preload, args.keep_server, args.cached_rerun,
-                     args.home.resolve())
+    result = measure(
+        args.recording.resolve(), args.runs, args.preload, args.keep_server, args.cached_rerun, args.home.resolve()
+    )
     print_runs(result)
     if args.keep_server:
         print(f"Prefect server left running at {result['server']} (state in {args.home})")

@@ -59,17 +59,26 @@ def main() -> int:
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
-    meta = MeetingMeta(title=args.title, client=args.client, held_on=args.date, start_time=time(9, 30),
-                       models=("faster-whisper base", "pyannote segmentation-3.0 + CAM++"))
+    meta = MeetingMeta(
+        title=args.title,
+        client=args.client,
+        held_on=args.date,
+        start_time=time(9, 30),
+        models=("faster-whisper base", "pyannote segmentation-3.0 + CAM++"),
+    )
     minutes = build_minutes(_transcript(args.transcript), OfflineSummarizer(), meta)
     written = write_documents(minutes, args.out, ("docx", "md"), stem="minutes-sample")
-    subprocess.run([str(ROOT / "scripts" / "render_docx.sh"), str(written["docx"]), str(args.out), "150"],
-                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [str(ROOT / "scripts" / "render_docx.sh"), str(written["docx"]), str(args.out), "150"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     pages = sorted(args.out.glob("minutes-sample-*.png"))
     args.png.parent.mkdir(parents=True, exist_ok=True)
     _small_png(pages[0], args.png)
-    logger.info("%d page(s) in %s; first page -> %s (%d KB)", len(pages), args.out, args.png,
-                args.png.stat().st_size // 1024)
+    logger.info(
+        "%d page(s) in %s; first page -> %s (%d KB)", len(pages), args.out, args.png, args.png.stat().st_size // 1024
+    )
     return 0
 
 

@@ -42,8 +42,13 @@ def _retry_transient(task: Any, run: Any, state: Any) -> bool:
     return False
 
 
-@task(name="deliver-minutes", retries=4, retry_delay_seconds=exponential_backoff(backoff_factor=10),
-      retry_condition_fn=_retry_transient, persist_result=False)
+@task(
+    name="deliver-minutes",
+    retries=4,
+    retry_delay_seconds=exponential_backoff(backoff_factor=10),
+    retry_condition_fn=_retry_transient,
+    persist_result=False,
+)
 def deliver(minutes: Minutes, docx_path: Path, client: ClientConfig, sha256: str, settings: Settings) -> str:
     """Email the minutes to the client's recipients (idempotent per recipient)."""
     with DeliveryLedger(default_ledger_path(settings.service.home_dir)) as ledger:
@@ -65,8 +70,7 @@ def archive(settings: Settings, client: str, sha256: str) -> Path:
         return archive_recording(service_root(settings.service), ledger, client, sha256)
 
 
-def file_failure(settings: Settings, client: ClientConfig, sha256: str,
-                 reason: BaseException | str) -> Path | None:
+def file_failure(settings: Settings, client: ClientConfig, sha256: str, reason: BaseException | str) -> Path | None:
     """Move a recording still being processed to failed/ with a reason; leave an archived one alone."""
     with RecordingLedger(default_ledger_path(settings.service.home_dir)) as ledger:
         entry = ledger.get(client.folder, sha256)
@@ -77,7 +81,14 @@ def file_failure(settings: Settings, client: ClientConfig, sha256: str,
 
 def alert(settings: Settings, client: str, recording: str, reason: str, run_url: str | None, language: str) -> None:
     try:
-        send_alert(settings.email, settings.service.home_dir / "alerts", client=client, recording=recording,
-                   reason=reason, run_url=run_url, language=language)
+        send_alert(
+            settings.email,
+            settings.service.home_dir / "alerts",
+            client=client,
+            recording=recording,
+            reason=reason,
+            run_url=run_url,
+            language=language,
+        )
     except Exception:  # an alert that cannot be sent must not hide the failure it reports
         logger.exception("Operator alert for %s / %s could not be sent", client, recording)

@@ -38,7 +38,13 @@ class RunReport:
     """A progress artifact updated after each stage, plus a log line per stage."""
 
     STAGES = {
-        "queued": 0, "decoded": 10, "transcribed": 50, "diarized": 70, "attributed": 75, "minutes": 85, "documents": 100,
+        "queued": 0,
+        "decoded": 10,
+        "transcribed": 50,
+        "diarized": 70,
+        "attributed": 75,
+        "minutes": 85,
+        "documents": 100,
     }
 
     def __init__(self, client: str, recording: str) -> None:
@@ -69,7 +75,10 @@ def add_run_tags(*tags: str) -> None:
 
 
 def transcript_markdown(st: SpeakerTranscript) -> str:
-    lines = [f"**[{format_timestamp(u.start, compact=True)}] {st.display_name(u.speaker) or '—'}:** {u.text}  " for u in st.utterances]
+    lines = [
+        f"**[{format_timestamp(u.start, compact=True)}] {st.display_name(u.speaker) or '—'}:** {u.text}  "
+        for u in st.utterances
+    ]
     text = "\n".join(lines) or "_No speech was found in this recording._"
     if len(text) > MAX_TRANSCRIPT_ARTIFACT_CHARS:
         text = text[:MAX_TRANSCRIPT_ARTIFACT_CHARS] + "\n\n_… truncated here; the full transcript is in the documents._"
@@ -78,10 +87,14 @@ def transcript_markdown(st: SpeakerTranscript) -> str:
 
 def minutes_markdown(minutes: Minutes) -> str:
     parts = [f"# {minutes.title}", "", minutes.summary or "_(no summary)_", "", "## Decisions"]
-    parts += [f"{i}. {d.text} _({format_timestamp(d.start, compact=True)})_" for i, d in enumerate(minutes.decisions, 1)] or ["_none_"]
+    parts += [
+        f"{i}. {d.text} _({format_timestamp(d.start, compact=True)})_" for i, d in enumerate(minutes.decisions, 1)
+    ] or ["_none_"]
     parts += ["", "## Action items", "", "| Action | Owner | Due |", "|---|---|---|"]
-    parts += [f"| {a.text} | {a.owner or '—'} | {a.due.isoformat() if a.due else (a.due_text or '—')} |"
-              for a in minutes.action_items] or ["| _none_ | | |"]
+    parts += [
+        f"| {a.text} | {a.owner or '—'} | {a.due.isoformat() if a.due else (a.due_text or '—')} |"
+        for a in minutes.action_items
+    ] or ["| _none_ | | |"]
     if minutes.provenance.fallback_reason:
         parts += ["", f"> Summariser fallback: {minutes.provenance.fallback_reason}"]
     return "\n".join(parts)
@@ -94,7 +107,11 @@ def publish_results(key: str, minutes: Minutes, documents: Mapping[str, Path]) -
     )
     create_table_artifact(
         [
-            {"speaker": p.name, "speaking time": format_timestamp(p.speaking_time, compact=True), "share": f"{p.share:.0%}"}
+            {
+                "speaker": p.name,
+                "speaking time": format_timestamp(p.speaking_time, compact=True),
+                "share": f"{p.share:.0%}",
+            }
             for p in minutes.participants
         ],
         key=f"speakers-{key}",

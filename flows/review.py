@@ -29,15 +29,18 @@ class ReviewDecision(RunInput):
 
 def _review_text(minutes: Minutes) -> str:
     decisions = "\n".join(f"- {d.text}" for d in minutes.decisions) or "- (none)"
-    actions = "\n".join(
-        f"- {a.text} — {a.owner or '?'} — {a.due.isoformat() if a.due else (a.due_text or '?')}"
-        for a in minutes.action_items
-    ) or "- (none)"
+    actions = (
+        "\n".join(
+            f"- {a.text} — {a.owner or '?'} — {a.due.isoformat() if a.due else (a.due_text or '?')}"
+            for a in minutes.action_items
+        )
+        or "- (none)"
+    )
     speakers = ", ".join(f"{p.name} ({p.share:.0%})" for p in minutes.participants) or "(none)"
     return (
         f"## {minutes.title}\n\n{minutes.summary}\n\n**Speakers:** {speakers}\n\n"
         f"**Decisions**\n{decisions}\n\n**Actions**\n{actions}\n\n"
-        "Rename speakers in `speaker_names` (e.g. {\"Speaker 1\": \"Marie Dupont\"}), then approve, "
+        'Rename speakers in `speaker_names` (e.g. {"Speaker 1": "Marie Dupont"}), then approve, '
         "or set `approve` to false and give a `reason`."
     )
 

@@ -23,16 +23,20 @@ def idempotency_key(client: str, content_sha256: str, extra: str = "") -> str:
     return hashlib.sha256(f"{client}\0{content_sha256}\0{extra}".encode()).hexdigest()
 
 
-def submit_recording(settings: Settings, parameters: dict[str, Any], *, wait: bool,
-                     deployment: str = PROCESS_DEPLOYMENT) -> str:
+def submit_recording(
+    settings: Settings, parameters: dict[str, Any], *, wait: bool, deployment: str = PROCESS_DEPLOYMENT
+) -> str:
     """Create (or find) the flow run for this recording; returns a one-line outcome."""
     env = apply_prefect_environment(settings.service)
     if not is_healthy(env["PREFECT_API_URL"]):
         raise ServiceError(f"no minutier service answers at {env['PREFECT_API_URL']}: start it with 'minutier serve'")
     from prefect.deployments import run_deployment
 
-    key = idempotency_key(parameters["client"], sha256_file(Path(parameters["recording_path"])),
-                          f"{parameters.get('out_dir')}|{parameters.get('formats')}")
+    key = idempotency_key(
+        parameters["client"],
+        sha256_file(Path(parameters["recording_path"])),
+        f"{parameters.get('out_dir')}|{parameters.get('formats')}",
+    )
     run = run_deployment(
         deployment,
         parameters=parameters,

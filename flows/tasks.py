@@ -48,8 +48,9 @@ class ServiceLocks(FileSystemLockManager):
     def lock_files_directory(self, value: Path) -> None:  # the base class assigns it; ours is derived
         pass
 
-    def acquire_lock(self, key: str, holder: str, acquire_timeout: float | None = None,
-                     hold_timeout: float | None = None) -> bool:
+    def acquire_lock(
+        self, key: str, holder: str, acquire_timeout: float | None = None, hold_timeout: float | None = None
+    ) -> bool:
         acquired = super().acquire_lock(key, holder, acquire_timeout, hold_timeout)
         if acquired:
             self._owner_path(key).write_text(f"{socket.gethostname()}:{os.getpid()}", encoding="utf-8")
@@ -132,8 +133,9 @@ def _audio(recording: Recording, audio_path: Path) -> Audio:
 
 def model_stage(name: str) -> Any:
     """The task decorator of a model stage: cached per recording and settings, retried once."""
-    return task(name=name, cache_policy=stage_cache(name), cache_expiration=CACHE_EXPIRY, retries=1,
-                retry_delay_seconds=15)
+    return task(
+        name=name, cache_policy=stage_cache(name), cache_expiration=CACHE_EXPIRY, retries=1, retry_delay_seconds=15
+    )
 
 
 @task(name="decode", retries=0, persist_result=False)

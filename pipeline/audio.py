@@ -230,9 +230,7 @@ def _check_after_decode(path: Path, info: MediaInfo, duration: float, stderr: st
             f"{path}: truncated or damaged: decoded {duration:.1f} s of the {info.duration:.1f} s announced"
         )
     if duration < settings.min_duration:
-        raise EmptyRecordingError(
-            f"{path}: only {duration:.2f} s of audio (minimum {settings.min_duration:.2f} s)"
-        )
+        raise EmptyRecordingError(f"{path}: only {duration:.2f} s of audio (minimum {settings.min_duration:.2f} s)")
     if stderr.strip():
         logger.warning("%s: decoded with warnings: %s", path, _first_line(stderr, path))
     logger.info(

@@ -38,10 +38,21 @@ from pipeline.errors import ConfigError
 LANGUAGES = ("fr", "en")
 DEFAULT_REVIEW_TIMEOUT_S = 24 * 3600.0
 _MAX_FOLDER_CHARS = 64
-_FIELDS = frozenset({
-    "name", "recipients", "language", "num_speakers", "min_speakers", "max_speakers", "speaker_names",
-    "voices_dir", "template", "review", "review_timeout_s",
-})
+_FIELDS = frozenset(
+    {
+        "name",
+        "recipients",
+        "language",
+        "num_speakers",
+        "min_speakers",
+        "max_speakers",
+        "speaker_names",
+        "voices_dir",
+        "template",
+        "review",
+        "review_timeout_s",
+    }
+)
 _DEFAULTABLE = _FIELDS - {"name", "recipients"}
 
 
@@ -190,8 +201,9 @@ def _recipients(values: Mapping[str, Any]) -> tuple[str, ...]:
 
 def _speaker_names(values: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     raw = values.get("speaker_names", {})
-    if not isinstance(raw, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.strip()
-                                            for k, v in raw.items()):
+    if not isinstance(raw, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in raw.items()
+    ):
         raise _Problem("speaker_names", 'expected a table of label = "Name" strings, e.g. { SPEAKER_00 = "Marie" }')
     return tuple((k, v.strip()) for k, v in raw.items())
 
@@ -218,11 +230,18 @@ def _client(folder: str, values: Mapping[str, Any], base: Path) -> ClientConfig:
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
         raise _Problem("review_timeout_s", f"expected a positive number of seconds, got {timeout!r}")
     return ClientConfig(
-        folder=folder, name=name.strip(), recipients=_recipients(values), language=language,
-        num_speakers=num, min_speakers=low, max_speakers=high, speaker_names=_speaker_names(values),
+        folder=folder,
+        name=name.strip(),
+        recipients=_recipients(values),
+        language=language,
+        num_speakers=num,
+        min_speakers=low,
+        max_speakers=high,
+        speaker_names=_speaker_names(values),
         voices_dir=_optional_path(values, "voices_dir", base, directory=True),
         template_path=_optional_path(values, "template", base, directory=False),
-        review=review, review_timeout_s=float(timeout),
+        review=review,
+        review_timeout_s=float(timeout),
     )
 
 
@@ -240,8 +259,9 @@ def parse_clients(data: Mapping[str, Any], source: Path) -> Clients:
         raise ConfigError(f"{source}: [defaults] must be a table")
     bad_default = sorted(set(defaults) - _DEFAULTABLE)
     if bad_default:
-        raise ConfigError(f"{source}: [defaults] {bad_default[0]}: not allowed here "
-                          f"(allowed: {', '.join(sorted(_DEFAULTABLE))})")
+        raise ConfigError(
+            f"{source}: [defaults] {bad_default[0]}: not allowed here (allowed: {', '.join(sorted(_DEFAULTABLE))})"
+        )
     tables = data.get("clients", {})
     if not isinstance(tables, dict):
         raise ConfigError(f"{source}: [clients] must hold one table per client, e.g. [clients.acme]")
@@ -257,8 +277,10 @@ def parse_clients(data: Mapping[str, Any], source: Path) -> Clients:
         # Case-insensitive file systems (Windows and macOS shares) would merge these two folders.
         twin = seen.get(safe.casefold())
         if twin is not None:
-            raise ConfigError(f"{source}: [clients.{folder}] folder: same folder as [clients.{twin}] "
-                              "on a case-insensitive share; choose another name")
+            raise ConfigError(
+                f"{source}: [clients.{folder}] folder: same folder as [clients.{twin}] "
+                "on a case-insensitive share; choose another name"
+            )
         seen[safe.casefold()] = folder
         try:
             clients.append(_client(safe, {**defaults, **values}, source.parent))
@@ -296,8 +318,12 @@ def settings_for_client(settings: Settings, client: ClientConfig | None) -> Sett
         return settings
     diarize = {
         key: value
-        for key, value in (("num_speakers", client.num_speakers), ("min_speakers", client.min_speakers),
-                           ("max_speakers", client.max_speakers), ("voices_dir", client.voices_dir))
+        for key, value in (
+            ("num_speakers", client.num_speakers),
+            ("min_speakers", client.min_speakers),
+            ("max_speakers", client.max_speakers),
+            ("voices_dir", client.voices_dir),
+        )
         if value is not None
     }
     minutes = {"language": client.language} | ({"template_path": client.template_path} if client.template_path else {})

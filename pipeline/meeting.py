@@ -63,8 +63,14 @@ def transcribe_and_diarize(
     return transcript, diarization
 
 
-def meeting_meta(recording: Recording, settings: Settings, title: str | None, held_on: date | None,
-                 language: str | None, client: str | None = None) -> MeetingMeta:
+def meeting_meta(
+    recording: Recording,
+    settings: Settings,
+    title: str | None,
+    held_on: date | None,
+    language: str | None,
+    client: str | None = None,
+) -> MeetingMeta:
     info = probe(recording.path)
     start = info.created.astimezone().time().replace(microsecond=0) if info.created else None
     return MeetingMeta(
@@ -104,8 +110,9 @@ def process_meeting(
     minutes = timer.run("minutes", lambda: build_minutes(st, make_summarizer(settings.minutes), meta))
     written = timer.run(
         "documents",
-        lambda: write_documents(minutes, out_dir, formats, stem=recording.meeting_id,
-                                template=settings.minutes.template_path),
+        lambda: write_documents(
+            minutes, out_dir, formats, stem=recording.meeting_id, template=settings.minutes.template_path
+        ),
     )
     logger.info("Minutes of %s written to %s", path.name, out_dir)
     return MeetingResult(minutes, tuple(written.items()), tuple(timer.stages))

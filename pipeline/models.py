@@ -23,16 +23,25 @@ def get_transcriber(settings: AsrSettings) -> Any:
     return WhisperTranscriber(settings)
 
 
-@functools.lru_cache(maxsize=2)
 def get_diarizer(settings: DiarizeSettings) -> Any:
+    """The diarizer for `settings`. Settings that differ only in a client's speaker hints or known voices
+    share one loaded model: a service with many clients loads it once, however their hints differ."""
+    from pipeline.diarize.pyannote import model_settings
+
+    shared = _diarizer_for_model(model_settings(settings))
+    return shared if shared.settings == settings else shared.with_recording_settings(settings)
+
+
+@functools.lru_cache(maxsize=2)
+def _diarizer_for_model(settings: DiarizeSettings) -> Any:
     from pipeline.diarize import PyannoteDiarizer
 
     return PyannoteDiarizer(settings)
 
 
 def _loader(model: Any) -> Callable[[], Any] | None:
-    # PyannoteDiarizer has only its private _load() so far; test stand-ins have no loader at all.
-    loader: Callable[[], Any] | None = getattr(model, "load", None) or getattr(model, "_load", None)
+    # Test stand-ins have no loader at all.
+    loader: Callable[[], Any] | None = getattr(model, "load", None)
     return loader
 
 

@@ -71,9 +71,7 @@ def _convert(hint: Any, data: Any) -> Any:
             raise TypeError(f"expected an object for {hint.__name__}")
         hints = typing.get_type_hints(hint)
         kwargs = {
-            f.name: _convert(hints[f.name], data[f.name])
-            for f in dataclasses.fields(hint)
-            if f.name in data and f.init
+            f.name: _convert(hints[f.name], data[f.name]) for f in dataclasses.fields(hint) if f.name in data and f.init
         }
         return hint(**kwargs)
     if hint is datetime:

@@ -27,7 +27,9 @@ def _folder_stamp(directory: Path) -> tuple[tuple[str, float], ...]:
     return tuple(sorted((str(p), p.stat().st_mtime) for p in directory.rglob("*") if p.is_file()))
 
 
-def known_voice_names(diarizer: Any, audio: Audio, diarization: Diarization, settings: DiarizeSettings) -> dict[str, str]:
+def known_voice_names(
+    diarizer: Any, audio: Audio, diarization: Diarization, settings: DiarizeSettings
+) -> dict[str, str]:
     """Raw speaker label -> person, for speakers whose voice matches an enrolled one; {} without a folder."""
     if settings.voices_dir is None or not diarization.turns:
         return {}

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from tests.media import run_ffmpeg
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -39,8 +40,7 @@ def make_media(tmp_path: Path) -> MakeMedia:
 
     def make(name: str, source: str = "sine=frequency=440:duration=2", *args: str) -> Path:
         out = tmp_path / name
-        cmd = ["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", source, *args, str(out)]
-        subprocess.run(cmd, check=True)
+        run_ffmpeg("-f", "lavfi", "-i", source, *args, out)
         return out
 
     return make

@@ -66,21 +66,29 @@ def speaker_options(func: Any) -> Any:
         click.option("--speakers", type=click.IntRange(min=1), help="Exact number of speakers, if known."),
         click.option("--min-speakers", type=click.IntRange(min=1), help="At least this many speakers."),
         click.option("--max-speakers", type=click.IntRange(min=1), help="At most this many speakers."),
-        click.option("--voices", type=click.Path(exists=True, file_okay=False, path_type=Path),
-                     help="Folder of known voices ('Marie Dupont.wav' ...) to name speakers."),
+        click.option(
+            "--voices",
+            type=click.Path(exists=True, file_okay=False, path_type=Path),
+            help="Folder of known voices ('Marie Dupont.wav' ...) to name speakers.",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
     return func
 
 
-def with_speakers(settings: Settings, speakers: int | None, min_speakers: int | None, max_speakers: int | None,
-                  voices: Path | None) -> Settings:
+def with_speakers(
+    settings: Settings, speakers: int | None, min_speakers: int | None, max_speakers: int | None, voices: Path | None
+) -> Settings:
     """Settings with the command line's speaker hints applied over the configured ones."""
     changes = {
         key: value
-        for key, value in (("num_speakers", speakers), ("min_speakers", min_speakers),
-                           ("max_speakers", max_speakers), ("voices_dir", voices))
+        for key, value in (
+            ("num_speakers", speakers),
+            ("min_speakers", min_speakers),
+            ("max_speakers", max_speakers),
+            ("voices_dir", voices),
+        )
         if value is not None
     }
     return replace(settings, diarize=replace(settings.diarize, **changes)) if changes else settings

@@ -19,8 +19,15 @@ logger = logging.getLogger("pipeline.cli")
 @speaker_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="RTTM file (default: stdout).")
 @click.pass_context
-def diarize(ctx: click.Context, file: Path, speakers: int | None, min_speakers: int | None,
-            max_speakers: int | None, voices: Path | None, output: Path | None) -> None:
+def diarize(
+    ctx: click.Context,
+    file: Path,
+    speakers: int | None,
+    min_speakers: int | None,
+    max_speakers: int | None,
+    voices: Path | None,
+    output: Path | None,
+) -> None:
     """Who speaks when in FILE, as RTTM (the NIST format scoring tools read).
 
     \b
@@ -44,21 +51,51 @@ def diarize(ctx: click.Context, file: Path, speakers: int | None, min_speakers: 
 
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--out-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="Folder for the documents.")
-@click.option("--title", help="Title of the minutes (default: « Compte rendu de réunion » / \"Meeting minutes\").")
-@click.option("--date", "held_on", type=click.DateTime(["%Y-%m-%d"]),
-              help="Meeting date, YYYY-MM-DD (default: the recording's own date); due dates resolve against it.")
+@click.option(
+    "-o",
+    "--out-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder for the documents.",
+)
+@click.option("--title", help='Title of the minutes (default: « Compte rendu de réunion » / "Meeting minutes").')
+@click.option(
+    "--date",
+    "held_on",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Meeting date, YYYY-MM-DD (default: the recording's own date); due dates resolve against it.",
+)
 @click.option("--language", help="Language of the meeting (fr, en); default: detected.")
-@click.option("--formats", default="docx,srt,vtt,json,md,txt", show_default=True,
-              help="Comma-separated: docx, srt, vtt, json, md, txt.")
-@click.option("--name", "names", multiple=True, metavar="LABEL=NAME",
-              help="Rename a speaker, e.g. --name 'Speaker 1=Marie Dupont' (repeatable).")
+@click.option(
+    "--formats",
+    default="docx,srt,vtt,json,md,txt",
+    show_default=True,
+    help="Comma-separated: docx, srt, vtt, json, md, txt.",
+)
+@click.option(
+    "--name",
+    "names",
+    multiple=True,
+    metavar="LABEL=NAME",
+    help="Rename a speaker, e.g. --name 'Speaker 1=Marie Dupont' (repeatable).",
+)
 @speaker_options
 @click.pass_context
-def minutes(ctx: click.Context, file: Path, out_dir: Path, title: str | None, held_on: Any, language: str | None,
-            formats: str, names: tuple[str, ...], speakers: int | None, min_speakers: int | None,
-            max_speakers: int | None, voices: Path | None) -> None:
+def minutes(
+    ctx: click.Context,
+    file: Path,
+    out_dir: Path,
+    title: str | None,
+    held_on: Any,
+    language: str | None,
+    formats: str,
+    names: tuple[str, ...],
+    speakers: int | None,
+    min_speakers: int | None,
+    max_speakers: int | None,
+    voices: Path | None,
+) -> None:
     """Minutes of FILE: decode, transcribe, diarize, attribute, summarise, write the documents.
 
     \b
@@ -72,9 +109,15 @@ def minutes(ctx: click.Context, file: Path, out_dir: Path, title: str | None, he
 
     settings = with_speakers(settings_with(ctx, language=language), speakers, min_speakers, max_speakers, voices)
     result = process_meeting(
-        file, settings, out_dir,
-        transcriber=get_transcriber(settings.asr), diarizer=get_diarizer(settings.diarize),
-        formats=formats, title=title, held_on=held_on.date() if held_on else None, language=language,
+        file,
+        settings,
+        out_dir,
+        transcriber=get_transcriber(settings.asr),
+        diarizer=get_diarizer(settings.diarize),
+        formats=formats,
+        title=title,
+        held_on=held_on.date() if held_on else None,
+        language=language,
         renames=_parse_names(names),
     )
     for fmt, path in result.documents:
@@ -86,6 +129,8 @@ def _parse_names(pairs: tuple[str, ...]) -> dict[str, str]:
     for pair in pairs:
         label, sep, name = pair.partition("=")
         if not sep or not label.strip() or not name.strip():
-            raise click.BadParameter(f"{pair!r}: expected LABEL=NAME, e.g. 'Speaker 1=Marie Dupont'", param_hint="--name")
+            raise click.BadParameter(
+                f"{pair!r}: expected LABEL=NAME, e.g. 'Speaker 1=Marie Dupont'", param_hint="--name"
+            )
         renames[label.strip()] = name.strip()
     return renames

@@ -61,8 +61,15 @@ def deploy(ctx: click.Context, pool: str) -> None:
     click.echo(deploy_to_pool(ctx.obj["settings"], _config_path(ctx), pool))
 
 
-def _parameters(file: Path, client: str, out_dir: Path | None, config: Path | None, title: str | None,
-                held_on: date | None, formats: str) -> dict[str, Any]:
+def _parameters(
+    file: Path,
+    client: str,
+    out_dir: Path | None,
+    config: Path | None,
+    title: str | None,
+    held_on: date | None,
+    formats: str,
+) -> dict[str, Any]:
     return {
         "recording_path": str(file.resolve()),
         "client": client,
@@ -78,8 +85,12 @@ def _run_options(func: Any) -> Any:
     options = [
         click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path)),
         click.option("--client", default="default", show_default=True, help="Client the recording belongs to."),
-        click.option("-o", "--out-dir", type=click.Path(file_okay=False, path_type=Path),
-                     help="Where the documents go (default: the service's outbox/<client>/<meeting>)."),
+        click.option(
+            "-o",
+            "--out-dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="Where the documents go (default: the service's outbox/<client>/<meeting>).",
+        ),
         click.option("--title", help="Title of the minutes."),
         click.option("--date", "held_on", type=click.DateTime(["%Y-%m-%d"]), help="Meeting date (YYYY-MM-DD)."),
         click.option("--formats", default="docx,srt,vtt,json,md,txt", show_default=True, help=FORMATS_HELP),
@@ -92,11 +103,24 @@ def _run_options(func: Any) -> Any:
 @main.command()
 @_run_options
 @click.option("--wait/--no-wait", default=True, show_default=True, help="Wait for the run to finish.")
-@click.option("--deployment", default="minutier", show_default=True,
-              help="Which deployment: 'minutier' (served by `minutier serve`) or a pool given to `minutier deploy`.")
+@click.option(
+    "--deployment",
+    default="minutier",
+    show_default=True,
+    help="Which deployment: 'minutier' (served by `minutier serve`) or a pool given to `minutier deploy`.",
+)
 @click.pass_context
-def run(ctx: click.Context, file: Path, client: str, out_dir: Path | None, title: str | None,
-        held_on: Any, formats: str, wait: bool, deployment: str) -> None:
+def run(
+    ctx: click.Context,
+    file: Path,
+    client: str,
+    out_dir: Path | None,
+    title: str | None,
+    held_on: Any,
+    formats: str,
+    wait: bool,
+    deployment: str,
+) -> None:
     """Submit FILE to the running service (`minutier serve`) and wait for its documents.
 
     \b
@@ -115,8 +139,9 @@ def run(ctx: click.Context, file: Path, client: str, out_dir: Path | None, title
 @main.command()
 @_run_options
 @click.pass_context
-def process(ctx: click.Context, file: Path, client: str, out_dir: Path | None, title: str | None,
-            held_on: Any, formats: str) -> None:
+def process(
+    ctx: click.Context, file: Path, client: str, out_dir: Path | None, title: str | None, held_on: Any, formats: str
+) -> None:
     """Process FILE now, in this process, as a Prefect flow run (starts a local Prefect server if none runs).
 
     \b
@@ -131,8 +156,13 @@ def process(ctx: click.Context, file: Path, client: str, out_dir: Path | None, t
         from flows.process import process_recording
 
         written = process_recording(
-            recording_path=file.resolve(), client=client, out_dir=out_dir.resolve() if out_dir else None,
-            config=_config_path(ctx), title=title, held_on=held_on.date() if held_on else None, formats=formats,
+            recording_path=file.resolve(),
+            client=client,
+            out_dir=out_dir.resolve() if out_dir else None,
+            config=_config_path(ctx),
+            title=title,
+            held_on=held_on.date() if held_on else None,
+            formats=formats,
         )
     for fmt, path in written.items():
         click.echo(f"{fmt}: {path}")

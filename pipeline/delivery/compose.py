@@ -31,9 +31,11 @@ _WORDS = {
         "when": " du {date}",
         "attached": "Le compte rendu complet et la transcription figurent dans le document Word joint.",
         "regards": "Bien cordialement,",
-        "confidential": ("Ce message et sa pièce jointe sont confidentiels et destinés uniquement à leurs "
-                         "destinataires. Si vous l'avez reçu par erreur, merci de le supprimer et de nous "
-                         "en informer."),
+        "confidential": (
+            "Ce message et sa pièce jointe sont confidentiels et destinés uniquement à leurs "
+            "destinataires. Si vous l'avez reçu par erreur, merci de le supprimer et de nous "
+            "en informer."
+        ),
         "sep": "\u00a0: ",
     },
     "en": {
@@ -43,8 +45,10 @@ _WORDS = {
         "when": " held on {date}",
         "attached": "The full minutes and the transcript are in the attached Word document.",
         "regards": "Kind regards,",
-        "confidential": ("This message and its attachment are confidential and intended solely for their "
-                         "recipients. If you received it in error, please delete it and let us know."),
+        "confidential": (
+            "This message and its attachment are confidential and intended solely for their "
+            "recipients. If you received it in error, please delete it and let us know."
+        ),
         "sep": ": ",
     },
 }
@@ -58,15 +62,16 @@ def message_id_for(client: str, recording_sha256: str, sender: str) -> str:
 
 
 def minutes_subject(minutes: Minutes, client: ClientConfig) -> str:
-    """"Compte rendu – Comité de pilotage – 12/03/2025" in the client's language."""
+    """ "Compte rendu – Comité de pilotage – 12/03/2025" in the client's language."""
     words = _WORDS[_lang(client.language)]
     parts = [words["subject"]]
     if minutes.title and not minutes.title.lower().startswith(words["subject"].lower()):
         parts.append(minutes.title)
     parts.append(client.name)
     if minutes.held_on is not None:
-        parts.append(minutes.held_on.strftime("%d/%m/%Y") if _lang(client.language) == "fr"
-                     else minutes.held_on.isoformat())
+        parts.append(
+            minutes.held_on.strftime("%d/%m/%Y") if _lang(client.language) == "fr" else minutes.held_on.isoformat()
+        )
     return " \u2013 ".join(_one_line(p) for p in parts)
 
 
@@ -92,8 +97,17 @@ def minutes_body(minutes: Minutes, client: ClientConfig) -> str:
         lines.append(f"- {item.text} ({'; '.join(details)})")
     if not minutes.action_items:
         lines.append(labels.no_actions)
-    lines += ["", words["attached"], "", words["regards"], client_signature(client), "", "--",
-              words["confidential"], ""]
+    lines += [
+        "",
+        words["attached"],
+        "",
+        words["regards"],
+        client_signature(client),
+        "",
+        "--",
+        words["confidential"],
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -101,8 +115,9 @@ def client_signature(client: ClientConfig) -> str:
     return "Le secrétariat" if _lang(client.language) == "fr" else "The secretariat"
 
 
-def compose_minutes_email(minutes: Minutes, docx_path: Path, client: ClientConfig, sender: str,
-                          recording_sha256: str) -> EmailMessage:
+def compose_minutes_email(
+    minutes: Minutes, docx_path: Path, client: ClientConfig, sender: str, recording_sha256: str
+) -> EmailMessage:
     """The email carrying one meeting's minutes to one client.
 
     Args:
@@ -136,8 +151,17 @@ def compose_minutes_email(minutes: Minutes, docx_path: Path, client: ClientConfi
     return message
 
 
-def compose_alert(sender: str, operators: tuple[str, ...], *, client: str, recording: str, reason: str,
-                  run_url: str | None = None, when: datetime | None = None, language: str = "fr") -> EmailMessage:
+def compose_alert(
+    sender: str,
+    operators: tuple[str, ...],
+    *,
+    client: str,
+    recording: str,
+    reason: str,
+    run_url: str | None = None,
+    when: datetime | None = None,
+    language: str = "fr",
+) -> EmailMessage:
     """An operator alert: which recording of which client failed, and why. No meeting content.
 
     Raises:
@@ -155,9 +179,14 @@ def compose_alert(sender: str, operators: tuple[str, ...], *, client: str, recor
     message["Date"] = formatdate(localtime=True)
     message["Auto-Submitted"] = "auto-generated"
     sep = "\u00a0: " if fr else ": "
-    lines = ["Un traitement a échoué." if fr else "A run failed.", "",
-             f"Client{sep}{client}", f"{'Enregistrement' if fr else 'Recording'}{sep}{recording}",
-             f"Date{sep}{stamp}", f"{'Raison' if fr else 'Reason'}{sep}{reason}"]
+    lines = [
+        "Un traitement a échoué." if fr else "A run failed.",
+        "",
+        f"Client{sep}{client}",
+        f"{'Enregistrement' if fr else 'Recording'}{sep}{recording}",
+        f"Date{sep}{stamp}",
+        f"{'Raison' if fr else 'Reason'}{sep}{reason}",
+    ]
     if run_url:
         lines.append(f"{'Exécution' if fr else 'Run'}{sep}{run_url}")
     message.set_content("\n".join(lines) + "\n")

@@ -51,7 +51,9 @@ class DeliveryLedger(LedgerTable):
         with self._lock:
             rows = self._db.execute(
                 "SELECT client, sha256, recipient, message_id, transport, sent_at FROM deliveries"
-                " WHERE client = ? AND sha256 = ? ORDER BY sent_at, rowid", (client, sha256)).fetchall()
+                " WHERE client = ? AND sha256 = ? ORDER BY sent_at, rowid",
+                (client, sha256),
+            ).fetchall()
         return tuple(Delivery(*row) for row in rows)
 
     def was_sent(self, client: str, sha256: str, recipient: str) -> bool:

@@ -21,8 +21,9 @@ from pipeline.intake.ledger import LedgerEntry, RecordingLedger
 from pipeline.outputs.text import minutes_from_json
 
 
-def undelivered(recordings: RecordingLedger, deliveries: DeliveryLedger,
-                client: ClientConfig) -> tuple[LedgerEntry, ...]:
+def undelivered(
+    recordings: RecordingLedger, deliveries: DeliveryLedger, client: ClientConfig
+) -> tuple[LedgerEntry, ...]:
     """The client's processed recordings that some recipient has not received, oldest first."""
     pending: list[LedgerEntry] = []
     for entry in recordings.entries(client.folder, state="done"):
@@ -35,13 +36,16 @@ def undelivered(recordings: RecordingLedger, deliveries: DeliveryLedger,
 def _only(folder: Path, suffix: str) -> Path:
     found = sorted(p for p in folder.glob(f"*{suffix}") if not p.name.startswith("."))
     if len(found) != 1:
-        raise DeliveryError(f"{folder}: expected one {suffix} file of minutes, found {len(found)}; "
-                            "process the recording again to rewrite them")
+        raise DeliveryError(
+            f"{folder}: expected one {suffix} file of minutes, found {len(found)}; "
+            "process the recording again to rewrite them"
+        )
     return found[0]
 
 
-def resend_minutes(root: Path, client: ClientConfig, entry: LedgerEntry, settings: EmailSettings,
-                   deliveries: DeliveryLedger) -> DeliveryReport:
+def resend_minutes(
+    root: Path, client: ClientConfig, entry: LedgerEntry, settings: EmailSettings, deliveries: DeliveryLedger
+) -> DeliveryReport:
     """Deliver the written minutes of `entry` to the recipients who do not have them yet.
 
     Args:

@@ -44,9 +44,16 @@ class DeliveryReport:
     eml_path: Path | None = None
 
 
-def deliver_minutes(minutes: Minutes, docx_path: Path, client: ClientConfig, recording_sha256: str,
-                    settings: EmailSettings, ledger: DeliveryLedger, *,
-                    transport: Transport | None = None) -> DeliveryReport:
+def deliver_minutes(
+    minutes: Minutes,
+    docx_path: Path,
+    client: ClientConfig,
+    recording_sha256: str,
+    settings: EmailSettings,
+    ledger: DeliveryLedger,
+    *,
+    transport: Transport | None = None,
+) -> DeliveryReport:
     """Email the minutes to the client's recipients who do not have them yet.
 
     Args:
@@ -83,8 +90,14 @@ def deliver_minutes(minutes: Minutes, docx_path: Path, client: ClientConfig, rec
         raise DeliveryError(f"transport {transport.name} reported recipients outside {client.folder}'s list")
     if result.accepted:
         ledger.record(client.folder, recording_sha256, result.accepted, message_id, transport.name)
-    logger.info("Minutes of %s for %s sent to %d recipient(s) via %s (%d already had them)",
-                recording_sha256[:12], client.folder, len(result.accepted), transport.name, len(already))
+    logger.info(
+        "Minutes of %s for %s sent to %d recipient(s) via %s (%d already had them)",
+        recording_sha256[:12],
+        client.folder,
+        len(result.accepted),
+        transport.name,
+        len(already),
+    )
     if result.refused:
         detail = "; ".join(f"{r.recipient}: {r.code} {r.text}" for r in result.refused)
         permanent = any(r.code >= 500 for r in result.refused)
@@ -93,8 +106,17 @@ def deliver_minutes(minutes: Minutes, docx_path: Path, client: ClientConfig, rec
     return DeliveryReport(message_id, transport.name, result.accepted, already, result.path)
 
 
-def send_alert(settings: EmailSettings, alerts_dir: Path, *, client: str, recording: str, reason: str,
-               run_url: str | None = None, language: str = "fr", transport: Transport | None = None) -> bool:
+def send_alert(
+    settings: EmailSettings,
+    alerts_dir: Path,
+    *,
+    client: str,
+    recording: str,
+    reason: str,
+    run_url: str | None = None,
+    language: str = "fr",
+    transport: Transport | None = None,
+) -> bool:
     """Email the operators that a run failed (or write it as ``.eml`` under `alerts_dir` without SMTP).
 
     Args:
@@ -118,8 +140,15 @@ def send_alert(settings: EmailSettings, alerts_dir: Path, *, client: str, record
     if not settings.operators:
         logger.warning("No operator address configured ([email] operators): the alert is only logged")
         return False
-    message = compose_alert(settings.sender, settings.operators, client=client, recording=recording,
-                            reason=reason, run_url=run_url, language=language)
+    message = compose_alert(
+        settings.sender,
+        settings.operators,
+        client=client,
+        recording=recording,
+        reason=reason,
+        run_url=run_url,
+        language=language,
+    )
     transport = transport or make_transport(settings, alerts_dir, "alert")
     result = transport.send(message, settings.operators)
     if result.refused:

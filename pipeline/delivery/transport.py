@@ -91,8 +91,10 @@ class SmtpTransport:
         if not settings.host:
             raise ConfigError("[email] host is not set: use EmlTransport, or set the SMTP server")
         if settings.security == "plain" and settings.username and not _is_loopback(settings.host):
-            raise ConfigError(f"[email] security = 'plain' with a login to {settings.host} would send the password "
-                              "unencrypted: use 'starttls' or 'tls'")
+            raise ConfigError(
+                f"[email] security = 'plain' with a login to {settings.host} would send the password "
+                "unencrypted: use 'starttls' or 'tls'"
+            )
         self._settings = settings
 
     def _context(self) -> ssl.SSLContext:
@@ -149,8 +151,10 @@ def classify(error: OSError, where: str) -> DeliveryError:
     if isinstance(error, smtplib.SMTPNotSupportedError):
         return DeliveryRefusedError(f"{where}: the server does not support it ({error}); check [email] security")
     if isinstance(error, ssl.SSLCertVerificationError):
-        return DeliveryRefusedError(f"{where}: the server's certificate is not trusted ({error.verify_message}); "
-                                    "set [email] ca_path for a private CA")
+        return DeliveryRefusedError(
+            f"{where}: the server's certificate is not trusted ({error.verify_message}); "
+            "set [email] ca_path for a private CA"
+        )
     # Refused connection, timeout, DNS failure, disconnection, TLS handshake failure.
     return DeliveryTransientError(f"{where}: cannot reach the server ({error.strerror or error})")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import time
 import warnings
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -31,6 +32,30 @@ _CPU_BATCHES = (8, 1)
 _GPU_BATCHES = (32, 8)
 
 
+def model_settings(settings: DiarizeSettings) -> DiarizeSettings:
+    """`settings` without what only one recording asks of the model (a client's speaker counts and known
+    voices): equal model settings can share one loaded model."""
+    return replace(
+        settings,
+        num_speakers=None,
+        min_speakers=None,
+        max_speakers=None,
+        voices_dir=None,
+        voice_threshold=_DEFAULT_VOICE_THRESHOLD,
+    )
+
+
+_DEFAULT_VOICE_THRESHOLD = next(f.default for f in fields(DiarizeSettings) if f.name == "voice_threshold")
+
+
+@dataclass(slots=True)
+class _Loaded:
+    """The loaded model, shared by the diarizers of every recording that runs it."""
+
+    pipeline: Any = None
+    device: Any = None
+
+
 class Diarizer(Protocol):
     """Anything that turns audio into speaker turns."""
 
@@ -50,16 +75,43 @@ class PyannoteDiarizer:
 
     def __init__(self, settings: DiarizeSettings | None = None) -> None:
         self._settings = settings or DiarizeSettings()
-        self._pipeline: Any = None
-        self._device: Any = None
+        self._loaded = _Loaded()
 
     @property
     def settings(self) -> DiarizeSettings:
         return self._settings
 
+    def with_recording_settings(self, settings: DiarizeSettings) -> PyannoteDiarizer:
+        """This diarizer, sharing its loaded model, with another recording's speaker hints and known voices.
+
+        Raises:
+            ValueError: `settings` differ in the model itself (model, device, batches, step, threads...).
+        """
+        if model_settings(settings) != model_settings(self._settings):
+            raise ValueError("these settings need a model of their own: make a new PyannoteDiarizer")
+        other = PyannoteDiarizer(settings)
+        other._loaded = self._loaded
+        return other
+
+    @property
+    def _pipeline(self) -> Any:
+        return self._loaded.pipeline
+
+    @property
+    def _device(self) -> Any:
+        return self._loaded.device
+
     @property
     def model_name(self) -> str:
         return self._settings.model
+
+    def load(self) -> None:
+        """Load the model now, e.g. when a worker starts, so that no recording waits for it.
+
+        Raises:
+            ModelUnavailableError: the model cannot be found or loaded.
+        """
+        self._load()
 
     def _load(self) -> Any:
         if self._pipeline is None:
@@ -77,18 +129,18 @@ class PyannoteDiarizer:
                 # another process (transcription, say) holds a core: 15x the CPU time (README).
                 torch.set_num_threads(s.threads)
             try:
-                self._device = torch.device(device)
+                torch_device = torch.device(device)
             except (RuntimeError, ValueError) as e:
                 raise _unusable_device(s.device, e) from e
             if s.model == BUNDLED_DIARIZATION:
-                pipeline = _bundled_pipeline(s, _batch_sizes(s, self._device))
+                pipeline = _bundled_pipeline(s, _batch_sizes(s, torch_device))
             else:
                 pipeline = _hub_pipeline(s)
             try:
-                pipeline.to(self._device)
+                pipeline.to(torch_device)
             except (RuntimeError, ValueError) as e:
                 raise _unusable_device(s.device, e) from e
-            self._pipeline = pipeline
+            self._loaded.device, self._loaded.pipeline = torch_device, pipeline
             logger.info("Loaded diarization model %s on %s in %.1f s", s.model, device, time.perf_counter() - started)
         return self._pipeline
 

@@ -166,8 +166,10 @@ def _copy_across(source: Path, target: Path) -> None:
                 raise OSError(errno.EIO, "copy is incomplete")
         os.rename(staging, target)
     except OSError as e:
-        raise IntakeError(f"{source}: cannot copy to {target.parent} ({e.strerror or e}); "
-                          f"the original is kept, a partial copy may remain as {staging.name}") from e
+        raise IntakeError(
+            f"{source}: cannot copy to {target.parent} ({e.strerror or e}); "
+            f"the original is kept, a partial copy may remain as {staging.name}"
+        ) from e
     # The copy is complete under its final name: the original name can go (the data is kept).
     os.unlink(source)
 

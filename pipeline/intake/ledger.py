@@ -70,8 +70,18 @@ class LedgerEntry:
 def _entry(row: sqlite3.Row | None) -> LedgerEntry | None:
     if row is None:
         return None
-    return LedgerEntry(row["client"], row["sha256"], row["name"], Path(row["path"]), row["meeting_id"],
-                       row["state"], row["attempts"], row["reason"], row["received_at"], row["updated_at"])
+    return LedgerEntry(
+        row["client"],
+        row["sha256"],
+        row["name"],
+        Path(row["path"]),
+        row["meeting_id"],
+        row["state"],
+        row["attempts"],
+        row["reason"],
+        row["received_at"],
+        row["updated_at"],
+    )
 
 
 class RecordingLedger(LedgerTable):
@@ -82,8 +92,9 @@ class RecordingLedger(LedgerTable):
     def get(self, client: str, sha256: str) -> LedgerEntry | None:
         """The row of this client's recording with this content, or None."""
         with self._lock:
-            row = self._db.execute("SELECT * FROM recordings WHERE client = ? AND sha256 = ?",
-                                   (client, sha256)).fetchone()
+            row = self._db.execute(
+                "SELECT * FROM recordings WHERE client = ? AND sha256 = ?", (client, sha256)
+            ).fetchone()
         return _entry(row)
 
     def by_path(self, path: Path) -> LedgerEntry | None:
@@ -120,8 +131,9 @@ class RecordingLedger(LedgerTable):
                     " WHERE recordings.state = 'failed'",
                     (client, sha256, name, str(path), meeting_id, now, now),
                 )
-                row = self._db.execute("SELECT * FROM recordings WHERE client = ? AND sha256 = ?",
-                                       (client, sha256)).fetchone()
+                row = self._db.execute(
+                    "SELECT * FROM recordings WHERE client = ? AND sha256 = ?", (client, sha256)
+                ).fetchone()
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
@@ -131,8 +143,16 @@ class RecordingLedger(LedgerTable):
             raise RuntimeError(f"{self.path}: recording {sha256[:12]} of {client!r} vanished from the ledger")
         return entry
 
-    def update(self, client: str, sha256: str, *, state: str, path: Path | None = None,
-               reason: str | None = None, attempt: bool = False) -> None:
+    def update(
+        self,
+        client: str,
+        sha256: str,
+        *,
+        state: str,
+        path: Path | None = None,
+        reason: str | None = None,
+        attempt: bool = False,
+    ) -> None:
         """Move a recording to `state` (and record where its file is now, and why it failed)."""
         if state not in STATES:
             raise ValueError(f"unknown ledger state {state!r}")

@@ -30,8 +30,7 @@ def is_temporary(name: str) -> bool:
     False
     """
     lowered = name.lower()
-    return (lowered.startswith(TEMPORARY_PREFIXES) or lowered.endswith(TEMPORARY_SUFFIXES)
-            or lowered in SYSTEM_NAMES)
+    return lowered.startswith(TEMPORARY_PREFIXES) or lowered.endswith(TEMPORARY_SUFFIXES) or lowered in SYSTEM_NAMES
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,8 +66,15 @@ class Ready:
         return Recording(path=self.path, meeting_id=self.meeting_id, sha256=self.sha256)
 
 
-def scan_inbox(root: Path, clients: Clients, ledger: RecordingLedger, readiness: Readiness, *,
-               resume: bool = False, today: date | None = None) -> tuple[Ready, ...]:
+def scan_inbox(
+    root: Path,
+    clients: Clients,
+    ledger: RecordingLedger,
+    readiness: Readiness,
+    *,
+    resume: bool = False,
+    today: date | None = None,
+) -> tuple[Ready, ...]:
     """Take every complete, new recording from the clients' inboxes.
 
     Args:
@@ -96,8 +103,9 @@ def scan_inbox(root: Path, clients: Clients, ledger: RecordingLedger, readiness:
     return tuple(taken)
 
 
-def archive_recording(root: Path, ledger: RecordingLedger, client: str, sha256: str, *,
-                      today: date | None = None) -> Path:
+def archive_recording(
+    root: Path, ledger: RecordingLedger, client: str, sha256: str, *, today: date | None = None
+) -> Path:
     """Move a processed recording to ``archive/<client>/<yyyy-mm-dd>/`` and mark it done.
 
     Idempotent: a recording already archived is left where it is.
@@ -113,8 +121,9 @@ def archive_recording(root: Path, ledger: RecordingLedger, client: str, sha256: 
     return target
 
 
-def fail_recording(root: Path, ledger: RecordingLedger, client: ClientConfig, sha256: str,
-                   error: BaseException | str) -> Path:
+def fail_recording(
+    root: Path, ledger: RecordingLedger, client: ClientConfig, sha256: str, error: BaseException | str
+) -> Path:
     """Move a recording to ``failed/<client>/`` with a ``<name>.reason.txt`` in the client's language.
 
     Args:
@@ -174,8 +183,9 @@ def _hash_if_unchanged(path: Path, before: os.stat_result) -> str | None:
     return digest.hexdigest() if unchanged else None
 
 
-def _scan_client(layout: Layout, client: ClientConfig, ledger: RecordingLedger, readiness: Readiness,
-                 day: date, seen: set[Path]) -> list[Ready]:
+def _scan_client(
+    layout: Layout, client: ClientConfig, ledger: RecordingLedger, readiness: Readiness, day: date, seen: set[Path]
+) -> list[Ready]:
     inbox = layout.inbox(client.folder)
     try:
         entries = sorted(os.scandir(inbox), key=lambda e: e.name)
@@ -200,8 +210,15 @@ def _scan_client(layout: Layout, client: ClientConfig, ledger: RecordingLedger, 
     return taken
 
 
-def _consider(layout: Layout, client: ClientConfig, ledger: RecordingLedger, readiness: Readiness,
-              day: date, path: Path, seen: set[Path]) -> Ready | None:
+def _consider(
+    layout: Layout,
+    client: ClientConfig,
+    ledger: RecordingLedger,
+    readiness: Readiness,
+    day: date,
+    path: Path,
+    seen: set[Path],
+) -> Ready | None:
     try:
         info = os.lstat(path)
     except FileNotFoundError:
@@ -241,8 +258,9 @@ def _points_inside(link: Path, inbox: Path) -> bool:
         return False
 
 
-def _claim(layout: Layout, client: ClientConfig, ledger: RecordingLedger, entry: LedgerEntry, path: Path,
-           *, resumed: bool) -> Ready:
+def _claim(
+    layout: Layout, client: ClientConfig, ledger: RecordingLedger, entry: LedgerEntry, path: Path, *, resumed: bool
+) -> Ready:
     processing = layout.processing(client.folder)
     target = path if path.parent == processing else move_file(path, processing)
     ledger.update(client.folder, entry.sha256, state="processing", path=target, attempt=True)
@@ -255,8 +273,13 @@ def _archive_duplicate(layout: Layout, client: ClientConfig, path: Path, entry: 
     target = move_file(path, folder, reserve=(NOTE_SUFFIX,))
     note = duplicate_note(path.name, client.name, entry.name, entry.state, entry.received_at, client.language)
     write_note(folder, target.name + NOTE_SUFFIX, note)
-    logger.warning("%s for %s is a copy of %s (%s): archived, not processed again",
-                   path.name, client.folder, entry.name, entry.state)
+    logger.warning(
+        "%s for %s is a copy of %s (%s): archived, not processed again",
+        path.name,
+        client.folder,
+        entry.name,
+        entry.state,
+    )
 
 
 def _resume(layout: Layout, client: ClientConfig, ledger: RecordingLedger, day: date) -> list[Ready]:
@@ -281,8 +304,7 @@ def _resume(layout: Layout, client: ClientConfig, ledger: RecordingLedger, day: 
     return resumed
 
 
-def _resume_one(layout: Layout, client: ClientConfig, ledger: RecordingLedger, day: date,
-                path: Path) -> Ready | None:
+def _resume_one(layout: Layout, client: ClientConfig, ledger: RecordingLedger, day: date, path: Path) -> Ready | None:
     entry = ledger.by_path(path)
     if entry is None:  # interrupted between the move and the ledger update, or put here by hand
         sha = _hash_if_unchanged(path, os.lstat(path))
@@ -317,5 +339,9 @@ def _report_strays(layout: Layout, clients: Clients, readiness: Readiness) -> No
             continue
         if readiness.first_report(dir_entry.path):
             what = "folder" if dir_entry.is_dir(follow_symlinks=False) else "file"
-            logger.warning("Not taken: %s %s is not a configured client folder (known: %s)",
-                           what, dir_entry.path, ", ".join(sorted(folders)) or "none")
+            logger.warning(
+                "Not taken: %s %s is not a configured client folder (known: %s)",
+                what,
+                dir_entry.path,
+                ", ".join(sorted(folders)) or "none",
+            )

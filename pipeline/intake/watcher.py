@@ -56,8 +56,14 @@ class InboxWatcher:
         poll_interval_s: Seconds between polls when polling.
     """
 
-    def __init__(self, inbox_root: Path, on_change: Callable[[Path], None], *, polling: bool = False,
-                 poll_interval_s: float = 2.0) -> None:
+    def __init__(
+        self,
+        inbox_root: Path,
+        on_change: Callable[[Path], None],
+        *,
+        polling: bool = False,
+        poll_interval_s: float = 2.0,
+    ) -> None:
         self.inbox_root = inbox_root
         self.polling = polling
         self._poll_interval_s = poll_interval_s
@@ -90,9 +96,17 @@ class InboxWatcher:
         self.stop()
 
 
-def run_intake(root: Path, clients: Clients, ledger: RecordingLedger, submit: Callable[[Ready], None],
-               stop: threading.Event, *, readiness: Readiness | None = None,
-               reconcile_s: float = DEFAULT_RECONCILE_S, polling: bool = False) -> None:
+def run_intake(
+    root: Path,
+    clients: Clients,
+    ledger: RecordingLedger,
+    submit: Callable[[Ready], None],
+    stop: threading.Event,
+    *,
+    readiness: Readiness | None = None,
+    reconcile_s: float = DEFAULT_RECONCILE_S,
+    polling: bool = False,
+) -> None:
     """Watch the inboxes and submit each recording once, until `stop` is set (blocking).
 
     The first scan resumes recordings left in ``processing/``; later scans run on each

@@ -53,8 +53,14 @@ def document_stem(minutes: Minutes) -> str:
     return f"{minutes.held_on.isoformat()}_{slug}" if minutes.held_on else slug
 
 
-def write_documents(minutes: Minutes, out_dir: Path, formats: str | Iterable[str] = FORMATS, *,
-                    stem: str | None = None, template: Path | None = None) -> dict[str, Path]:
+def write_documents(
+    minutes: Minutes,
+    out_dir: Path,
+    formats: str | Iterable[str] = FORMATS,
+    *,
+    stem: str | None = None,
+    template: Path | None = None,
+) -> dict[str, Path]:
     """Write the minutes in each format into `out_dir`.
 
     Args:

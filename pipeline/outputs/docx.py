@@ -254,8 +254,15 @@ def _participants(document: Any, minutes: Minutes, labels: Labels) -> None:
     _heading(document, labels.participants, 1)
     table = _table(document, 3, _PEOPLE_WIDTHS, (labels.participant, labels.speaking_time, labels.share))
     for person in minutes.participants:
-        row = _row(table, (person.name, format_duration(person.speaking_time, minutes.language),
-                           format_share(person.share, minutes.language)), _PEOPLE_WIDTHS)
+        row = _row(
+            table,
+            (
+                person.name,
+                format_duration(person.speaking_time, minutes.language),
+                format_share(person.share, minutes.language),
+            ),
+            _PEOPLE_WIDTHS,
+        )
         for cell in row.cells[1:]:
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
@@ -281,8 +288,9 @@ def _actions(document: Any, minutes: Minutes, labels: Labels) -> None:
         return
     table = _table(document, 3, _ACTION_WIDTHS, (labels.action, labels.owner, labels.due))
     for item in minutes.action_items:
-        row = _row(table, (item.text, item.owner or labels.unassigned, due_label(item, minutes.language)),
-                   _ACTION_WIDTHS)
+        row = _row(
+            table, (item.text, item.owner or labels.unassigned, due_label(item, minutes.language)), _ACTION_WIDTHS
+        )
         _stamp(row.cells[0].paragraphs[0], item.start)
 
 

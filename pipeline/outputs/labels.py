@@ -76,8 +76,7 @@ FRENCH = Labels(
     llm="synthèse par modèle de langage",
     fallback="modèle de langage indisponible, synthèse hors ligne",
     locale="fr-FR",
-    language_names=(("fr", "français"), ("en", "anglais"), ("de", "allemand"), ("es", "espagnol"),
-                    ("it", "italien")),
+    language_names=(("fr", "français"), ("en", "anglais"), ("de", "allemand"), ("es", "espagnol"), ("it", "italien")),
 )
 
 ENGLISH = Labels(
@@ -121,7 +120,7 @@ def labels_for(language: str) -> Labels:
 
 
 def language_name(code: str, labels: Labels) -> str:
-    """"fr" -> "français" (in the labels' own language)."""
+    """ "fr" -> "français" (in the labels' own language)."""
     return dict(labels.language_names).get(code.split("-")[0].lower(), code)
 
 
@@ -156,5 +155,5 @@ def metadata_rows(minutes: Minutes, labels: Labels) -> tuple[tuple[str, str], ..
 
 
 def speaker_prefix(name: str, labels: Labels) -> str:
-    """"Marie : " in French typography, "Marie: " in English."""
+    """ "Marie : " in French typography, "Marie: " in English."""
     return f"{name}\u00a0: " if labels is FRENCH else f"{name}: "

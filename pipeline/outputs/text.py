@@ -34,10 +34,16 @@ def to_markdown(minutes: Minutes) -> str:
     out += [f"| **{k}** | {_md_escape(v)} |" for k, v in metadata_rows(minutes, labels)]
     out += ["", f"## {labels.summary}", "", minutes.summary, ""]
     if minutes.participants:
-        out += [f"## {labels.participants}", "", f"| {labels.participant} | {labels.speaking_time} | {labels.share} |",
-                "|---|---:|---:|"]
-        out += [f"| {_md_escape(p.name)} | {format_duration(p.speaking_time, lang)} | {format_share(p.share, lang)} |"
-                for p in minutes.participants]
+        out += [
+            f"## {labels.participants}",
+            "",
+            f"| {labels.participant} | {labels.speaking_time} | {labels.share} |",
+            "|---|---:|---:|",
+        ]
+        out += [
+            f"| {_md_escape(p.name)} | {format_duration(p.speaking_time, lang)} | {format_share(p.share, lang)} |"
+            for p in minutes.participants
+        ]
         out.append("")
     out += [f"## {labels.decisions}", ""]
     out += [f"{i}. {d.text} `{format_timestamp(d.start)}`" for i, d in enumerate(minutes.decisions, start=1)]
@@ -59,8 +65,11 @@ def to_markdown(minutes: Minutes) -> str:
     if minutes.transcript.utterances:
         out += ["", f"## {labels.transcript}", ""]
         for utt in minutes.transcript.utterances:
-            who = f"**{speaker_prefix(minutes.transcript.display_name(utt.speaker), labels).strip()}** " \
-                if utt.speaker else ""
+            who = (
+                f"**{speaker_prefix(minutes.transcript.display_name(utt.speaker), labels).strip()}** "
+                if utt.speaker
+                else ""
+            )
             out += [f"`{format_timestamp(utt.start)}` {who}{utt.text.strip()}", ""]
     return "\n".join(out).rstrip() + "\n"
 
@@ -70,8 +79,13 @@ def _md_topics(minutes: Minutes, labels: Labels) -> list[str]:
         return []
     out = ["", f"## {labels.topics}"]
     for number, topic in enumerate(minutes.topics, start=1):
-        out += ["", f"### {number}. {topic.title}", "",
-                f"_{format_timestamp(topic.start)} – {format_timestamp(topic.end)}_", ""]
+        out += [
+            "",
+            f"### {number}. {topic.title}",
+            "",
+            f"_{format_timestamp(topic.start)} – {format_timestamp(topic.end)}_",
+            "",
+        ]
         out += [f"- {p.text}" for p in topic.key_points]
     return out
 

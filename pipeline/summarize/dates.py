@@ -93,8 +93,9 @@ def find_due_date(sentence: str, lexicon: Lexicon, language: str, held_on: date 
     return None
 
 
-def _widen(sentence: str, matches: list[re.Match[str]], first: int, stop: int, due: date | None,
-           lexicon: Lexicon) -> DueDate:
+def _widen(
+    sentence: str, matches: list[re.Match[str]], first: int, stop: int, due: date | None, lexicon: Lexicon
+) -> DueDate:
     lowered = [m.group().lower() for m in matches]
     end = stop
     while end < len(lowered) and lowered[end] in lexicon.date_suffixes:

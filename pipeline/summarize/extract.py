@@ -94,8 +94,9 @@ class CueExtractor:
             return Statement(tidy(text), sentence.start, sentence.end, sentence.speaker)
         return None
 
-    def _action(self, sentences: tuple[Sentence, ...], sentence: Sentence, clean: str,
-                team_allowed: bool) -> _Action | None:
+    def _action(
+        self, sentences: tuple[Sentence, ...], sentence: Sentence, clean: str, team_allowed: bool
+    ) -> _Action | None:
         prepared = _lower_first(clean, self._lx)
         owner, what, source = self._committed(prepared, sentence)
         if what is None:
@@ -143,8 +144,9 @@ class CueExtractor:
                 return owner, what, sentence.index
         return None, None, sentence.index
 
-    def _requested(self, sentences: tuple[Sentence, ...], sentence: Sentence,
-                   prepared: str) -> tuple[str | None, str | None]:
+    def _requested(
+        self, sentences: tuple[Sentence, ...], sentence: Sentence, prepared: str
+    ) -> tuple[str | None, str | None]:
         what = self._request_object(prepared)
         if what is None:
             return None, None
@@ -172,7 +174,7 @@ class CueExtractor:
         return any(lowered == a or lowered.startswith(a + " ") for a in self._lx.acceptances)
 
     def _infinitive(self, future: str) -> str:
-        """"préparerai" -> "préparer", "prendra" -> "prendre", "enverrai" -> "envoyer"."""
+        """ "préparerai" -> "préparer", "prendra" -> "prendre", "enverrai" -> "envoyer"."""
         stem = future[:-2] if future.endswith("ai") else future[:-1]
         for irregular, infinitive in self._lx.irregular_futures:
             if stem.lower() == irregular:

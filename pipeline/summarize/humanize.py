@@ -5,10 +5,34 @@ from __future__ import annotations
 from datetime import date
 
 _MONTHS = {
-    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-           "novembre", "décembre"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"),
+    "fr": (
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
 }
 _WEEKDAYS = {
     "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
@@ -18,7 +42,7 @@ _AND = {"fr": "et", "en": "and"}
 
 
 def base_language(language: str) -> str:
-    """"fr-CA" -> "fr"; languages without wording of their own read as English."""
+    """ "fr-CA" -> "fr"; languages without wording of their own read as English."""
     code = language.split("-")[0].lower()
     return code if code in _MONTHS else "en"
 
@@ -34,7 +58,7 @@ def format_timestamp(seconds: float, *, compact: bool = False) -> str:
 
 
 def format_duration(seconds: float, language: str) -> str:
-    """"1 h 05 min" / "42 min" / "35 s" in French, "1 h 05 min" / "42 min" in English."""
+    """ "1 h 05 min" / "42 min" / "35 s" in French, "1 h 05 min" / "42 min" in English."""
     total = max(0, round(seconds))
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
@@ -46,7 +70,7 @@ def format_duration(seconds: float, language: str) -> str:
 
 
 def format_date(day: date, language: str) -> str:
-    """"mercredi 12 mars 2025" / "Wednesday 12 March 2025"."""
+    """ "mercredi 12 mars 2025" / "Wednesday 12 March 2025"."""
     lang = base_language(language)
     weekday = _WEEKDAYS[lang][day.weekday()]
     number = "1er" if lang == "fr" and day.day == 1 else str(day.day)
@@ -54,14 +78,14 @@ def format_date(day: date, language: str) -> str:
 
 
 def format_short_date(day: date, language: str) -> str:
-    """"12/03/2025" in French, "12 Mar 2025" in English (unambiguous in both)."""
+    """ "12/03/2025" in French, "12 Mar 2025" in English (unambiguous in both)."""
     if base_language(language) == "fr":
         return day.strftime("%d/%m/%Y")
     return f"{day.day} {_MONTHS['en'][day.month - 1][:3]} {day.year}"
 
 
 def join_names(names: tuple[str, ...] | list[str], language: str) -> str:
-    """"A, B et C" / "A, B and C"."""
+    """ "A, B et C" / "A, B and C"."""
     items = [n for n in names if n]
     if len(items) <= 1:
         return "".join(items)
@@ -69,6 +93,6 @@ def join_names(names: tuple[str, ...] | list[str], language: str) -> str:
 
 
 def format_share(share: float, language: str) -> str:
-    """"42 %" in French (with a narrow no-break space), "42%" in English."""
+    """ "42 %" in French (with a narrow no-break space), "42%" in English."""
     percent = round(share * 100)
     return f"{percent}\u202f%" if base_language(language) == "fr" else f"{percent}%"

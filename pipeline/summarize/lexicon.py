@@ -20,11 +20,15 @@ _NAME = r"\b[A-ZÀ-Ý][\w’-]+(?:\s[A-ZÀ-Ý][\w’-]+)?"
 _FR_ME = r"\b(?i:je|moi)\b|\b(?i:j)'"
 _EN_ME = r"\b(?i:i)\b"
 # Verbs with which a speaker narrates the meeting itself ("je vais vous montrer"): not commitments.
-_FR_NARRATION = (r"(?i:être|avoir|voir|vous|te|commencer|passer|résumer|rappeler|dire|présenter|montrer|parler"
-                 r"|essayer|laisser|finir|conclure|revenir|partager|juste|peut-être|entendre|m'entendre|nous entendre"
-                 r"|répéter|couper)\b")
-_EN_NARRATION = (r"(?i:be|have|see|think|say|start|share|talk|go through|present|show|let|hand|summarize|begin"
-                 r"|walk|try|quickly|just|probably|maybe|hear|repeat|mute|unmute)\b")
+_FR_NARRATION = (
+    r"(?i:être|avoir|voir|vous|te|commencer|passer|résumer|rappeler|dire|présenter|montrer|parler"
+    r"|essayer|laisser|finir|conclure|revenir|partager|juste|peut-être|entendre|m'entendre|nous entendre"
+    r"|répéter|couper)\b"
+)
+_EN_NARRATION = (
+    r"(?i:be|have|see|think|say|start|share|talk|go through|present|show|let|hand|summarize|begin"
+    r"|walk|try|quickly|just|probably|maybe|hear|repeat|mute|unmute)\b"
+)
 _FR_AUX_FUTURE = r"(?i:sera|serai|aura|aurai|pourra|pourrai|faudra|saura|voudra|verra|verrai|dira|dirai)\b"
 
 
@@ -95,33 +99,63 @@ _EN_STOP = _words(
 
 FRENCH = Lexicon(
     stopwords=_FR_STOP,
-    fillers=(r"euh+", r"bon", r"alors", r"ben", r"bah", r"donc", r"enfin", r"voilà", r"ok(?:ay)?", r"oui",
-             r"d'accord", r"écoutez", r"écoute", r"en fait", r"du coup", r"bref", r"très bien", r"parfait"),
+    fillers=(
+        r"euh+",
+        r"bon",
+        r"alors",
+        r"ben",
+        r"bah",
+        r"donc",
+        r"enfin",
+        r"voilà",
+        r"ok(?:ay)?",
+        r"oui",
+        r"d'accord",
+        r"écoutez",
+        r"écoute",
+        r"en fait",
+        r"du coup",
+        r"bref",
+        r"très bien",
+        r"parfait",
+    ),
     decisions=(
-        (r"\b(?:nous avons|on a|j'ai|ils ont) (?:donc )?(?:décidé|convenu|tranché|arrêté|validé|acté|"
-         r"retenu)\b\s*(?:de |d'|que |qu')?(?P<what>.*)"),
-        (r"\b(?:il est|il a été|c'est) (?:donc )?(?:convenu|décidé|acté|validé|entendu)\b\s*(?:de |d'|que |"
-         r"qu')?(?P<what>.*)"),
-        (r"\b(?:nous validons|on valide|nous retenons|on retient|on acte|nous actons|on part sur|"
-         r"nous partons sur|on garde|on reste sur)\b"),
+        (
+            r"\b(?:nous avons|on a|j'ai|ils ont) (?:donc )?(?:décidé|convenu|tranché|arrêté|validé|acté|"
+            r"retenu)\b\s*(?:de |d'|que |qu')?(?P<what>.*)"
+        ),
+        (
+            r"\b(?:il est|il a été|c'est) (?:donc )?(?:convenu|décidé|acté|validé|entendu)\b\s*(?:de |d'|que |"
+            r"qu')?(?P<what>.*)"
+        ),
+        (
+            r"\b(?:nous validons|on valide|nous retenons|on retient|on acte|nous actons|on part sur|"
+            r"nous partons sur|on garde|on reste sur)\b"
+        ),
         r"\b(?:la décision est|décision\s*:)\s*(?:de |d'|que |qu')?(?P<what>.*)",
         r"\b(?:on est|nous sommes|tout le monde est) (?:tous )?d'accord (?:pour|sur)\s*(?P<what>.*)",
         r"\b(?:c'est|ce sera) (?:donc )?(?:validé|approuvé|adopté)\b",
     ),
     actions=(
-        (rf"(?P<who>{_NAME}|{_FR_ME})\s*(?i:se charge(?:ra)?|me charge(?:rai)?|s'occupe(?:ra)?|m'occupe(?:rai)?|"
-         rf"prend(?:ra)? en charge|prends en charge|prendrai en charge)\s*(?i:de |d'|du |des )?(?P<what>.*)"),
+        (
+            rf"(?P<who>{_NAME}|{_FR_ME})\s*(?i:se charge(?:ra)?|me charge(?:rai)?|s'occupe(?:ra)?|m'occupe(?:rai)?|"
+            rf"prend(?:ra)? en charge|prends en charge|prendrai en charge)\s*(?i:de |d'|du |des )?(?P<what>.*)"
+        ),
         rf"(?P<who>{_NAME}|{_FR_ME})\s+(?i:m'en|s'en)\s+(?i:charge|occupe|occuper|charger)\b(?P<what>.*)",
         rf"(?P<who>{_NAME}|{_FR_ME})\s+(?i:va|vais|doit|dois|devra|devrai)\s+(?P<what>(?!{_FR_NARRATION})\w.*)",
         rf"(?P<who>{_NAME}|{_FR_ME})\s*(?P<what>(?!{_FR_AUX_FUTURE})(?P<future>\w+(?:rai|ra))\b.*)",
         rf"(?i:il faut que|faut que)\s+(?P<who>{_NAME}|{_FR_ME})\s*(?P<what>.*)",
         rf"(?i:actions? (?:pour|à))\s+(?P<who>{_NAME})\s*:?\s*(?P<what>.*)",
-        (rf"(?P<who>{_NAME})\s*,\s*(?i:(?:est-ce que )?(?:tu peux|tu pourrais|peux-tu|pourrais-tu|vous pouvez|"
-         rf"vous pourriez|pouvez-vous|pourriez-vous|tu veux bien|merci de))\s+(?P<what>.*)"),
+        (
+            rf"(?P<who>{_NAME})\s*,\s*(?i:(?:est-ce que )?(?:tu peux|tu pourrais|peux-tu|pourrais-tu|vous pouvez|"
+            rf"vous pourriez|pouvez-vous|pourriez-vous|tu veux bien|merci de))\s+(?P<what>.*)"
+        ),
     ),
     requests=(
-        (r"\b(?:est-ce que )?(?:tu peux|tu pourrais|peux-tu|pourrais-tu|vous pouvez|vous pourriez|pouvez-vous|"
-         rf"pourriez-vous|quelqu'un peut)\s+(?P<what>(?!{_FR_NARRATION}).*)"),
+        (
+            r"\b(?:est-ce que )?(?:tu peux|tu pourrais|peux-tu|pourrais-tu|vous pouvez|vous pourriez|pouvez-vous|"
+            rf"pourriez-vous|quelqu'un peut)\s+(?P<what>(?!{_FR_NARRATION}).*)"
+        ),
     ),
     team_actions=(
         r"\b(?:il faut|il faudra|il faudrait|on doit|nous devons|on va|nous allons|on devra)\s+(?P<what>.*)",
@@ -129,8 +163,10 @@ FRENCH = Lexicon(
     questions=(
         r"\b(?:reste à|restent à) (?:définir|voir|trancher|confirmer|déterminer|valider|clarifier)\b",
         r"\bquestion (?:ouverte|en suspens)\b",
-        (r"\b(?:on ne sait pas|nous ne savons pas|on n'a pas|nous n'avons pas) (?:encore )?(?:si|qui|quand|"
-         r"comment|combien|tranché|décidé|de réponse)\b"),
+        (
+            r"\b(?:on ne sait pas|nous ne savons pas|on n'a pas|nous n'avons pas) (?:encore )?(?:si|qui|quand|"
+            r"comment|combien|tranché|décidé|de réponse)\b"
+        ),
         r"\bpas encore (?:tranché|décidé|validé|clair|défini|arrêté)\b",
         r"\b(?:à confirmer|à définir|à préciser|à clarifier|en suspens)\b",
         r"\bon (?:en )?reparlera\b",
@@ -138,83 +174,212 @@ FRENCH = Lexicon(
     transitions=(
         r"\b(?:on commence par|commençons par|pour commencer|en premier lieu)\b",
         r"\b(?:passons|on passe|je passe|passer|on enchaîne|enchaînons)\b",
-        (r"\b(?:point suivant|prochain point|dernier point|premier point|deuxième point|troisième point|"
-         r"autre point|sujet suivant)\b"),
+        (
+            r"\b(?:point suivant|prochain point|dernier point|premier point|deuxième point|troisième point|"
+            r"autre point|sujet suivant)\b"
+        ),
         r"\b(?:à l'ordre du jour|parlons de|concernant maintenant|revenons à)\b",
     ),
-    acceptances=("oui", "d'accord", "ok", "okay", "entendu", "ça marche", "pas de souci", "pas de problème",
-                 "je m'en occupe", "je m'en charge", "bien sûr", "volontiers", "c'est noté", "noté"),
+    acceptances=(
+        "oui",
+        "d'accord",
+        "ok",
+        "okay",
+        "entendu",
+        "ça marche",
+        "pas de souci",
+        "pas de problème",
+        "je m'en occupe",
+        "je m'en charge",
+        "bien sûr",
+        "volontiers",
+        "c'est noté",
+        "noté",
+    ),
     self_pronouns=frozenset({"je", "j'", "moi", "j’"}),
-    due_cues=frozenset({"d'ici", "avant", "pour", "dès", "jusqu'à", "sous", "le", "la", "au", "du", "plus", "tard",
-                        "à", "en", "de"}),
+    due_cues=frozenset(
+        {"d'ici", "avant", "pour", "dès", "jusqu'à", "sous", "le", "la", "au", "du", "plus", "tard", "à", "en", "de"}
+    ),
     end_of=frozenset({"fin"}),
-    date_suffixes=frozenset({"prochain", "prochaine", "matin", "soir", "après-midi", "midi", "dernier", "au", "plus",
-                             "tard"}),
-    vague_objects=frozenset({"ça", "cela", "le faire", "ce point", "ce sujet", "y", "s'en", "m'en", "en",
-                             "cette partie",
-                             "de ça", "ce", "c'est", "c", "noté"}),
+    date_suffixes=frozenset(
+        {"prochain", "prochaine", "matin", "soir", "après-midi", "midi", "dernier", "au", "plus", "tard"}
+    ),
+    vague_objects=frozenset(
+        {
+            "ça",
+            "cela",
+            "le faire",
+            "ce point",
+            "ce sujet",
+            "y",
+            "s'en",
+            "m'en",
+            "en",
+            "cette partie",
+            "de ça",
+            "ce",
+            "c'est",
+            "c",
+            "noté",
+        }
+    ),
     numbers=_words("""un une deux trois quatre cinq six sept huit neuf dix onze douze quinze vingt trente quarante
                       cinquante soixante cent mille"""),
-    irregular_futures=(("enverr", "envoyer"), ("fer", "faire"), ("ir", "aller"), ("viendr", "venir"),
-                       ("tiendr", "tenir"), ("devr", "devoir"), ("recevr", "recevoir"), ("obtiendr", "obtenir"),
-                       ("reverr", "revoir"), ("reviendr", "revenir"), ("saur", "savoir"), ("pourr", "pouvoir"),
-                       ("appeller", "appeler"), ("rappeller", "rappeler")),
+    irregular_futures=(
+        ("enverr", "envoyer"),
+        ("fer", "faire"),
+        ("ir", "aller"),
+        ("viendr", "venir"),
+        ("tiendr", "tenir"),
+        ("devr", "devoir"),
+        ("recevr", "recevoir"),
+        ("obtiendr", "obtenir"),
+        ("reverr", "revoir"),
+        ("reviendr", "revenir"),
+        ("saur", "savoir"),
+        ("pourr", "pouvoir"),
+        ("appeller", "appeler"),
+        ("rappeller", "rappeler"),
+    ),
 )
 
 ENGLISH = Lexicon(
     stopwords=_EN_STOP,
-    fillers=(r"um+", r"uh+", r"so", r"well", r"okay", r"ok", r"right", r"alright", r"yeah", r"yes", r"sure",
-             r"you know", r"i mean", r"great", r"good", r"fine", r"anyway", r"perfect"),
+    fillers=(
+        r"um+",
+        r"uh+",
+        r"so",
+        r"well",
+        r"okay",
+        r"ok",
+        r"right",
+        r"alright",
+        r"yeah",
+        r"yes",
+        r"sure",
+        r"you know",
+        r"i mean",
+        r"great",
+        r"good",
+        r"fine",
+        r"anyway",
+        r"perfect",
+    ),
     decisions=(
-        (r"\b(?:we|they|i|everyone|everybody) (?:have |'ve |all |then )?(?:agreed|decided|settled|approved|"
-         r"confirmed)\b\s*(?:on |to |that |upon )?(?P<what>.*)"),
-        (r"\b(?:it was|it's|it is|that's|that is) (?:agreed|decided|settled|approved|confirmed)\b\s*(?:then|"
-         r":)?\s*(?:on |to |that )?(?P<what>.*)"),
-        (r"\b(?:let's go with|we'll go with|we are going with|we're going with|we will go with|we go with|"
-         r"we'll keep|we keep)\b"),
+        (
+            r"\b(?:we|they|i|everyone|everybody) (?:have |'ve |all |then )?(?:agreed|decided|settled|approved|"
+            r"confirmed)\b\s*(?:on |to |that |upon )?(?P<what>.*)"
+        ),
+        (
+            r"\b(?:it was|it's|it is|that's|that is) (?:agreed|decided|settled|approved|confirmed)\b\s*(?:then|"
+            r":)?\s*(?:on |to |that )?(?P<what>.*)"
+        ),
+        (
+            r"\b(?:let's go with|we'll go with|we are going with|we're going with|we will go with|we go with|"
+            r"we'll keep|we keep)\b"
+        ),
         r"\b(?:the decision is|decision\s*:|final decision\s*:?|the plan is)\s*(?:to |that )?(?P<what>.*)",
-        (r"\b(?:we're|we are|everyone is|everybody is) (?:all )?(?:agreed|in agreement|aligned) (?:on |to |"
-         r"that )?(?P<what>.*)"),
+        (
+            r"\b(?:we're|we are|everyone is|everybody is) (?:all )?(?:agreed|in agreement|aligned) (?:on |to |"
+            r"that )?(?P<what>.*)"
+        ),
     ),
     actions=(
-        (rf"(?P<who>{_NAME}|{_EN_ME})\s*(?i:will|'ll|shall|is going to|am going to|'m going to|needs to|has to|"
-         rf"must|can)\s+(?i:take care of|handle|own|look into|follow up on)\s*(?P<what>.*)"),
-        (rf"(?P<who>{_NAME}|{_EN_ME})\s*(?i:will|'ll|shall|is going to|am going to|'m going to|needs to|has to|"
-         rf"must)\s+(?P<what>(?!{_EN_NARRATION})\w.*)"),
-        (rf"(?P<who>{_NAME}|{_EN_ME})\s+(?i:can take|takes|will take|'ll take|owns|take)\s+(?i:care of |"
-         rf"charge of |ownership of |on )?(?P<what>.*)"),
+        (
+            rf"(?P<who>{_NAME}|{_EN_ME})\s*(?i:will|'ll|shall|is going to|am going to|'m going to|needs to|has to|"
+            rf"must|can)\s+(?i:take care of|handle|own|look into|follow up on)\s*(?P<what>.*)"
+        ),
+        (
+            rf"(?P<who>{_NAME}|{_EN_ME})\s*(?i:will|'ll|shall|is going to|am going to|'m going to|needs to|has to|"
+            rf"must)\s+(?P<what>(?!{_EN_NARRATION})\w.*)"
+        ),
+        (
+            rf"(?P<who>{_NAME}|{_EN_ME})\s+(?i:can take|takes|will take|'ll take|owns|take)\s+(?i:care of |"
+            rf"charge of |ownership of |on )?(?P<what>.*)"
+        ),
         rf"^(?P<who>{_NAME}) to (?P<what>\w.*)",
         rf"(?i:action(?: item)?s? (?:for|on))\s+(?P<who>{_NAME})\s*:?\s*(?P<what>.*)",
         rf"(?P<who>{_NAME})\s*,\s*(?i:can you|could you|would you|will you|please)\s+(?P<what>.*)",
     ),
     requests=(
-        (r"\b(?:can you|could you|would you|will you|can someone|could someone)\s+(?:please\s+)?"
-         rf"(?P<what>(?!{_EN_NARRATION}).*)"),
+        (
+            r"\b(?:can you|could you|would you|will you|can someone|could someone)\s+(?:please\s+)?"
+            rf"(?P<what>(?!{_EN_NARRATION}).*)"
+        ),
     ),
-    team_actions=(
-        r"\b(?:we need to|we have to|we must|we should|we'll need to|we will|we'll|let's)\s+(?P<what>.*)",
-    ),
+    team_actions=(r"\b(?:we need to|we have to|we must|we should|we'll need to|we will|we'll|let's)\s+(?P<what>.*)",),
     questions=(
         r"\b(?:still|yet) to be (?:decided|determined|defined|confirmed|clarified)\b",
         r"\b(?:to be determined|to be confirmed|tbd|tbc|open question|still open|up in the air|remains to be seen)\b",
-        (r"\b(?:we don't know|we do not know|we still don't know|not sure yet|we haven't decided|"
-         r"we have not decided|no decision yet)\b"),
+        (
+            r"\b(?:we don't know|we do not know|we still don't know|not sure yet|we haven't decided|"
+            r"we have not decided|no decision yet)\b"
+        ),
         r"\b(?:we'll|we will|let's) (?:come back to|revisit|circle back)\b",
     ),
     transitions=(
         r"\b(?:let's start with|let's begin with|to start with|first up)\b",
-        (r"\b(?:moving on|move on|let's turn to|turning to|next item|next point|next topic|last item|"
-         r"last point|first item|first point|second item|second point|let's talk about|on the agenda)\b"),
+        (
+            r"\b(?:moving on|move on|let's turn to|turning to|next item|next point|next topic|last item|"
+            r"last point|first item|first point|second item|second point|let's talk about|on the agenda)\b"
+        ),
     ),
-    acceptances=("yes", "yeah", "sure", "ok", "okay", "will do", "no problem", "of course", "i'll do it",
-                 "i'll handle it", "i can do that", "got it", "absolutely", "fine"),
+    acceptances=(
+        "yes",
+        "yeah",
+        "sure",
+        "ok",
+        "okay",
+        "will do",
+        "no problem",
+        "of course",
+        "i'll do it",
+        "i'll handle it",
+        "i can do that",
+        "got it",
+        "absolutely",
+        "fine",
+    ),
     self_pronouns=frozenset({"i", "me"}),
-    due_cues=frozenset({"by", "before", "until", "on", "no", "later", "than", "within", "for", "in", "at", "the", "end",
-                        "of", "next", "this", "coming"}),
+    due_cues=frozenset(
+        {
+            "by",
+            "before",
+            "until",
+            "on",
+            "no",
+            "later",
+            "than",
+            "within",
+            "for",
+            "in",
+            "at",
+            "the",
+            "end",
+            "of",
+            "next",
+            "this",
+            "coming",
+        }
+    ),
     end_of=frozenset({"end"}),
     date_suffixes=frozenset({"morning", "afternoon", "evening", "night", "noon", "eod", "cob", "at", "the", "latest"}),
-    vague_objects=frozenset({"it", "that", "this", "do it", "do that", "handle it", "take it", "on it", "one",
-                             "care of it", "care of that", "that one"}),
+    vague_objects=frozenset(
+        {
+            "it",
+            "that",
+            "this",
+            "do it",
+            "do that",
+            "handle it",
+            "take it",
+            "on it",
+            "one",
+            "care of it",
+            "care of that",
+            "that one",
+        }
+    ),
     numbers=_words("""one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty
                       fifty sixty hundred thousand couple few several"""),
 )
@@ -225,4 +390,3 @@ _LEXICONS = {"fr": FRENCH, "en": ENGLISH}
 def lexicon_for(language: str) -> Lexicon:
     """The lexicon of `language` (ISO 639-1); English for languages without one."""
     return _LEXICONS.get(language.split("-")[0].lower(), ENGLISH)
-

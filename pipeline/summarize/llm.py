@@ -75,8 +75,12 @@ class LlmSummarizer:
         transport: An httpx transport, for tests or proxies; the default network one otherwise.
     """
 
-    def __init__(self, settings: MinutesSettings, fallback: Summarizer | None = None,
-                 transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        settings: MinutesSettings,
+        fallback: Summarizer | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
         self._settings = settings
         self._fallback = fallback or OfflineSummarizer()
         self._transport = transport
@@ -108,29 +112,43 @@ class LlmSummarizer:
         chunks = chunk_lines(transcript_lines(transcript), self._settings.llm_chunk_chars)
         if not chunks:
             raise SummarizerError("the transcript is empty")
-        logger.info("Summarising with %s at %s in %d chunk(s)", self._settings.llm_model,
-                    _public_url(self._settings.llm_base_url), len(chunks))
+        logger.info(
+            "Summarising with %s at %s in %d chunk(s)",
+            self._settings.llm_model,
+            _public_url(self._settings.llm_base_url),
+            len(chunks),
+        )
         sentences = split_sentences(transcript)
         answers = []
         with self._client() as client:
             for number, chunk in enumerate(chunks, start=1):
-                messages = digest_messages(chunk, context.language, context.held_on, context.participants,
-                                           number, len(chunks))
+                messages = digest_messages(
+                    chunk, context.language, context.held_on, context.participants, number, len(chunks)
+                )
                 answers.append(self._ask(client, messages, "meeting_minutes", DIGEST_SCHEMA))
             summary = answers[0]["summary"]
             if len(answers) > 1:
-                merged = self._ask(client, reduce_messages([a["summary"] for a in answers], context.language),
-                                   "meeting_summary", SUMMARY_SCHEMA)
+                merged = self._ask(
+                    client,
+                    reduce_messages([a["summary"] for a in answers], context.language),
+                    "meeting_summary",
+                    SUMMARY_SCHEMA,
+                )
                 summary = merged["summary"]
         return _to_digest(summary, answers, sentences, transcript.duration, self.model_label)
 
     def _client(self) -> httpx.Client:
         headers = {"Authorization": f"Bearer {self._settings.llm_api_key}"} if self._settings.llm_api_key else {}
-        return httpx.Client(base_url=self._settings.llm_base_url.rstrip("/") + "/", headers=headers,
-                            timeout=self._settings.llm_timeout, transport=self._transport)
+        return httpx.Client(
+            base_url=self._settings.llm_base_url.rstrip("/") + "/",
+            headers=headers,
+            timeout=self._settings.llm_timeout,
+            transport=self._transport,
+        )
 
-    def _ask(self, client: httpx.Client, messages: list[dict[str, str]], name: str,
-             schema: dict[str, Any]) -> dict[str, Any]:
+    def _ask(
+        self, client: httpx.Client, messages: list[dict[str, str]], name: str, schema: dict[str, Any]
+    ) -> dict[str, Any]:
         body = {
             "model": self._settings.llm_model,
             "messages": messages,
@@ -173,8 +191,9 @@ def _due(text: str | None) -> date | None:
         raise SummarizerError(f"due date {text!r} is not YYYY-MM-DD") from e
 
 
-def _to_digest(summary: str, answers: list[dict[str, Any]], sentences: tuple[Sentence, ...], duration: float,
-               model: str) -> Digest:
+def _to_digest(
+    summary: str, answers: list[dict[str, Any]], sentences: tuple[Sentence, ...], duration: float, model: str
+) -> Digest:
     topics, decisions, actions, questions = [], [], [], []
     for answer in answers:
         for topic in answer["topics"]:
@@ -189,8 +208,9 @@ def _to_digest(summary: str, answers: list[dict[str, Any]], sentences: tuple[Sen
             questions.append(Statement(item["text"], *_locate(item["at"], sentences, duration)))
         for item in answer["action_items"]:
             start, end, speaker = _locate(item["at"], sentences, duration)
-            actions.append(ActionItem(item["text"], item["owner"] or None, _due(item["due"]), item["due"],
-                                      start, end, speaker))
+            actions.append(
+                ActionItem(item["text"], item["owner"] or None, _due(item["due"]), item["due"], start, end, speaker)
+            )
     return Digest(
         summary=summary,
         topics=tuple(topics),

@@ -69,11 +69,14 @@ def language_name(code: str) -> str:
     return _LANGUAGE_NAMES.get(code.split("-")[0].lower(), code)
 
 
-def digest_messages(chunk: str, language: str, held_on: date | None, participants: tuple[str, ...],
-                    part: int, parts: int) -> list[dict[str, str]]:
+def digest_messages(
+    chunk: str, language: str, held_on: date | None, participants: tuple[str, ...], part: int, parts: int
+) -> list[dict[str, str]]:
     """Chat messages asking for the digest of one transcript chunk."""
-    facts = [f"Meeting date: {held_on.isoformat() if held_on else 'unknown'}",
-             f"Participants: {', '.join(participants) or 'unknown'}"]
+    facts = [
+        f"Meeting date: {held_on.isoformat() if held_on else 'unknown'}",
+        f"Participants: {', '.join(participants) or 'unknown'}",
+    ]
     if parts > 1:
         facts.append(f"This is part {part} of {parts} of the transcript.")
     return [

@@ -32,9 +32,7 @@ def speaking_shares(transcript: SpeakerTranscript) -> tuple[Participant, ...]:
         if utt.speaker is not None:
             totals[utt.speaker] = totals.get(utt.speaker, 0.0) + max(0.0, utt.end - utt.start)
     overall = sum(totals.values()) or 1.0
-    people = [
-        Participant(transcript.display_name(s), s, round(t, 2), round(t / overall, 4)) for s, t in totals.items()
-    ]
+    people = [Participant(transcript.display_name(s), s, round(t, 2), round(t / overall, 4)) for s, t in totals.items()]
     return tuple(sorted(people, key=lambda p: (-p.speaking_time, p.name)))
 
 
@@ -60,7 +58,10 @@ def build_minutes(st: SpeakerTranscript, summarizer: Summarizer, meta: MeetingMe
     provenance = replace(digest.provenance, models=tuple(dict.fromkeys((*meta.models, *digest.provenance.models))))
     logger.info(
         "Minutes written by the %s summariser: %d topics, %d decisions, %d action items",
-        provenance.summarizer, len(digest.topics), len(digest.decisions), len(digest.action_items),
+        provenance.summarizer,
+        len(digest.topics),
+        len(digest.decisions),
+        len(digest.action_items),
     )
     return Minutes(
         title=meta.title or _DEFAULT_TITLE[base_language(language)],

@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 
 OFFLINE = "offline"
 
+
 @dataclass(frozen=True, slots=True)
 class _Wording:
     meeting: str
@@ -85,14 +86,23 @@ class OfflineSummarizer:
         lexicon = lexicon_for(context.language)
         sentences = split_sentences(transcript)
         topics = TopicBuilder(lexicon, self._key_points).build(sentences, segment(sentences, lexicon))
-        found = CueExtractor(lexicon, base_language(context.language), context.held_on,
-                             context.participants).extract(sentences)
+        found = CueExtractor(lexicon, base_language(context.language), context.held_on, context.participants).extract(
+            sentences
+        )
         logger.info(
             "Offline summary: %d sentences, %d topics, %d decisions, %d actions, %d open questions",
-            len(sentences), len(topics), len(found.decisions), len(found.action_items), len(found.open_questions),
+            len(sentences),
+            len(topics),
+            len(found.decisions),
+            len(found.action_items),
+            len(found.open_questions),
         )
         summary = write_summary(
-            context, transcript.duration, topics, len(found.decisions), len(found.action_items),
+            context,
+            transcript.duration,
+            topics,
+            len(found.decisions),
+            len(found.action_items),
             len(found.open_questions),
         )
         return Digest(
@@ -105,8 +115,14 @@ class OfflineSummarizer:
         )
 
 
-def write_summary(context: SummaryContext, duration: float, topics: tuple[Topic, ...], decisions: int,
-                  actions: int, open_questions: int) -> str:
+def write_summary(
+    context: SummaryContext,
+    duration: float,
+    topics: tuple[Topic, ...],
+    decisions: int,
+    actions: int,
+    open_questions: int,
+) -> str:
     """A factual paragraph: who met, for how long, about what, with what outcome.
 
     Args:
@@ -129,8 +145,9 @@ def write_summary(context: SummaryContext, duration: float, topics: tuple[Topic,
     parts = [opening.format(duration=format_duration(duration, lang), people=people)] if people else []
     titles = [t.title[:1].lower() + t.title[1:] for t in topics]
     parts.append(words.topics.format(topics=join_names(titles, lang)))
-    parts.append(words.outcome.format(decisions=_count(words.decision, decisions),
-                                      actions=_count(words.action, actions)))
+    parts.append(
+        words.outcome.format(decisions=_count(words.decision, decisions), actions=_count(words.action, actions))
+    )
     if open_questions:
         parts.append(_count(words.open, open_questions))
     return " ".join(parts)

@@ -170,6 +170,4 @@ class TopicBuilder:
                 continue
             chosen.append((sentence, terms))
         chosen.sort(key=lambda x: x[0].index)
-        return tuple(
-            Statement(tidy(strip_fillers(s.text, self._lx)), s.start, s.end, s.speaker) for s, _ in chosen
-        )
+        return tuple(Statement(tidy(strip_fillers(s.text, self._lx)), s.start, s.end, s.speaker) for s, _ in chosen)

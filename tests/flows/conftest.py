@@ -63,7 +63,9 @@ def latest_run(name_part: str) -> Any:
 
 
 @pytest.fixture(scope="session")
-def completed_run(prefect_server: Any, eval_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, dict[str, str]]:
+def completed_run(
+    prefect_server: Any, eval_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Any, dict[str, str]]:
     """One real run of the whole flow on a real two-speaker call, shared by the tests that inspect it."""
     from flows.process import process_recording
 

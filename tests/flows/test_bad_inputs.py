@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import subprocess
 import threading
 import time
 from collections import Counter
@@ -36,12 +35,13 @@ from tests.flows.service_harness import (
     service_config,
     slow_copy,
 )
+from tests.media import run_ffmpeg
 
 DONE, FAILED = "done", "failed"
 
 
 def ffmpeg(out: Path, source: str, *args: str, fmt: str = "lavfi") -> Path:
-    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", fmt, "-i", source, *args, str(out)], check=True)
+    run_ffmpeg("-f", fmt, "-i", source, *args, out)
     return out
 
 
@@ -77,25 +77,7 @@ def _speech_like(out: Path, seconds: float, rate: int = 16000, channels: int = 1
     data = np.repeat(tone[:, None], channels, axis=1).astype(np.float32)
     raw = out.with_suffix(".f32")
     raw.write_bytes(data.tobytes())
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-nostdin",
-            "-v",
-            "error",
-            "-y",
-            "-f",
-            "f32le",
-            "-ar",
-            str(rate),
-            "-ac",
-            str(channels),
-            "-i",
-            str(raw),
-            str(out),
-        ],
-        check=True,
-    )
+    run_ffmpeg("-f", "f32le", "-ar", str(rate), "-ac", str(channels), "-i", raw, out)
     raw.unlink()
     return out
 

@@ -22,13 +22,13 @@ from pipeline.intake import RecordingLedger
 from pipeline.ledger import default_ledger_path
 from tests.flows.fakes import fake_diarizer, fake_transcriber
 from tests.flows.service_harness import CLIENTS_TOML, SmtpServer, apply_process_deployment, execute_runs, service_config
+from tests.media import run_ffmpeg
 
 CLIENTS = ("acme", "acme-corp", "acme_sa")
 
 
 def tone(path: Path, seconds: float, frequency: int) -> Path:
-    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i",
-                    f"sine=frequency={frequency}:duration={seconds}:sample_rate=16000", str(path)], check=True)
+    run_ffmpeg("-f", "lavfi", "-i", f"sine=frequency={frequency}:duration={seconds}:sample_rate=16000", path)
     return path
 
 

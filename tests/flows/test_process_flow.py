@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import threading
 from pathlib import Path
 from typing import Any
@@ -18,15 +17,12 @@ from flows.process import process_recording
 from pipeline.asr.whisper import WhisperTranscriber
 from pipeline.errors import PipelineError
 from tests.flows.conftest import latest_run
+from tests.media import run_ffmpeg
 
 
 def _variant(source: Path, target: Path, pad_seconds: float) -> Path:
     """A copy with a little silence appended: same speech, new content hash (so no cache is shared)."""
-    subprocess.run(
-        ["ffmpeg", "-nostdin", "-v", "error", "-y", "-i", str(source), "-af", f"apad=pad_dur={pad_seconds}",
-         "-ar", "16000", "-ac", "1", str(target)],
-        check=True,
-    )
+    run_ffmpeg("-i", source, "-af", f"apad=pad_dur={pad_seconds}", "-ar", "16000", "-ac", "1", target)
     return target
 
 
@@ -102,8 +98,9 @@ def test_concurrent_runs_of_one_file_transcribe_once(
 
     def submit(n: int) -> None:
         try:
-            results.append(process_recording(recording_path=clip, client="gamma", out_dir=tmp_path / f"out{n}",
-                                             formats="txt"))
+            results.append(
+                process_recording(recording_path=clip, client="gamma", out_dir=tmp_path / f"out{n}", formats="txt")
+            )
         except BaseException as e:  # collected and asserted below
             errors.append(e)
 

@@ -53,13 +53,20 @@ def test_secrets_never_in_logs_parameters_or_artifacts(
         assert len(runs) == 2
         for run in runs:
             texts.append(repr(run.parameters))
-            texts += [str(log.message) for log in client.read_logs(log_filter=LogFilter(
-                flow_run_id=LogFilterFlowRunId(any_=[run.id])))]
-            texts += [str(a.data) + str(a.description) for a in client.read_artifacts(
-                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run.id])))]
+            texts += [
+                str(log.message)
+                for log in client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run.id])))
+            ]
+            texts += [
+                str(a.data) + str(a.description)
+                for a in client.read_artifacts(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run.id])))
+            ]
             assert set(run.parameters) == {"recording_path", "client", "config", "sha256"}
-    texts += [p.read_text(errors="replace") for p in tmp_path.rglob("*") if p.is_file() and p.suffix in
-              (".txt", ".log", ".eml", ".md", ".json", ".toml")]
+    texts += [
+        p.read_text(errors="replace")
+        for p in tmp_path.rglob("*")
+        if p.is_file() and p.suffix in (".txt", ".log", ".eml", ".md", ".json", ".toml")
+    ]
     joined = "\n".join(texts)
     assert len(joined) > 10_000, "too little was captured for this check to mean anything"
     assert "cannot reach the server" in joined  # the failure itself is visible...

@@ -51,7 +51,7 @@ def service(prefect_server: Any, smtp: Recorder, root: Path) -> Iterator[Service
     config = root / "minutier.toml"
     config.write_text(
         f'[service]\nhome_dir = "{root / "home"}"\nroot_dir = "{root}"\napi_url = "{ENV["PREFECT_API_URL"]}"\n'
-        f'settle_s = 1.5\nreconcile_s = 600\n'
+        f"settle_s = 1.5\nreconcile_s = 600\n"
         f'[email]\nhost = "127.0.0.1"\nport = {smtp.port}\nsecurity = "plain"\nsender = "cr@cabinet.example"\n'  # type: ignore[attr-defined]
         'operators = ["ops@cabinet.example"]\n',
         encoding="utf-8",
@@ -60,7 +60,7 @@ def service(prefect_server: Any, smtp: Recorder, root: Path) -> Iterator[Service
         '[clients.acme]\nname = "ACME SA"\nrecipients = ["direction@acme.example"]\nlanguage = "fr"\n\n'
         '[clients.acme-corp]\nname = "Acme Corp"\nrecipients = ["minutes@acme-corp.example"]\nlanguage = "en"\n\n'
         '[clients.revue]\nname = "Cabinet Revue"\nrecipients = ["associe@revue.example"]\nlanguage = "fr"\n'
-        'review = true\nreview_timeout_s = 900\n',
+        "review = true\nreview_timeout_s = 900\n",
         encoding="utf-8",
     )
     served = Service(config, root / "serve.log")
@@ -113,12 +113,16 @@ def test_file_dropped_while_stopped_and_half_written_file(
     assert "ask not what your country" in _docx_text(message).lower()
 
     source = eval_dir / "ms_customspeech_fr/audio.wav"
-    writer = threading.Thread(target=slow_copy, args=(source, root / "inbox/acme/dictée lente.wav"),
-                              kwargs={"chunks": 12, "pause": 0.7})
+    writer = threading.Thread(
+        target=slow_copy, args=(source, root / "inbox/acme/dictée lente.wav"), kwargs={"chunks": 12, "pause": 0.7}
+    )
     writer.start()
     writer.join()
-    wait_for(lambda: len(_messages_to(smtp, "direction@acme.example")) == 2, PROCESSING_TIMEOUT_S,
-             "the slowly written recording's email")
+    wait_for(
+        lambda: len(_messages_to(smtp, "direction@acme.example")) == 2,
+        PROCESSING_TIMEOUT_S,
+        "the slowly written recording's email",
+    )
     archived = list((root / "archive/acme").rglob("dictée lente*.wav"))
     assert len(archived) == 1 and archived[0].stat().st_size == source.stat().st_size
     assert not list((root / "failed").rglob("*.wav")), "the half-written file was taken early"

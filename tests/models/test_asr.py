@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -85,7 +86,7 @@ def test_timestamps_monotonic_and_within_duration(transcriber: WhisperTranscribe
     for word in words:
         assert 0.0 <= word.start <= word.end <= result.duration
         assert 0.0 <= word.probability <= 1.0
-    assert all(a.start <= b.start for a, b in zip(words, words[1:]))
+    assert all(a.start <= b.start for a, b in pairwise(words))
     for segment in result.segments:
         assert segment.start <= segment.end <= result.duration
         assert segment.words and segment.start <= segment.words[0].start + 1e-6

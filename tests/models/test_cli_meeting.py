@@ -16,10 +16,23 @@ from pipeline.summarize import Minutes
 
 def test_minutes_whole_chain(tmp_path: Path, eval_dir: Path) -> None:
     out = tmp_path / "docs"
-    result = CliRunner().invoke(main, [
-        "minutes", str(eval_dir / "pyannote_sample/sample.wav"), "-o", str(out), "--date", "2026-03-12",
-        "--title", "Appel client", "--formats", "docx,json,srt", "--name", "Speaker 1=Diane",
-    ])
+    result = CliRunner().invoke(
+        main,
+        [
+            "minutes",
+            str(eval_dir / "pyannote_sample/sample.wav"),
+            "-o",
+            str(out),
+            "--date",
+            "2026-03-12",
+            "--title",
+            "Appel client",
+            "--formats",
+            "docx,json,srt",
+            "--name",
+            "Speaker 1=Diane",
+        ],
+    )
     assert result.exit_code == 0, result.output
     minutes = serialize.loads(Minutes, (out / "sample.json").read_text(encoding="utf-8"))
     assert minutes.title == "Appel client" and minutes.held_on.isoformat() == "2026-03-12"
@@ -33,8 +46,9 @@ def test_minutes_whole_chain(tmp_path: Path, eval_dir: Path) -> None:
 
 def test_diarize_writes_rttm(tmp_path: Path, eval_dir: Path) -> None:
     out = tmp_path / "call.rttm"
-    result = CliRunner().invoke(main, ["diarize", str(eval_dir / "picovoice_leopard/diarization_test.wav"),
-                                       "-o", str(out)])
+    result = CliRunner().invoke(
+        main, ["diarize", str(eval_dir / "picovoice_leopard/diarization_test.wav"), "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
     annotation = load_rttm(str(out))["diarization_test"]
     assert len(annotation.labels()) == 3
@@ -42,8 +56,9 @@ def test_diarize_writes_rttm(tmp_path: Path, eval_dir: Path) -> None:
 
 def test_forced_speaker_count_reaches_the_diarizer(tmp_path: Path, eval_dir: Path) -> None:
     out = tmp_path / "sample.rttm"
-    result = CliRunner().invoke(main, ["diarize", str(eval_dir / "pyannote_sample/sample.wav"), "--speakers", "3",
-                                       "-o", str(out)])
+    result = CliRunner().invoke(
+        main, ["diarize", str(eval_dir / "pyannote_sample/sample.wav"), "--speakers", "3", "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert len(load_rttm(str(out))["sample"].labels()) == 3
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -10,8 +11,10 @@ import pytest
 import soundfile as sf
 
 from pipeline.audio import load_audio
+from pipeline.config import DiarizeSettings
 from pipeline.diarize import KnownVoices, PyannoteDiarizer, format_rttm, read_rttm
 from pipeline.merge import assign_speakers
+from pipeline.models import get_diarizer
 from pipeline.types import Audio, Diarization, SpeakerTurn, Transcript, TranscriptSegment, Word
 
 os.environ["PYANNOTE_METRICS_ENABLED"] = "0"
@@ -93,6 +96,19 @@ def test_forced_speaker_counts_are_honoured(diarizer: PyannoteDiarizer, sample: 
     pico = load_audio(EVAL / "picovoice_leopard" / "diarization_test.wav")
     assert len(diarizer.diarize(pico, num_speakers=2).speakers) == 2
     assert len(diarizer.diarize(pico, min_speakers=4).speakers) == 4
+
+
+def test_clients_hints_share_one_loaded_model(sample: tuple[Audio, Diarization], tmp_path: Path) -> None:
+    audio, _ = sample
+    base = DiarizeSettings()
+    three = replace(base, num_speakers=3)
+    one = replace(base, max_speakers=1, voices_dir=tmp_path, voice_threshold=0.7)
+    diarizers = [get_diarizer(s) for s in (base, three, one, replace(base, segmentation_step=0.5))]
+    assert [d.settings for d in diarizers] == [base, three, one, replace(base, segmentation_step=0.5)]
+    assert [len(d.diarize(audio).speakers) for d in diarizers[1:3]] == [3, 1]
+    loaded = {id(d._pipeline) for d in diarizers[:3]}
+    assert len(loaded) == 1 and diarizers[0]._pipeline is not None, "a client's hints loaded the model again"
+    assert diarizers[3]._pipeline is None, "another segmentation step is another model"
 
 
 def test_silence_gives_no_turns(diarizer: PyannoteDiarizer) -> None:

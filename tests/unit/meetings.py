@@ -17,21 +17,37 @@ FR_TURNS: tuple[tuple[str, str], ...] = (
     ("SPEAKER_00", "Premier point : l'avancement des maquettes."),
     ("SPEAKER_01", "Alors les maquettes de la page d'accueil et des pages services sont terminées."),
     ("SPEAKER_01", "Il reste les maquettes mobiles, elles sont en cours et devraient être prêtes assez vite."),
-    ("SPEAKER_02", ("J'ai regardé les maquettes hier, la page d'accueil est très claire, les retours de "
-                    "l'équipe sont positifs.")),
+    (
+        "SPEAKER_02",
+        ("J'ai regardé les maquettes hier, la page d'accueil est très claire, les retours de l'équipe sont positifs."),
+    ),
     ("SPEAKER_02", "Par contre la page contact est trop chargée, il faudrait simplifier le formulaire."),
     ("SPEAKER_01", "D'accord, je vais simplifier le formulaire de contact d'ici vendredi."),
-    ("SPEAKER_00", ("Très bien. Et pour la validation des maquettes par le client, Julien, tu peux envoyer "
-                    "les maquettes à Thomas Girard avant le 20 mars ?")),
+    (
+        "SPEAKER_00",
+        (
+            "Très bien. Et pour la validation des maquettes par le client, Julien, tu peux envoyer "
+            "les maquettes à Thomas Girard avant le 20 mars ?"
+        ),
+    ),
     ("SPEAKER_01", "Oui, pas de souci."),
-    ("SPEAKER_00", ("Donc il est convenu que les maquettes mobiles seront présentées au client lors du "
-                    "prochain comité.")),
+    (
+        "SPEAKER_00",
+        ("Donc il est convenu que les maquettes mobiles seront présentées au client lors du prochain comité."),
+    ),
     ("SPEAKER_00", "Passons au budget."),
     ("SPEAKER_02", "Le budget initial était de quarante mille euros et nous sommes à trente et un mille engagés."),
-    ("SPEAKER_02", ("Le développement du module de prise de rendez-vous coûte plus cher que prévu, environ "
-                    "six mille euros de plus.")),
-    ("SPEAKER_01", ("Le module de rendez-vous demande une intégration avec leur agenda, c'est ça qui augmente "
-                    "le budget.")),
+    (
+        "SPEAKER_02",
+        (
+            "Le développement du module de prise de rendez-vous coûte plus cher que prévu, environ "
+            "six mille euros de plus."
+        ),
+    ),
+    (
+        "SPEAKER_01",
+        ("Le module de rendez-vous demande une intégration avec leur agenda, c'est ça qui augmente le budget."),
+    ),
     ("SPEAKER_00", "Est-ce qu'on peut réduire le périmètre du module pour rester dans le budget ?"),
     ("SPEAKER_01", "On peut retirer les rappels par SMS, ça économise deux mille euros sur le module."),
     ("SPEAKER_02", "Les rappels par SMS ne sont pas indispensables pour le lancement."),
@@ -43,8 +59,10 @@ FR_TURNS: tuple[tuple[str, str], ...] = (
     ("SPEAKER_01", "Côté développement, l'intégration des pages peut commencer dès que les maquettes sont validées."),
     ("SPEAKER_01", "Il faut compter trois semaines de développement et une semaine de recette."),
     ("SPEAKER_02", "La mise en ligne avant le salon de Lyon serait idéale pour la communication."),
-    ("SPEAKER_00", ("Le salon de Lyon a lieu début mai, la mise en ligne est donc possible si la recette se "
-                    "passe bien.")),
+    (
+        "SPEAKER_00",
+        ("Le salon de Lyon a lieu début mai, la mise en ligne est donc possible si la recette se passe bien."),
+    ),
     ("SPEAKER_00", "On valide la mise en ligne pour le 28 avril."),
     ("SPEAKER_02", "Je préparerai la campagne d'annonce de la mise en ligne pour le 15 avril."),
     ("SPEAKER_00", "On ne sait pas encore qui fera la formation des assistantes au nouvel outil."),
@@ -57,8 +75,10 @@ EN_TURNS: tuple[tuple[str, str], ...] = (
     ("SPEAKER_00", "Good morning everyone. Let's start with the status of the mobile app release."),
     ("SPEAKER_01", "The new onboarding screens are done and the beta build went out to testers on Monday."),
     ("SPEAKER_01", "We have around forty testers so far and the crash rate is below one percent."),
-    ("SPEAKER_02", ("The testers like the onboarding screens, but several complained that the sign up form is "
-                    "too long.")),
+    (
+        "SPEAKER_02",
+        ("The testers like the onboarding screens, but several complained that the sign up form is too long."),
+    ),
     ("SPEAKER_01", "I'll shorten the sign up form and push a new beta build by Friday."),
     ("SPEAKER_00", "Great. We agreed to ship the release to the app stores on June 23."),
     ("SPEAKER_00", "Moving on to the marketing launch."),
@@ -74,17 +94,24 @@ EN_TURNS: tuple[tuple[str, str], ...] = (
     ("SPEAKER_01", "Support tickets will probably double after the launch, based on the beta feedback."),
     ("SPEAKER_02", "The help center articles are outdated, most support tickets are about the new sign up form."),
     ("SPEAKER_00", "Tom, can you update the help center articles before the launch?"),
-    ("SPEAKER_03", ("Yes, I will update the help center articles and train the support team on the new "
-                    "onboarding screens.")),
+    (
+        "SPEAKER_03",
+        ("Yes, I will update the help center articles and train the support team on the new onboarding screens."),
+    ),
     ("SPEAKER_00", "Thanks everyone, let's meet again next week."),
 )
 
-EN_NAMES = (("SPEAKER_00", "Dana Lee"), ("SPEAKER_01", "Marcus Green"), ("SPEAKER_02", "Priya Shah"),
-            ("SPEAKER_03", "Tom Walsh"))
+EN_NAMES = (
+    ("SPEAKER_00", "Dana Lee"),
+    ("SPEAKER_01", "Marcus Green"),
+    ("SPEAKER_02", "Priya Shah"),
+    ("SPEAKER_03", "Tom Walsh"),
+)
 
 
-def build_transcript(turns: tuple[tuple[str, str], ...], language: str,
-                     names: tuple[tuple[str, str], ...] = ()) -> SpeakerTranscript:
+def build_transcript(
+    turns: tuple[tuple[str, str], ...], language: str, names: tuple[tuple[str, str], ...] = ()
+) -> SpeakerTranscript:
     """Time the turns at a steady speaking rate, with words as faster-whisper gives them."""
     clock = 1.0
     utterances = []

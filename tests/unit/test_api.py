@@ -10,8 +10,18 @@ import pipeline
 
 def test_public_api_is_pinned() -> None:
     assert set(pipeline.__all__) >= {
-        "Recording", "Audio", "Transcript", "SpeakerTranscript", "Diarization", "load_audio", "probe",
-        "load_settings", "PipelineError", "AudioDecodeError", "ModelUnavailableError", "EmptyRecordingError",
+        "Recording",
+        "Audio",
+        "Transcript",
+        "SpeakerTranscript",
+        "Diarization",
+        "load_audio",
+        "probe",
+        "load_settings",
+        "PipelineError",
+        "AudioDecodeError",
+        "ModelUnavailableError",
+        "EmptyRecordingError",
     }
     assert all(hasattr(pipeline, name) for name in pipeline.__all__)
 

@@ -22,16 +22,6 @@ class FakeModel:
         self._events.append(f"load {self._name}")
 
 
-class FakeDiarizer:
-    """Like PyannoteDiarizer, which has only a private loader so far."""
-
-    def __init__(self, events: list[str], name: str) -> None:
-        self._events, self._name = events, name
-
-    def _load(self) -> None:
-        self._events.append(f"load {self._name}")
-
-
 class StandIn:
     """A test double with no loader, like those of the service tests."""
 
@@ -40,7 +30,7 @@ def _run(
     monkeypatch: pytest.MonkeyPatch,
     whisper_error: Exception | None = None,
     argv: list[str] | None = None,
-    diarizer: type = FakeDiarizer,
+    diarizer: type = FakeModel,
 ) -> list[str]:
     events: list[str] = []
     monkeypatch.setattr("pipeline.models.get_transcriber", lambda s: FakeModel(events, "whisper", whisper_error))

@@ -66,8 +66,18 @@ def test_multichannel_48k_is_downmixed(make_media: MakeMedia) -> None:
 def test_stereo_downmix_and_channel_choice(make_media: MakeMedia) -> None:
     # Left: a tone, right: silence. The down-mix keeps the tone at reduced level; channel 1 is silent.
     path = make_media(
-        "stereo.wav", "sine=frequency=500:duration=2", "-f", "lavfi", "-i", "anullsrc=r=44100:cl=mono",
-        "-filter_complex", "[0:a][1:a]amerge=inputs=2[a]", "-map", "[a]", "-t", "2",
+        "stereo.wav",
+        "sine=frequency=500:duration=2",
+        "-f",
+        "lavfi",
+        "-i",
+        "anullsrc=r=44100:cl=mono",
+        "-filter_complex",
+        "[0:a][1:a]amerge=inputs=2[a]",
+        "-map",
+        "[a]",
+        "-t",
+        "2",
     )
     mixed = load_audio(path)
     left = load_audio(path, channel=0)
@@ -85,7 +95,7 @@ def test_telephone_8k_is_resampled(make_media: MakeMedia) -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["réunion du 3 mars (équipe).wav", "-leading dash.wav", "quote's \"double\".wav", "emoji 🎙️.wav", "a:b.wav"],
+    ["réunion du 3 mars (équipe).wav", "-leading dash.wav", 'quote\'s "double".wav', "emoji 🎙️.wav", "a:b.wav"],
 )
 def test_odd_file_names(make_media: MakeMedia, tmp_path: Path, name: str) -> None:
     path = make_media("plain.wav", TONE)
@@ -157,6 +167,8 @@ def test_ffmpeg_sees_the_same_duration_as_python(make_media: MakeMedia) -> None:
     path = make_media("long.flac", "sine=frequency=440:duration=65")
     out = subprocess.run(
         ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(path)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert load_audio(path).duration == pytest.approx(float(out.stdout), abs=0.05)

@@ -70,7 +70,7 @@ def test_lookup_is_exact(tmp_path: Path) -> None:
     ("table", "field", "message"),
     [
         ('recipients = ["a@acme.fr"]\nlanguage = "de"', "language", "expected one of fr, en"),
-        ('recipients = []', "recipients", "non-empty list"),
+        ("recipients = []", "recipients", "non-empty list"),
         ('recipients = ["not-an-address"]', "recipients", "not a valid email address"),
         ('recipients = ["a@acme.fr\\r\\nBcc: x@evil.com"]', "recipients", "not a valid email address"),
         ('recipients = ["Marie <a@acme.fr>"]', "recipients", "not a valid email address"),
@@ -111,8 +111,11 @@ def test_accented_folder_names_are_allowed_and_normalised() -> None:
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("[clients.a\n", "not valid TOML"), ("[client.a]\nrecipients = []\n", r"unknown section \[client\]"),
-     ('[defaults]\nrecipients = ["a@b.fr"]\n', r"\[defaults\] recipients: not allowed")],
+    [
+        ("[clients.a\n", "not valid TOML"),
+        ("[client.a]\nrecipients = []\n", r"unknown section \[client\]"),
+        ('[defaults]\nrecipients = ["a@b.fr"]\n', r"\[defaults\] recipients: not allowed"),
+    ],
 )
 def test_bad_files(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):

@@ -10,6 +10,7 @@ import ipaddress
 import logging
 import ssl
 from collections.abc import Iterator
+from dataclasses import replace
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -35,8 +36,7 @@ from tests.unit.meetings import EN_DATE, FR_DATE, english_meeting, french_meetin
 SHA = "ab" * 32
 PASSWORD = "s3cr3t-Pa55-never-logged"
 ACME = ClientConfig(folder="acme", name="ACME SA", recipients=("direction@acme.fr", "assistante@acme.fr"))
-ACME_CORP = ClientConfig(folder="acme-corp", name="Acme Corp", recipients=("minutes@acme-corp.com",),
-                         language="en")
+ACME_CORP = ClientConfig(folder="acme-corp", name="Acme Corp", recipients=("minutes@acme-corp.com",), language="en")
 
 
 def _accept_minutier(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
@@ -50,16 +50,23 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
     now = dt.datetime.now(dt.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
-            .not_valid_after(now + dt.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
-            .sign(key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+        .sign(key, hashes.SHA256())
+    )
     cert_path, key_path = folder / "cert.pem", folder / "key.pem"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     return cert_path, key_path
 
 
@@ -133,8 +140,9 @@ def test_english_subject_and_body(tmp_path: Path, en_minutes: Minutes) -> None:
     assert body.startswith("Hello,") and "Action items" in body and "Owner: " in body
 
 
-def test_sent_once_to_the_clients_recipients_only(tmp_path: Path, fr_minutes: Minutes, en_minutes: Minutes,
-                                                  smtp: tuple[Recorder, int], ledger: DeliveryLedger) -> None:
+def test_sent_once_to_the_clients_recipients_only(
+    tmp_path: Path, fr_minutes: Minutes, en_minutes: Minutes, smtp: tuple[Recorder, int], ledger: DeliveryLedger
+) -> None:
     recorder, port = smtp
     report = deliver_minutes(fr_minutes, _docx(fr_minutes, tmp_path / "acme"), ACME, SHA, _plain(port), ledger)
     assert report.sent_to == ACME.recipients and report.transport == "smtp"
@@ -151,9 +159,9 @@ def test_sent_once_to_the_clients_recipients_only(tmp_path: Path, fr_minutes: Mi
     assert {d.message_id for d in ledger.deliveries("acme", SHA)} == {report.message_id}
 
 
-def test_partial_refusal_resumes_with_the_remaining_recipient(tmp_path: Path, fr_minutes: Minutes,
-                                                              smtp: tuple[Recorder, int],
-                                                              ledger: DeliveryLedger) -> None:
+def test_partial_refusal_resumes_with_the_remaining_recipient(
+    tmp_path: Path, fr_minutes: Minutes, smtp: tuple[Recorder, int], ledger: DeliveryLedger
+) -> None:
     recorder, port = smtp
     recorder.refuse["assistante@acme.fr"] = "451 4.3.0 Mailbox temporarily unavailable"
     path = _docx(fr_minutes, tmp_path)
@@ -167,8 +175,9 @@ def test_partial_refusal_resumes_with_the_remaining_recipient(tmp_path: Path, fr
     assert first["Message-ID"] == second["Message-ID"]
 
 
-def test_permanent_refusal(tmp_path: Path, fr_minutes: Minutes, smtp: tuple[Recorder, int],
-                           ledger: DeliveryLedger) -> None:
+def test_permanent_refusal(
+    tmp_path: Path, fr_minutes: Minutes, smtp: tuple[Recorder, int], ledger: DeliveryLedger
+) -> None:
     recorder, port = smtp
     recorder.refuse = {r: "550 5.1.1 No such user" for r in ACME.recipients}
     with pytest.raises(DeliveryRefusedError, match="550 5.1.1 No such user"):
@@ -182,23 +191,39 @@ def test_server_down_is_transient(tmp_path: Path, fr_minutes: Minutes, ledger: D
     assert ledger.deliveries("acme", SHA) == ()
 
 
-def test_starttls_with_login_never_logs_the_password(tmp_path: Path, fr_minutes: Minutes, ledger: DeliveryLedger,
-                                                     certificate: tuple[Path, Path],
-                                                     monkeypatch: pytest.MonkeyPatch,
-                                                     caplog: pytest.LogCaptureFixture) -> None:
+def test_starttls_with_login_never_logs_the_password(
+    tmp_path: Path,
+    fr_minutes: Minutes,
+    ledger: DeliveryLedger,
+    certificate: tuple[Path, Path],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     recorder, port = Recorder(), free_port()
-    controller = Controller(recorder, hostname="127.0.0.1", port=port, tls_context=_server_context(certificate),
-                            require_starttls=True, authenticator=_accept_minutier, auth_required=True)
+    controller = Controller(
+        recorder,
+        hostname="127.0.0.1",
+        port=port,
+        tls_context=_server_context(certificate),
+        require_starttls=True,
+        authenticator=_accept_minutier,
+        auth_required=True,
+    )
     controller.start()
     monkeypatch.setenv("MINUTIER_SMTP_PASSWORD", PASSWORD)
-    settings = EmailSettings(host="127.0.0.1", port=port, security="starttls", username="minutier",
-                             sender="cr@secretariat.fr", ca_path=certificate[0], timeout_s=5)
+    settings = EmailSettings(
+        host="127.0.0.1",
+        port=port,
+        security="starttls",
+        username="minutier",
+        sender="cr@secretariat.fr",
+        ca_path=certificate[0],
+        timeout_s=5,
+    )
     try:
         with caplog.at_level(logging.DEBUG):
             report = deliver_minutes(fr_minutes, _docx(fr_minutes, tmp_path), ACME, SHA, settings, ledger)
-            monkeypatch.setenv("MINUTIER_SMTP_PASSWORD", PASSWORD + "-wrong")
-            wrong = EmailSettings(host="127.0.0.1", port=port, security="starttls", username="minutier",
-                                  sender="cr@secretariat.fr", ca_path=certificate[0], timeout_s=5)
+            wrong = replace(settings, password=PASSWORD + "-wrong")
             with pytest.raises(DeliveryRefusedError, match="535") as info:
                 deliver_minutes(fr_minutes, _docx(fr_minutes, tmp_path), ACME, "cd" * 32, wrong, ledger)
             untrusted = EmailSettings(host="127.0.0.1", port=port, security="starttls", sender="cr@secretariat.fr")
@@ -211,14 +236,17 @@ def test_starttls_with_login_never_logs_the_password(tmp_path: Path, fr_minutes:
     assert PASSWORD not in repr(settings) and PASSWORD not in repr(load_settings().email)
 
 
-def test_implicit_tls(tmp_path: Path, fr_minutes: Minutes, ledger: DeliveryLedger,
-                      certificate: tuple[Path, Path]) -> None:
+def test_implicit_tls(
+    tmp_path: Path, fr_minutes: Minutes, ledger: DeliveryLedger, certificate: tuple[Path, Path]
+) -> None:
     recorder, port = Recorder(), free_port()
-    controller = Controller(recorder, hostname="127.0.0.1", port=port, ssl_context=_server_context(certificate),
-                            server_hostname="127.0.0.1")
+    controller = Controller(
+        recorder, hostname="127.0.0.1", port=port, ssl_context=_server_context(certificate), server_hostname="127.0.0.1"
+    )
     controller.start()
-    settings = EmailSettings(host="127.0.0.1", port=port, security="tls", sender="cr@secretariat.fr",
-                             ca_path=certificate[0], timeout_s=5)
+    settings = EmailSettings(
+        host="127.0.0.1", port=port, security="tls", sender="cr@secretariat.fr", ca_path=certificate[0], timeout_s=5
+    )
     try:
         deliver_minutes(fr_minutes, _docx(fr_minutes, tmp_path), ACME, SHA, settings, ledger)
     finally:
@@ -240,10 +268,17 @@ def test_without_smtp_an_eml_is_written_once(tmp_path: Path, fr_minutes: Minutes
 
 def test_operator_alert(tmp_path: Path, smtp: tuple[Recorder, int]) -> None:
     recorder, port = smtp
-    settings = EmailSettings(host="127.0.0.1", port=port, security="plain", sender="cr@secretariat.fr",
-                             operators=("ops@secretariat.fr",))
-    assert send_alert(settings, tmp_path, client="acme", recording="réunion.m4a", reason="SMTP refused",
-                      run_url="http://127.0.0.1:4200/runs/flow-run/1")
+    settings = EmailSettings(
+        host="127.0.0.1", port=port, security="plain", sender="cr@secretariat.fr", operators=("ops@secretariat.fr",)
+    )
+    assert send_alert(
+        settings,
+        tmp_path,
+        client="acme",
+        recording="réunion.m4a",
+        reason="SMTP refused",
+        run_url="http://127.0.0.1:4200/runs/flow-run/1",
+    )
     ((_, rcpts, message),) = recorder.messages
     assert rcpts == ["ops@secretariat.fr"] and message["Subject"] == "[minutier] Échec\u00a0: acme / réunion.m4a"
     assert "SMTP refused" in message.get_content()
@@ -270,8 +305,7 @@ def test_email_settings_from_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
             load_settings(path)
 
 
-def test_plain_login_to_a_remote_host_is_refused(tmp_path: Path, fr_minutes: Minutes,
-                                                 ledger: DeliveryLedger) -> None:
+def test_plain_login_to_a_remote_host_is_refused(tmp_path: Path, fr_minutes: Minutes, ledger: DeliveryLedger) -> None:
     settings = EmailSettings(host="smtp.example.fr", security="plain", username="u", sender="cr@secretariat.fr")
     with pytest.raises(ConfigError, match="unencrypted"):
         deliver_minutes(fr_minutes, _docx(fr_minutes, tmp_path), ACME, SHA, settings, ledger)

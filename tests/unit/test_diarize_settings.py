@@ -8,7 +8,8 @@ from types import SimpleNamespace
 import pytest
 
 from pipeline.config import DiarizeSettings, load_settings
-from pipeline.diarize.pyannote import _batch_sizes
+from pipeline.diarize import PyannoteDiarizer
+from pipeline.diarize.pyannote import _batch_sizes, model_settings
 from pipeline.errors import ConfigError
 
 
@@ -41,3 +42,14 @@ def test_unset_batch_sizes_follow_the_device() -> None:
     assert _batch_sizes(DiarizeSettings(), cuda) == (32, 8)
     assert _batch_sizes(DiarizeSettings(segmentation_batch_size=4, embedding_batch_size=2), cuda) == (4, 2)
     assert _batch_sizes(DiarizeSettings(embedding_batch_size=3), cpu) == (8, 3)
+
+
+def test_recording_hints_are_not_part_of_the_model(tmp_path: Path) -> None:
+    base = DiarizeSettings()
+    hinted = DiarizeSettings(num_speakers=2, min_speakers=2, max_speakers=2, voices_dir=tmp_path, voice_threshold=0.8)
+    assert model_settings(hinted) == model_settings(base) == base
+    assert model_settings(DiarizeSettings(segmentation_step=0.5, num_speakers=2)) != base
+    diarizer = PyannoteDiarizer(base)
+    assert diarizer.with_recording_settings(hinted).settings == hinted
+    with pytest.raises(ValueError, match="need a model of their own"):
+        diarizer.with_recording_settings(DiarizeSettings(threads=2))

@@ -32,15 +32,26 @@ from pipeline.intake import layout as layout_module
 
 DAY = date(2025, 3, 12)
 ODD_NAMES = (
-    "réunion du 12 mars.wav", "équipe 🎙️ point hebdo.m4a", "l'\"entretien\" annuel.mp3", "-i.wav",
-    "--output=x.wav", "a..b.wav", "rapport...final.mp3", " espace devant.wav", "$(rm -rf ~).wav",
+    "réunion du 12 mars.wav",
+    "équipe 🎙️ point hebdo.m4a",
+    'l\'"entretien" annuel.mp3',
+    "-i.wav",
+    "--output=x.wav",
+    "a..b.wav",
+    "rapport...final.mp3",
+    " espace devant.wav",
+    "$(rm -rf ~).wav",
 )
 
 
 @pytest.fixture
 def clients(tmp_path: Path) -> Clients:
-    data = {"clients": {"acme": {"recipients": ["a@acme.fr"]},
-                        "acme-corp": {"recipients": ["b@acme-corp.com"], "language": "en"}}}
+    data = {
+        "clients": {
+            "acme": {"recipients": ["a@acme.fr"]},
+            "acme-corp": {"recipients": ["b@acme-corp.com"], "language": "en"},
+        }
+    }
     return parse_clients(data, tmp_path / "clients.toml")
 
 
@@ -76,8 +87,17 @@ def _scan(root: Path, clients: Clients, ledger: RecordingLedger, **kwargs: objec
 
 
 def test_temporary_names() -> None:
-    for name in ("a.wav.part", "a.WAV.PARTIAL", "~$doc.docx", "a.crdownload", "x.tmp", ".DS_Store", "._a.wav",
-                 "Thumbs.db", "desktop.ini"):
+    for name in (
+        "a.wav.part",
+        "a.WAV.PARTIAL",
+        "~$doc.docx",
+        "a.crdownload",
+        "x.tmp",
+        ".DS_Store",
+        "._a.wav",
+        "Thumbs.db",
+        "desktop.ini",
+    ):
         assert is_temporary(name), name
     for name in ("a.wav", "partie.wav", "temp.wav", "a~.wav", "a..b.wav"):
         assert not is_temporary(name), name
@@ -122,8 +142,9 @@ def test_half_written_file_is_not_taken_early(root: Path, clients: Clients, ledg
     assert ready.path.read_bytes() == b"".join(chunks)
 
 
-def test_same_recording_under_two_names_is_processed_once(root: Path, clients: Clients,
-                                                          ledger: RecordingLedger) -> None:
+def test_same_recording_under_two_names_is_processed_once(
+    root: Path, clients: Clients, ledger: RecordingLedger
+) -> None:
     _drop(root, "acme", "lundi.wav", b"same audio")
     (first,) = _scan(root, clients, ledger)
     # While the first copy is processing, a second copy is archived with a note.
@@ -137,15 +158,19 @@ def test_same_recording_under_two_names_is_processed_once(root: Path, clients: C
     assert _scan(root, clients, ledger) == ()
     day_dir = root / "archive" / "acme" / DAY.isoformat()
     assert sorted(p.name for p in day_dir.iterdir()) == [
-        "copie de lundi.wav", "copie de lundi.wav.note.txt", "lundi (1).wav", "lundi (1).wav.note.txt", "lundi.wav"]
+        "copie de lundi.wav",
+        "copie de lundi.wav.note.txt",
+        "lundi (1).wav",
+        "lundi (1).wav.note.txt",
+        "lundi.wav",
+    ]
     note = (day_dir / "lundi (1).wav.note.txt").read_text(encoding="utf-8")
     assert "déjà été reçu" in note and "lundi.wav" in note and "traité" in note
     assert ledger.get("acme", first.sha256).state == "done"  # type: ignore[union-attr]
     assert len(ledger.entries()) == 1
 
 
-def test_same_content_for_two_clients_is_two_recordings(root: Path, clients: Clients,
-                                                         ledger: RecordingLedger) -> None:
+def test_same_content_for_two_clients_is_two_recordings(root: Path, clients: Clients, ledger: RecordingLedger) -> None:
     _drop(root, "acme", "x.wav", b"shared")
     _drop(root, "acme-corp", "x.wav", b"shared")
     taken = _scan(root, clients, ledger)
@@ -153,8 +178,9 @@ def test_same_content_for_two_clients_is_two_recordings(root: Path, clients: Cli
     assert {r.path.parent for r in taken} == {root / "processing" / "acme", root / "processing" / "acme-corp"}
 
 
-def test_look_alike_clients_stay_apart(root: Path, clients: Clients, ledger: RecordingLedger,
-                                       caplog: pytest.LogCaptureFixture) -> None:
+def test_look_alike_clients_stay_apart(
+    root: Path, clients: Clients, ledger: RecordingLedger, caplog: pytest.LogCaptureFixture
+) -> None:
     _drop(root, "acme-corp", "corp.wav", b"corp")
     _drop(root, "acme", "acme.wav", b"acme")
     stray = root / "inbox" / "acme-co"
@@ -172,12 +198,18 @@ def test_look_alike_clients_stay_apart(root: Path, clients: Clients, ledger: Rec
     assert len(warnings) == 2, warnings  # each stray reported once, not on every scan
 
 
-def test_failed_recording_gets_a_readable_reason_and_can_be_retried(root: Path, clients: Clients,
-                                                                    ledger: RecordingLedger) -> None:
+def test_failed_recording_gets_a_readable_reason_and_can_be_retried(
+    root: Path, clients: Clients, ledger: RecordingLedger
+) -> None:
     _drop(root, "acme", "coupé.mp3", b"truncated")
     (ready,) = _scan(root, clients, ledger)
-    failed = fail_recording(root, ledger, clients.require("acme"), ready.sha256,
-                            CorruptAudioError("coupé.mp3: decoded 12 s of 300 s announced"))
+    failed = fail_recording(
+        root,
+        ledger,
+        clients.require("acme"),
+        ready.sha256,
+        CorruptAudioError("coupé.mp3: decoded 12 s of 300 s announced"),
+    )
     assert failed == root / "failed" / "acme" / "coupé.mp3"
     reason = (root / "failed" / "acme" / "coupé.mp3.reason.txt").read_text(encoding="utf-8")
     assert "endommagé ou incomplet" in reason and "decoded 12 s of 300 s" in reason and "Que faire" in reason
@@ -197,8 +229,9 @@ def test_english_client_reason(root: Path, clients: Clients, ledger: RecordingLe
     assert text.startswith("This file could not be processed.") and "What to do" in text
 
 
-def test_symlink_outside_the_inbox_is_refused_not_followed(tmp_path: Path, root: Path, clients: Clients,
-                                                           ledger: RecordingLedger) -> None:
+def test_symlink_outside_the_inbox_is_refused_not_followed(
+    tmp_path: Path, root: Path, clients: Clients, ledger: RecordingLedger
+) -> None:
     secret = tmp_path / "secret.wav"
     secret.write_bytes(b"not yours")
     link = root / "inbox" / "acme" / "innocent.wav"
@@ -223,7 +256,8 @@ def test_odd_names_stay_inside_their_client_folders(root: Path, clients: Clients
         assert ready.meeting_id.isascii() and "/" not in ready.meeting_id and not ready.meeting_id.startswith(".")
         fail_recording(root, ledger, clients.require("acme"), ready.sha256, "test")
     assert sorted(p.name for p in (root / "failed" / "acme").iterdir() if not p.name.endswith(".txt")) == sorted(
-        ODD_NAMES)
+        ODD_NAMES
+    )
     assert {p.parent for p in _files(root)} <= {root / "failed" / "acme"}
 
 
@@ -321,14 +355,15 @@ def test_watchers_signal_changes(tmp_path: Path) -> None:
         inbox = tmp_path / f"inbox-{polling}"
         (inbox / "acme").mkdir(parents=True)
         seen = threading.Event()
-        with InboxWatcher(inbox, lambda _p: seen.set(), polling=polling, poll_interval_s=0.2):
+        with InboxWatcher(inbox, lambda _p, seen=seen: seen.set(), polling=polling, poll_interval_s=0.2):
             time.sleep(0.3)
             (inbox / "acme" / "new.wav").write_bytes(b"x")
             assert seen.wait(5), f"no event (polling={polling})"
 
 
-def test_run_intake_submits_once_and_retries_when_submit_fails(root: Path, clients: Clients,
-                                                               ledger: RecordingLedger) -> None:
+def test_run_intake_submits_once_and_retries_when_submit_fails(
+    root: Path, clients: Clients, ledger: RecordingLedger
+) -> None:
     submitted: list[Ready] = []
     attempts = {"n": 0}
 
@@ -340,8 +375,11 @@ def test_run_intake_submits_once_and_retries_when_submit_fails(root: Path, clien
 
     _drop(root, "acme", "avant-démarrage.wav", b"dropped while stopped")
     stop = threading.Event()
-    loop = threading.Thread(target=run_intake, args=(root, clients, ledger, submit, stop),
-                            kwargs={"readiness": Readiness(0.2), "reconcile_s": 0.5, "polling": True})
+    loop = threading.Thread(
+        target=run_intake,
+        args=(root, clients, ledger, submit, stop),
+        kwargs={"readiness": Readiness(0.2), "reconcile_s": 0.5, "polling": True},
+    )
     loop.start()
     try:
         deadline = time.monotonic() + 10
@@ -357,4 +395,5 @@ def test_run_intake_submits_once_and_retries_when_submit_fails(root: Path, clien
         loop.join(10)
     assert not loop.is_alive()
     assert sorted(r.name for r in submitted) == ["avant-démarrage.wav", "pendant copie.wav"] or sorted(
-        r.name for r in submitted) == ["avant-démarrage.wav", "pendant.wav"]
+        r.name for r in submitted
+    ) == ["avant-démarrage.wav", "pendant.wav"]

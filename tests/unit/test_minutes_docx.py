@@ -17,8 +17,13 @@ from tests.unit.meetings import EN_DATE, FR_DATE, english_meeting, french_meetin
 
 @pytest.fixture(scope="module")
 def fr_minutes() -> Minutes:
-    meta = MeetingMeta(title="Comité de pilotage", client="Cabinet Lefèvre", held_on=FR_DATE,
-                       start_time=time(9, 30), models=("faster-whisper base",))
+    meta = MeetingMeta(
+        title="Comité de pilotage",
+        client="Cabinet Lefèvre",
+        held_on=FR_DATE,
+        start_time=time(9, 30),
+        models=("faster-whisper base",),
+    )
     return build_minutes(french_meeting(), OfflineSummarizer(), meta)
 
 
@@ -46,8 +51,15 @@ def test_french_document_sections_tables_and_labels(fr_minutes: Minutes) -> None
     document = _reopen(fr_minutes)
     assert document.paragraphs[0].style.name == "Title"
     assert document.paragraphs[0].text == "Comité de pilotage"
-    assert _headings(document, 1) == ["Résumé", "Participants", "Décisions", "Actions", "Sujets abordés",
-                                      "Questions en suspens", "Annexe : transcription"]
+    assert _headings(document, 1) == [
+        "Résumé",
+        "Participants",
+        "Décisions",
+        "Actions",
+        "Sujets abordés",
+        "Questions en suspens",
+        "Annexe : transcription",
+    ]
     assert _headings(document, 2)[0] == "1. Avancement des maquettes"
     meta, people, actions = (_cells(t) for t in document.tables)
     assert ["Client", "Cabinet Lefèvre"] in meta
@@ -85,8 +97,15 @@ def test_header_footer_and_page_numbers(fr_minutes: Minutes) -> None:
 def test_english_document_labels(en_minutes: Minutes) -> None:
     document = _reopen(en_minutes)
     assert document.paragraphs[0].text == "Meeting minutes"
-    assert _headings(document, 1) == ["Summary", "Participants", "Decisions", "Action items", "Topics discussed",
-                                      "Open questions", "Appendix: transcript"]
+    assert _headings(document, 1) == [
+        "Summary",
+        "Participants",
+        "Decisions",
+        "Action items",
+        "Topics discussed",
+        "Open questions",
+        "Appendix: transcript",
+    ]
     actions = _cells(document.tables[2])
     assert actions[0] == ["Action", "Owner", "Due"]
     assert any(r[1] == "Marcus Green" and r[2] == "Friday 6 June 2025" for r in actions)

@@ -28,8 +28,11 @@ from tests.unit.meetings import EN_DATE, FR_DATE, english_meeting, french_meetin
 
 @pytest.fixture(scope="module")
 def fr_minutes() -> Minutes:
-    return build_minutes(french_meeting(named=False), OfflineSummarizer(),
-                         MeetingMeta(title="Comité de pilotage", client="Cabinet Lefèvre", held_on=FR_DATE))
+    return build_minutes(
+        french_meeting(named=False),
+        OfflineSummarizer(),
+        MeetingMeta(title="Comité de pilotage", client="Cabinet Lefèvre", held_on=FR_DATE),
+    )
 
 
 def test_json_round_trips(fr_minutes: Minutes) -> None:
@@ -51,8 +54,14 @@ def test_subtitles_of_the_minutes_parse(fr_minutes: Minutes) -> None:
 
 def test_markdown_and_text_carry_the_sections(fr_minutes: Minutes) -> None:
     md = to_markdown(fr_minutes)
-    for heading in ("# Comité de pilotage", "## Résumé", "## Décisions", "## Actions", "## Sujets abordés",
-                    "## Annexe : transcription"):
+    for heading in (
+        "# Comité de pilotage",
+        "## Résumé",
+        "## Décisions",
+        "## Actions",
+        "## Sujets abordés",
+        "## Annexe : transcription",
+    ):
         assert heading in md
     assert "| Action | Responsable | Échéance |" in md
     assert "| Intervenant 2 | vendredi 14 mars 2025 |" in md

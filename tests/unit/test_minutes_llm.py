@@ -28,8 +28,12 @@ GOOD = {
     ],
     "decisions": [{"text": "Retirer les rappels SMS de la V1.", "at": "00:01:38"}],
     "action_items": [
-        {"text": "Simplifier le formulaire de contact.", "owner": "Julien Moreau", "due": "2025-03-14",
-         "at": "00:00:34"},
+        {
+            "text": "Simplifier le formulaire de contact.",
+            "owner": "Julien Moreau",
+            "due": "2025-03-14",
+            "at": "00:00:34",
+        },
         {"text": "Mettre à jour le tableau de suivi.", "owner": None, "due": None, "at": "00:01:51"},
     ],
     "open_questions": [{"text": "Budget de maintenance à définir.", "at": "00:01:56"}],
@@ -37,8 +41,11 @@ GOOD = {
 
 
 def _completion(content: str) -> dict[str, Any]:
-    return {"id": "x", "object": "chat.completion", "choices": [
-        {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}]}
+    return {
+        "id": "x",
+        "object": "chat.completion",
+        "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}],
+    }
 
 
 @dataclass
@@ -79,8 +86,13 @@ def llm_server() -> Iterator[FakeLlm]:
 
 
 def _settings(url: str, **overrides: Any) -> MinutesSettings:
-    values: dict[str, Any] = {"summarizer": "llm", "llm_base_url": url, "llm_model": "test-model",
-                              "llm_api_key": SECRET, "llm_timeout": 5.0}
+    values: dict[str, Any] = {
+        "summarizer": "llm",
+        "llm_base_url": url,
+        "llm_model": "test-model",
+        "llm_api_key": SECRET,
+        "llm_timeout": 5.0,
+    }
     return MinutesSettings(**(values | overrides))
 
 
@@ -127,16 +139,20 @@ def test_long_transcripts_are_chunked_and_merged(llm_server: FakeLlm) -> None:
     [
         (200, _completion("Voici le compte rendu : {pas du JSON"), "not JSON"),
         (200, _completion(json.dumps({**GOOD, "decisions": [{"text": "x"}]})), "does not match the schema"),
-        (200, _completion(json.dumps({**GOOD, "action_items": [{**GOOD["action_items"][0], "due": "vendredi"}]})),
-         "YYYY-MM-DD"),
+        (
+            200,
+            _completion(json.dumps({**GOOD, "action_items": [{**GOOD["action_items"][0], "due": "vendredi"}]})),
+            "YYYY-MM-DD",
+        ),
         (200, _completion(json.dumps({**GOOD, "decisions": [{"text": "x", "at": "05:00:00"}]})), "after the end"),
         (200, {"error": "no choices"}, "not a chat completion"),
         (500, {"error": {"message": "model crashed"}}, "HTTP 500"),
         (401, {"error": {"message": "bad key"}}, "HTTP 401"),
     ],
 )
-def test_any_failure_falls_back_to_offline(llm_server: FakeLlm, caplog: pytest.LogCaptureFixture, status: int,
-                                           answer: Any, reason: str) -> None:
+def test_any_failure_falls_back_to_offline(
+    llm_server: FakeLlm, caplog: pytest.LogCaptureFixture, status: int, answer: Any, reason: str
+) -> None:
     llm_server.reply = lambda body: (status, answer)
     caplog.set_level(logging.INFO)
     m = _minutes(_settings(llm_server.url))

@@ -72,17 +72,29 @@ def test_every_item_keeps_the_time_of_its_sentence() -> None:
     [
         ("Je m'occupe de relancer le fournisseur de papier demain.", "Nadia Haddad", date(2025, 3, 13), "Relancer"),
         ("Karim va rédiger la note de synthèse pour lundi.", "Karim Benali", date(2025, 3, 17), "Rédiger"),
-        ("Il faut que Karim réserve la salle du conseil avant le 2 avril.", "Karim Benali", date(2025, 4, 2),
-         "Réserve"),
+        (
+            "Il faut que Karim réserve la salle du conseil avant le 2 avril.",
+            "Karim Benali",
+            date(2025, 4, 2),
+            "Réserve",
+        ),
         ("Hélène se chargera du devis pour le client.", "Hélène", None, "Devis pour le client"),
-        ("Nadia enverra le bon de commande au service achats vendredi prochain.", "Nadia Haddad", date(2025, 3, 14),
-         "Envoyer"),
+        (
+            "Nadia enverra le bon de commande au service achats vendredi prochain.",
+            "Nadia Haddad",
+            date(2025, 3, 14),
+            "Envoyer",
+        ),
     ],
 )
-def test_french_owner_and_due_date_from_sentence_structure(speaker_text: str, owner: str, due: date | None,
-                                                          text_start: str) -> None:
-    turns = (("A", "Bonjour, on fait le point sur les commandes de fournitures du trimestre."),
-             ("A", speaker_text), ("B", "Très bien, merci."))
+def test_french_owner_and_due_date_from_sentence_structure(
+    speaker_text: str, owner: str, due: date | None, text_start: str
+) -> None:
+    turns = (
+        ("A", "Bonjour, on fait le point sur les commandes de fournitures du trimestre."),
+        ("A", speaker_text),
+        ("B", "Très bien, merci."),
+    )
     st = build_transcript(turns, "fr", (("A", "Nadia Haddad"), ("B", "Karim Benali")))
     m = build_minutes(st, OfflineSummarizer(), MeetingMeta(held_on=FR_DATE))
     (item,) = m.action_items
@@ -100,10 +112,12 @@ def test_french_owner_and_due_date_from_sentence_structure(speaker_text: str, ow
         ("We need to deliver the second batch by the end of June.", None, date(2025, 6, 30)),
     ],
 )
-def test_english_owner_and_due_date_from_sentence_structure(speaker_text: str, owner: str | None,
-                                                           due: date) -> None:
-    turns = (("A", "Thanks for joining, let's review the vendor contracts."), ("A", speaker_text),
-             ("B", "Sounds good."))
+def test_english_owner_and_due_date_from_sentence_structure(speaker_text: str, owner: str | None, due: date) -> None:
+    turns = (
+        ("A", "Thanks for joining, let's review the vendor contracts."),
+        ("A", speaker_text),
+        ("B", "Sounds good."),
+    )
     st = build_transcript(turns, "en", (("A", "Ana Ruiz"), ("B", "Ben Carter")))
     m = build_minutes(st, OfflineSummarizer(), MeetingMeta(held_on=EN_DATE))
     (item,) = m.action_items
@@ -111,9 +125,15 @@ def test_english_owner_and_due_date_from_sentence_structure(speaker_text: str, o
 
 
 def test_talk_about_the_meeting_is_not_an_action() -> None:
-    turns = (("A", "Je vais vous présenter les chiffres du mois."), ("A", "On va voir ce que ça donne."),
-             ("B", "I'm going to share my screen."), ("B", "We'll see how it goes."),
-             ("A", "Can you hear me?"), ("B", "Yes, I can hear you."), ("A", "Marie a envoyé le rapport hier."))
+    turns = (
+        ("A", "Je vais vous présenter les chiffres du mois."),
+        ("A", "On va voir ce que ça donne."),
+        ("B", "I'm going to share my screen."),
+        ("B", "We'll see how it goes."),
+        ("A", "Can you hear me?"),
+        ("B", "Yes, I can hear you."),
+        ("A", "Marie a envoyé le rapport hier."),
+    )
     m = build_minutes(build_transcript(turns, "fr"), OfflineSummarizer(), MeetingMeta(held_on=FR_DATE))
     assert m.action_items == ()
 
@@ -129,8 +149,11 @@ def test_relative_dates_stay_unresolved_without_a_meeting_date() -> None:
 def test_unnamed_speakers_get_localised_labels_and_shares() -> None:
     st = french_meeting(named=False)
     named = name_speakers(st, {})
-    assert dict(named.speaker_names) == {"SPEAKER_00": "Intervenant 1", "SPEAKER_01": "Intervenant 2",
-                                         "SPEAKER_02": "Intervenant 3"}
+    assert dict(named.speaker_names) == {
+        "SPEAKER_00": "Intervenant 1",
+        "SPEAKER_01": "Intervenant 2",
+        "SPEAKER_02": "Intervenant 3",
+    }
     people = speaking_shares(named)
     assert abs(sum(p.share for p in people) - 1.0) < 1e-3
     assert people[0].speaking_time >= people[-1].speaking_time
@@ -138,8 +161,9 @@ def test_unnamed_speakers_get_localised_labels_and_shares() -> None:
 
 
 def test_same_input_same_minutes_and_meta_is_kept() -> None:
-    meta = MeetingMeta(title="Comité", client="Cabinet Lefèvre", held_on=FR_DATE, language="fr",
-                       models=("whisper base",))
+    meta = MeetingMeta(
+        title="Comité", client="Cabinet Lefèvre", held_on=FR_DATE, language="fr", models=("whisper base",)
+    )
     first = build_minutes(french_meeting(), OfflineSummarizer(), meta)
     assert first == build_minutes(french_meeting(), OfflineSummarizer(), meta)
     assert (first.title, first.client, first.provenance.models) == ("Comité", "Cabinet Lefèvre", ("whisper base",))

@@ -38,7 +38,9 @@ def test_speaker_transcript_and_diarization_round_trip(tmp_path: Path) -> None:
     turns = (SpeakerTurn(0.0, 1.0, "SPEAKER_00"), SpeakerTurn(0.8, 2.0, "SPEAKER_01"))
     diarization = Diarization(turns=turns, exclusive=turns[:1], duration=2.0)
     st = SpeakerTranscript(
-        "fr", 2.0, (Utterance("SPEAKER_00", 0.0, 0.9, "Bonjour à tous.", WORDS, overlap=True),),
+        "fr",
+        2.0,
+        (Utterance("SPEAKER_00", 0.0, 0.9, "Bonjour à tous.", WORDS, overlap=True),),
         speaker_names=(("SPEAKER_00", "Marie Dupont"),),
     )
     for obj, cls in ((diarization, Diarization), (st, SpeakerTranscript)):

@@ -12,7 +12,9 @@ from pipeline.types import SpeakerTranscript, Utterance, Word
 
 
 def _words(text: str, start: float, step: float = 0.35) -> tuple[Word, ...]:
-    return tuple(Word(start + i * step, start + (i + 1) * step - 0.05, f" {w}", 0.9) for i, w in enumerate(text.split()))
+    return tuple(
+        Word(start + i * step, start + (i + 1) * step - 0.05, f" {w}", 0.9) for i, w in enumerate(text.split())
+    )
 
 
 LONG = (
