@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import time
 import warnings
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -35,17 +35,7 @@ _GPU_BATCHES = (32, 8)
 def model_settings(settings: DiarizeSettings) -> DiarizeSettings:
     """`settings` without what only one recording asks of the model (a client's speaker counts and known
     voices): equal model settings can share one loaded model."""
-    return replace(
-        settings,
-        num_speakers=None,
-        min_speakers=None,
-        max_speakers=None,
-        voices_dir=None,
-        voice_threshold=_DEFAULT_VOICE_THRESHOLD,
-    )
-
-
-_DEFAULT_VOICE_THRESHOLD = next(f.default for f in fields(DiarizeSettings) if f.name == "voice_threshold")
+    return replace(settings, num_speakers=None, min_speakers=None, max_speakers=None, voices_dir=None)
 
 
 @dataclass(slots=True)

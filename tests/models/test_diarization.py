@@ -102,7 +102,7 @@ def test_clients_hints_share_one_loaded_model(sample: tuple[Audio, Diarization],
     audio, _ = sample
     base = DiarizeSettings()
     three = replace(base, num_speakers=3)
-    one = replace(base, max_speakers=1, voices_dir=tmp_path, voice_threshold=0.7)
+    one = replace(base, max_speakers=1, voices_dir=tmp_path)
     diarizers = [get_diarizer(s) for s in (base, three, one, replace(base, segmentation_step=0.5))]
     assert [d.settings for d in diarizers] == [base, three, one, replace(base, segmentation_step=0.5)]
     assert [len(d.diarize(audio).speakers) for d in diarizers[1:3]] == [3, 1]

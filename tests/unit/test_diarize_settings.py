@@ -46,7 +46,7 @@ def test_unset_batch_sizes_follow_the_device() -> None:
 
 def test_recording_hints_are_not_part_of_the_model(tmp_path: Path) -> None:
     base = DiarizeSettings()
-    hinted = DiarizeSettings(num_speakers=2, min_speakers=2, max_speakers=2, voices_dir=tmp_path, voice_threshold=0.8)
+    hinted = DiarizeSettings(num_speakers=2, min_speakers=2, max_speakers=2, voices_dir=tmp_path)
     assert model_settings(hinted) == model_settings(base) == base
     assert model_settings(DiarizeSettings(segmentation_step=0.5, num_speakers=2)) != base
     diarizer = PyannoteDiarizer(base)
