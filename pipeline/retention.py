@@ -32,7 +32,7 @@ from pathlib import Path
 from pipeline.errors import ConfigError
 from pipeline.intake.ledger import RecordingLedger
 from pipeline.intake.notes import NOTE_SUFFIX, REASON_SUFFIX, deletion_notice
-from pipeline.ledger import connect
+from pipeline.ledger import LedgerTable
 
 logger = logging.getLogger(__name__)
 
@@ -109,13 +109,15 @@ class RetentionPolicy:
         return self.expired(since) and since + DERIVED_MIN_AGE <= self.now
 
 
-class AuditLog:
+class AuditLog(LedgerTable):
     """Where each deletion is recorded: a text file a person can read, and the ledger's ``purges`` table."""
 
+    SCHEMA = _SCHEMA
+
     def __init__(self, text_path: Path, ledger_path: Path, policy: RetentionPolicy) -> None:
+        super().__init__(ledger_path)
         self.text_path = text_path
         self.policy = policy
-        self._db = connect(ledger_path, _SCHEMA)
         if "kind" not in {row["name"] for row in self._db.execute("PRAGMA table_info(purges)")}:
             try:
                 self._db.execute(_KIND_COLUMN)
@@ -147,15 +149,6 @@ class AuditLog:
             ),
         )
         logger.info("Deleted %s %s (since %s): %s", purge.kind, purge.item, purge.since, self.policy.reason)
-
-    def close(self) -> None:
-        self._db.close()
-
-    def __enter__(self) -> AuditLog:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def expired_days(archive_root: Path, days: int, today: date) -> tuple[tuple[str, date, Path], ...]:
