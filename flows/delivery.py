@@ -9,24 +9,24 @@ from typing import Any
 from prefect import task
 from prefect.tasks import exponential_backoff
 
-from pipeline.clients import ClientConfig, Clients, load_clients
-from pipeline.config import Settings, clients_file, service_root
-from pipeline.delivery import DeliveryLedger, deliver_minutes, send_alert
-from pipeline.errors import DeliveryTransientError
-from pipeline.intake import RecordingLedger, archive_recording, fail_recording, meeting_id
-from pipeline.ledger import default_ledger_path
 from pipeline.summarize import Minutes
+from service.clients import ClientConfig, Clients, load_clients
+from service.delivery import DeliveryLedger, deliver_minutes, send_alert
+from service.errors import DeliveryTransientError
+from service.intake import RecordingLedger, archive_recording, fail_recording, meeting_id
+from service.ledger import default_ledger_path
+from service.settings import ServiceConfig, clients_file, service_root
 
 logger = logging.getLogger(__name__)
 
 
-def service_clients(settings: Settings) -> Clients | None:
+def service_clients(settings: ServiceConfig) -> Clients | None:
     """The configured clients, or None when the service has no clients file."""
     path = clients_file(settings.service)
     return load_clients(path) if path.exists() else None
 
 
-def client_config(settings: Settings, client: str) -> ClientConfig | None:
+def client_config(settings: ServiceConfig, client: str) -> ClientConfig | None:
     clients = service_clients(settings)
     return clients.get(client) if clients is not None else None
 
@@ -49,14 +49,14 @@ def _retry_transient(task: Any, run: Any, state: Any) -> bool:
     retry_condition_fn=_retry_transient,
     persist_result=False,
 )
-def deliver(minutes: Minutes, docx_path: Path, client: ClientConfig, sha256: str, settings: Settings) -> str:
+def deliver(minutes: Minutes, docx_path: Path, client: ClientConfig, sha256: str, settings: ServiceConfig) -> str:
     """Email the minutes to the client's recipients (idempotent per recipient)."""
     with DeliveryLedger(default_ledger_path(settings.service.home_dir)) as ledger:
         report = deliver_minutes(minutes, docx_path, client, sha256, settings.email, ledger)
     return f"{report.transport}: sent to {len(report.sent_to)}, {len(report.already_sent)} already had it"
 
 
-def meeting_folder(settings: Settings, client: str, sha256: str, recording_path: Path) -> str:
+def meeting_folder(settings: ServiceConfig, client: str, sha256: str, recording_path: Path) -> str:
     """The outbox folder of a watched-folder recording: the intake's name + hash slug, so two
     recordings with the same file name never share (and overwrite) one folder."""
     with RecordingLedger(default_ledger_path(settings.service.home_dir)) as ledger:
@@ -65,12 +65,14 @@ def meeting_folder(settings: Settings, client: str, sha256: str, recording_path:
 
 
 @task(name="archive-recording", persist_result=False)
-def archive(settings: Settings, client: str, sha256: str) -> Path:
+def archive(settings: ServiceConfig, client: str, sha256: str) -> Path:
     with RecordingLedger(default_ledger_path(settings.service.home_dir)) as ledger:
         return archive_recording(service_root(settings.service), ledger, client, sha256)
 
 
-def file_failure(settings: Settings, client: ClientConfig, sha256: str, reason: BaseException | str) -> Path | None:
+def file_failure(
+    settings: ServiceConfig, client: ClientConfig, sha256: str, reason: BaseException | str
+) -> Path | None:
     """Move a recording still being processed to failed/ with a reason; leave an archived one alone."""
     with RecordingLedger(default_ledger_path(settings.service.home_dir)) as ledger:
         entry = ledger.get(client.folder, sha256)
@@ -79,7 +81,9 @@ def file_failure(settings: Settings, client: ClientConfig, sha256: str, reason: 
         return fail_recording(service_root(settings.service), ledger, client, sha256, reason)
 
 
-def alert(settings: Settings, client: str, recording: str, reason: str, run_url: str | None, language: str) -> None:
+def alert(
+    settings: ServiceConfig, client: str, recording: str, reason: str, run_url: str | None, language: str
+) -> None:
     try:
         send_alert(
             settings.email,

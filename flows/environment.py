@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-from pipeline.config import ServiceSettings
+from service.settings import ServiceSettings
 
 
 def local_api_url(service: ServiceSettings) -> str:

@@ -26,9 +26,9 @@ from flows.orphans import run_lock
 from flows.retention import apply_retention
 from flows.submit import PROCESS_DEPLOYMENT, RECONCILE_DEPLOYMENT, idempotency_key
 from flows.supervise import Backoff
-from pipeline.config import Settings, default_home, load_settings, service_root
-from pipeline.intake import InboxWatcher, Layout, Readiness, Ready, RecordingLedger, scan_inbox
-from pipeline.ledger import default_ledger_path
+from service.intake import InboxWatcher, Layout, Readiness, Ready, RecordingLedger, scan_inbox
+from service.ledger import default_ledger_path
+from service.settings import ServiceConfig, default_home, load_config, service_root
 
 logger = logging.getLogger(__name__)
 
@@ -71,10 +71,10 @@ def submit_ready(ready: Ready, config: str | None) -> str:
 def reconcile_inbox(config: str | None = None) -> list[str]:
     """Take every complete new recording from the inboxes (and resume interrupted ones); submit each."""
     with run_lock(default_home()):
-        return _reconcile(load_settings(config), config)
+        return _reconcile(load_config(config), config)
 
 
-def _reconcile(settings: Settings, config: str | None) -> list[str]:
+def _reconcile(settings: ServiceConfig, config: str | None) -> list[str]:
     clients = service_clients(settings)
     if clients is None:
         logger.info("No clients file: nothing to watch")
@@ -103,7 +103,7 @@ class InboxTrigger:
     """
 
     def __init__(
-        self, settings: Settings, config: str | None, debounce_s: float = 2.0, backoff: Backoff | None = None
+        self, settings: ServiceConfig, config: str | None, debounce_s: float = 2.0, backoff: Backoff | None = None
     ) -> None:
         self._config = config
         self._debounce_s = debounce_s
@@ -159,7 +159,7 @@ class InboxTrigger:
         self._thread.join(timeout=5)
 
 
-def ensure_service_folders(settings: Settings) -> Path | None:
+def ensure_service_folders(settings: ServiceConfig) -> Path | None:
     """Create inbox/<client>/ ... for every configured client (checked at start, refused if invalid)."""
     clients = service_clients(settings)
     if clients is None:

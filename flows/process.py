@@ -22,10 +22,7 @@ from flows.operator import RunReport, add_run_tags, alert_operators, publish_res
 from flows.orphans import run_lock
 from flows.review import await_review
 from flows.tasks import decode, diarize, transcribe
-from pipeline.clients import ClientConfig, settings_for_client
-from pipeline.config import MinutesSettings, Settings, default_home, load_settings, service_root
-from pipeline.intake import Layout, RecordingLedger
-from pipeline.ledger import default_ledger_path
+from pipeline.config import MinutesSettings
 from pipeline.meeting import meeting_meta
 from pipeline.merge import assign_speakers
 from pipeline.models import resolved_device
@@ -34,6 +31,10 @@ from pipeline.speakers import rename_speakers
 from pipeline.summarize import MeetingMeta, Minutes, build_minutes, make_summarizer
 from pipeline.types import Diarization, Recording, SpeakerTranscript, Transcript
 from pipeline.workspace import discard_decoded
+from service.clients import ClientConfig, settings_for_client
+from service.intake import Layout, RecordingLedger
+from service.ledger import default_ledger_path
+from service.settings import ServiceConfig, default_home, load_config, service_root
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ def documents(minutes: Minutes, out_dir: Path, formats: str, stem: str, template
     return write_documents(minutes, out_dir, formats, stem=stem, template=template)
 
 
-def _run_models(recording: Recording, audio_path: Path, settings: Settings) -> tuple[Transcript, Diarization]:
+def _run_models(recording: Recording, audio_path: Path, settings: ServiceConfig) -> tuple[Transcript, Diarization]:
     """Both model stages at once: in a long-lived task worker when the service runs one, else in threads."""
     limit = settings.service.gpu_limit
     args_t = (recording, audio_path, settings.asr, limit)
@@ -123,7 +124,7 @@ def on_run_failure(flow: Any, flow_run: Any, state: Any) -> None:
         return
     alert_operators(flow, flow_run, state)
     params = flow_run.parameters or {}
-    settings = load_settings(params.get("config"))
+    settings = load_config(params.get("config"))
     client = client_config(settings, str(params.get("client")))
     reason = state.message or state.name
     if params.get("sha256") and client is not None:
@@ -148,7 +149,7 @@ def on_run_crashed(flow: Any, flow_run: Any, state: Any) -> None:
     operators are told and the recording stays in processing/, where the next reconcile takes it
     again. Only one that crashed `MAX_ATTEMPTS` times goes to failed/, with its reason."""
     params = flow_run.parameters or {}
-    settings = load_settings(params.get("config"))
+    settings = load_config(params.get("config"))
     client = client_config(settings, str(params.get("client")))
     attempts = _attempts(settings, str(params.get("client")), params.get("sha256"))
     if client is None or attempts is None or attempts >= MAX_ATTEMPTS:
@@ -177,7 +178,7 @@ def _ask_for_reconcile(config: str | None) -> None:
         logger.info("No reconcile asked for (%s); the next scheduled one takes the recording again", e)
 
 
-def _attempts(settings: Settings, client: str, sha256: str | None) -> int | None:
+def _attempts(settings: ServiceConfig, client: str, sha256: str | None) -> int | None:
     """How many times the recording was handed to processing; None if it is not a watched-folder recording."""
     if not sha256:
         return None
@@ -219,7 +220,7 @@ def process_recording(
     documents are written, and its minutes are emailed to the client's recipients.
     """
     with run_lock(default_home()):  # tells the service this run's process lives (flows.orphans)
-        base = load_settings(config)
+        base = load_config(config)
         client_cfg = client_config(base, client)
         settings = settings_for_client(base, client_cfg)
         report = RunReport(client, recording_path.name)

@@ -29,9 +29,9 @@ from prefect.client.schemas.filters import (
 from prefect.client.schemas.objects import StateType
 from prefect.settings import get_current_settings
 
-from pipeline.config import Settings
-from pipeline.intake import RecordingLedger
-from pipeline.retention import AUDIT_LOG, FLOW_RUN, AuditLog, Purge, RetentionPolicy, purge_files
+from service.intake import RecordingLedger
+from service.retention import AUDIT_LOG, FLOW_RUN, AuditLog, Purge, RetentionPolicy, purge_files
+from service.settings import ServiceConfig
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ def purge_flow_runs(policy: RetentionPolicy, audit: AuditLog, limit: int = BATCH
     return tuple(purged)
 
 
-def apply_retention(settings: Settings, root: Path, ledger: RecordingLedger, languages: Mapping[str, str]) -> None:
+def apply_retention(settings: ServiceConfig, root: Path, ledger: RecordingLedger, languages: Mapping[str, str]) -> None:
     """Delete what the retention period covers (nothing when ``[service] retention_days`` is unset).
 
     Args:

@@ -24,7 +24,7 @@ from flows.environment import apply_prefect_environment
 from flows.runner_thread import RunnerThread
 from flows.server import LocalServer, ServiceError, is_healthy, launch_local_server, start_local_server
 from flows.supervise import STABLE_S, Backoff, Supervisor, wait_for_api
-from pipeline.config import ServiceSettings, Settings, default_home
+from service.settings import ServiceConfig, ServiceSettings, default_home
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ def _server_log(service: ServiceSettings) -> Path:
 
 
 @contextmanager
-def prefect_service(settings: Settings) -> Iterator[str]:
+def prefect_service(settings: ServiceConfig) -> Iterator[str]:
     """Prefect's environment applied, and a server answering: the configured one, or our own."""
     service = settings.service
     env = apply_prefect_environment(service)
@@ -142,7 +142,7 @@ def _serve(deployments: list[Any], api_url: str, backoff: Backoff) -> None:
             wait_for_api(api_url, "flow runs wait until it is back")
 
 
-def serve_forever(settings: Settings, config: Path | None, ui_message: bool = True) -> None:
+def serve_forever(settings: ServiceConfig, config: Path | None, ui_message: bool = True) -> None:
     """Serve the deployments until Ctrl-C or SIGTERM; stops every child process it started."""
     os.environ["MINUTIER_TASK_WORKER"] = "1"  # flow runs send model stages to the worker below
     signal.signal(signal.SIGTERM, _raise_interrupt)
@@ -166,7 +166,12 @@ def serve_forever(settings: Settings, config: Path | None, ui_message: bool = Tr
 
 
 def _serve_with(
-    supervisor: Supervisor, settings: Settings, config_arg: str | None, api_url: str, ui_message: bool, backoff: Backoff
+    supervisor: Supervisor,
+    settings: ServiceConfig,
+    config_arg: str | None,
+    api_url: str,
+    ui_message: bool,
+    backoff: Backoff,
 ) -> None:
     from datetime import timedelta
 
@@ -225,7 +230,7 @@ def _serve_with(
         _serve(deployments, api_url, backoff)
 
 
-def deploy_to_pool(settings: Settings, config: Path | None, pool: str) -> str:
+def deploy_to_pool(settings: ServiceConfig, config: Path | None, pool: str) -> str:
     """Register process-recording on a Prefect work pool (created as a process pool if missing).
 
     Any host with minutier installed then joins with `prefect worker start --pool POOL`; runs

@@ -9,8 +9,8 @@ from typing import Any
 
 from flows.environment import apply_prefect_environment
 from flows.server import ServiceError, is_healthy
-from pipeline.config import Settings
 from pipeline.types import sha256_file
+from service.settings import ServiceConfig
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ def idempotency_key(client: str, content_sha256: str, extra: str = "") -> str:
 
 
 def submit_recording(
-    settings: Settings, parameters: dict[str, Any], *, wait: bool, deployment: str = PROCESS_DEPLOYMENT
+    settings: ServiceConfig, parameters: dict[str, Any], *, wait: bool, deployment: str = PROCESS_DEPLOYMENT
 ) -> str:
     """Create (or find) the flow run for this recording; returns a one-line outcome."""
     env = apply_prefect_environment(settings.service)

@@ -24,10 +24,11 @@ from prefect.context import TaskRunContext
 from prefect.locking.filesystem import FileSystemLockManager
 
 from pipeline.audio import load_audio
-from pipeline.config import AsrSettings, AudioSettings, DiarizeSettings, default_home
+from pipeline.config import AsrSettings, AudioSettings, DiarizeSettings
 from pipeline.models import get_diarizer, get_transcriber, resolved_device
 from pipeline.types import Audio, Diarization, Recording, Transcript
 from pipeline.workspace import decode_to_file, load_decoded
+from service.settings import default_home
 
 logger = logging.getLogger(__name__)
 

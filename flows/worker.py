@@ -15,9 +15,9 @@ from pathlib import Path
 from prefect.task_worker import serve
 
 from flows.tasks import MODEL_TASKS
-from pipeline.config import load_settings
 from pipeline.errors import PipelineError
 from pipeline.models import preload
+from service.settings import load_config
 
 logger = logging.getLogger("flows.worker")
 
@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        settings = load_settings(args.config)
+        settings = load_config(args.config)
     except PipelineError as e:
         parser.error(str(e))
     try:

@@ -19,13 +19,7 @@ import ffmpeg
 import numpy as np
 
 from pipeline.config import AudioSettings
-from pipeline.errors import (
-    CorruptAudioError,
-    EmptyRecordingError,
-    NoAudioStreamError,
-    NotMediaError,
-    ToolMissingError,
-)
+from pipeline.errors import CorruptAudioError, EmptyRecordingError, NoAudioStreamError, NotMediaError, ToolMissingError
 from pipeline.types import SAMPLE_RATE, Audio, MediaInfo
 
 logger = logging.getLogger(__name__)

@@ -45,19 +45,3 @@ class SummarizerError(PipelineError):
 
 class DocumentError(PipelineError):
     """A document cannot be written (unknown format, unreadable template, unwritable folder)."""
-
-
-class DeliveryError(PipelineError):
-    """Minutes or an alert could not be delivered."""
-
-
-class DeliveryTransientError(DeliveryError):
-    """Delivery failed for now (server down, timeout, 4xx reply): retrying later may succeed."""
-
-
-class DeliveryRefusedError(DeliveryError):
-    """The mail server refused for good (5xx reply, rejected login, untrusted certificate): do not retry."""
-
-
-class IntakeError(PipelineError):
-    """A recording cannot be moved between the service folders (unsafe name, unwritable folder)."""

@@ -18,7 +18,7 @@ import pytest
 
 from flows.environment import apply_prefect_environment
 from flows.server import LocalServer, start_local_server
-from pipeline.config import ServiceSettings
+from service.settings import ServiceSettings
 
 
 def free_port() -> int:

@@ -59,7 +59,7 @@ class Service:
             env = {**{k: v for k, v in os.environ.items() if k not in ENV}, **self.env}
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "pipeline.cli", "--config", str(self.config), "-v", "serve"],
+                [sys.executable, "-m", "cli", "--config", str(self.config), "-v", "serve"],
                 env=env,
                 stdout=out,
                 stderr=subprocess.STDOUT,

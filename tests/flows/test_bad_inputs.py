@@ -24,8 +24,8 @@ import pytest
 
 import flows.tasks
 from flows.intake import reconcile_inbox
-from pipeline.intake import RecordingLedger
-from pipeline.ledger import default_ledger_path
+from service.intake import RecordingLedger
+from service.ledger import default_ledger_path
 from tests.flows.fakes import fake_diarizer, fake_transcriber
 from tests.flows.service_harness import (
     CLIENTS_TOML,

@@ -16,10 +16,10 @@ from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
 import flows.process
 import flows.tasks
+from cli import main
 from flows.intake import reconcile_inbox
-from pipeline.cli import main
-from pipeline.intake import RecordingLedger
-from pipeline.ledger import default_ledger_path
+from service.intake import RecordingLedger
+from service.ledger import default_ledger_path
 from tests.flows.fakes import fake_diarizer, fake_transcriber
 from tests.flows.service_harness import CLIENTS_TOML, SmtpServer, apply_process_deployment, execute_runs, service_config
 from tests.media import run_ffmpeg

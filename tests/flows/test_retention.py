@@ -25,7 +25,7 @@ from prefect.client.schemas.filters import (
 )
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
-from pipeline.ledger import default_ledger_path
+from service.ledger import default_ledger_path
 from tests.flows.conftest import free_port
 from tests.flows.fakes import child_environment
 from tests.flows.service_harness import CLIENTS_TOML, Service, SmtpServer, reconciles_settled, service_config, wait_for

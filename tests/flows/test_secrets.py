@@ -15,7 +15,7 @@ from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId, LogFi
 import flows.process
 import flows.tasks
 from flows.intake import reconcile_inbox
-from pipeline.config import ServiceSettings
+from service.settings import ServiceSettings
 from tests.flows.conftest import ENV, SERVICE
 from tests.flows.fakes import fake_diarizer, fake_transcriber
 from tests.flows.service_harness import CLIENTS_TOML, SmtpServer, apply_process_deployment, execute_runs, service_config

@@ -20,9 +20,9 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 
 from flows.environment import prefect_environment
 from flows.server import is_healthy, start_local_server
-from pipeline.config import ServiceSettings
-from pipeline.intake import RecordingLedger
-from pipeline.ledger import default_ledger_path
+from service.intake import RecordingLedger
+from service.ledger import default_ledger_path
+from service.settings import ServiceSettings
 from tests.flows.conftest import free_port
 from tests.flows.fakes import child_environment
 from tests.flows.service_harness import (

@@ -12,7 +12,7 @@ from typing import Any
 
 from click.testing import CliRunner
 
-from pipeline.cli import main
+from cli import main
 from tests.flows.conftest import ENV
 
 

@@ -9,8 +9,8 @@ import srt
 from click.testing import CliRunner
 from pyannote.database.util import load_rttm
 
+from cli import main
 from pipeline import serialize
-from pipeline.cli import main
 from pipeline.summarize import Minutes
 
 

@@ -9,7 +9,7 @@ import srt
 import webvtt
 from click.testing import CliRunner
 
-from pipeline.cli import main
+from cli import main
 from pipeline.evaluation import word_error_rate
 
 

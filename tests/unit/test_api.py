@@ -28,7 +28,7 @@ def test_public_api_is_pinned() -> None:
 
 def test_import_loads_no_model_library() -> None:
     code = (
-        "import sys, pipeline, pipeline.cli;"
+        "import sys, pipeline, cli;"
         "heavy = {'torch', 'ctranslate2', 'faster_whisper', 'pyannote.audio', 'prefect'} & set(sys.modules);"
         "print(sorted(heavy))"
     )

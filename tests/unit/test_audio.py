@@ -11,13 +11,7 @@ import pytest
 
 from pipeline.audio import load_audio, probe
 from pipeline.config import AudioSettings
-from pipeline.errors import (
-    AudioDecodeError,
-    CorruptAudioError,
-    EmptyRecordingError,
-    NoAudioStreamError,
-    NotMediaError,
-)
+from pipeline.errors import AudioDecodeError, CorruptAudioError, EmptyRecordingError, NoAudioStreamError, NotMediaError
 from tests.conftest import MakeMedia
 
 TONE = "sine=frequency=440:duration=3"

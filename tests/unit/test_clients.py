@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.clients import Clients, check_folder_name, load_clients
 from pipeline.errors import ConfigError
+from service.clients import Clients, check_folder_name, load_clients
 
 GOOD = """
 [defaults]

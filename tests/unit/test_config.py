@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import AsrSettings, Settings, load_settings
+from service.settings import ServiceConfig, load_config
 from pipeline.errors import ConfigError
 
 
@@ -53,7 +54,7 @@ SECRET_WORDS = ("password", "key", "token", "secret")
 
 
 def test_every_secret_is_env_only_and_hidden() -> None:
-    sections = {s.name: type(getattr(Settings(), s.name)) for s in dataclasses.fields(Settings)}
+    sections = {s.name: type(getattr(ServiceConfig(), s.name)) for s in dataclasses.fields(ServiceConfig)}
     secrets = [
         (section, f)
         for section, cls in sections.items()
@@ -81,5 +82,5 @@ def test_a_secret_in_a_file_is_refused(tmp_path: Path, section: str, key: str, v
     path = tmp_path / "minutier.toml"
     path.write_text(f'[{section}]\n{key} = "s3cret-in-a-file"\n')
     with pytest.raises(ConfigError, match=rf"\[{section}\]: '{key}' is read from the environment only") as info:
-        load_settings(path)
+        load_config(path)
     assert f"set {variable}" in str(info.value) and "s3cret-in-a-file" not in str(info.value)

@@ -24,12 +24,13 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from pipeline.clients import ClientConfig
-from pipeline.config import EmailSettings, load_settings
-from pipeline.delivery import DOCX_MIME, DeliveryLedger, compose_minutes_email, deliver_minutes, send_alert
-from pipeline.errors import ConfigError, DeliveryRefusedError, DeliveryTransientError
+from pipeline.errors import ConfigError
 from pipeline.outputs import write_minutes_docx
 from pipeline.summarize import MeetingMeta, Minutes, OfflineSummarizer, build_minutes
+from service.clients import ClientConfig
+from service.delivery import DOCX_MIME, DeliveryLedger, compose_minutes_email, deliver_minutes, send_alert
+from service.errors import DeliveryRefusedError, DeliveryTransientError
+from service.settings import EmailSettings, load_config
 from tests.smtp import Recorder, free_port
 from tests.unit.meetings import EN_DATE, FR_DATE, english_meeting, french_meeting
 
@@ -233,7 +234,7 @@ def test_starttls_with_login_never_logs_the_password(
         controller.stop()
     assert report.sent_to == ACME.recipients and len(recorder.messages) == 1
     assert PASSWORD not in caplog.text and PASSWORD not in str(info.value)
-    assert PASSWORD not in repr(settings) and PASSWORD not in repr(load_settings().email)
+    assert PASSWORD not in repr(settings) and PASSWORD not in repr(load_config().email)
 
 
 def test_implicit_tls(
@@ -292,17 +293,17 @@ def test_email_settings_from_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("MINUTIER_SMTP_PASSWORD", PASSWORD)
     path = tmp_path / "minutier.toml"
     path.write_text('[email]\nhost = "smtp.example.fr"\nsecurity = "tls"\noperators = ["ops@example.fr"]\n')
-    email_settings = load_settings(path).email
+    email_settings = load_config(path).email
     assert email_settings.smtp_port == 465 and email_settings.operators == ("ops@example.fr",)
     assert email_settings.password == PASSWORD and PASSWORD not in repr(email_settings)
     path.write_text('[email]\npassword = "in-a-file"\n')
     with pytest.raises(ConfigError, match="environment only") as info:
-        load_settings(path)
+        load_config(path)
     assert "in-a-file" not in str(info.value)
     for bad in ('security = "ssl"', 'operators = ["not an address"]', 'sender = "x"', 'operators = "a@b.fr"'):
         path.write_text(f"[email]\n{bad}\n")
         with pytest.raises(ConfigError, match=r"\[email\]"):
-            load_settings(path)
+            load_config(path)
 
 
 def test_plain_login_to_a_remote_host_is_refused(tmp_path: Path, fr_minutes: Minutes, ledger: DeliveryLedger) -> None:

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.clients import Clients, parse_clients
-from pipeline.errors import CorruptAudioError, IntakeError
-from pipeline.intake import (
+from pipeline.errors import CorruptAudioError
+from service.clients import Clients, parse_clients
+from service.errors import IntakeError
+from service.intake import (
     InboxWatcher,
     Layout,
     Readiness,
@@ -28,7 +29,7 @@ from pipeline.intake import (
     run_intake,
     scan_inbox,
 )
-from pipeline.intake import layout as layout_module
+from service import layout as layout_module
 
 DAY = date(2025, 3, 12)
 ODD_NAMES = (
@@ -188,7 +189,7 @@ def test_look_alike_clients_stay_apart(
     (stray / "lost.wav").write_bytes(b"lost")
     (root / "inbox" / "loose.wav").write_bytes(b"loose")
     readiness = Readiness(0.0)
-    with caplog.at_level(logging.WARNING, logger="pipeline.intake"):
+    with caplog.at_level(logging.WARNING, logger="service.intake"):
         taken = {r.name: r for r in scan_inbox(root, clients, ledger, readiness)}
         scan_inbox(root, clients, ledger, readiness)
     assert taken["corp.wav"].client == "acme-corp" and taken["acme.wav"].client == "acme"

@@ -10,11 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import ServiceSettings, load_settings
 from pipeline.errors import ConfigError
-from pipeline.intake import RecordingLedger, archive_recording
-from pipeline.intake.layout import Layout, write_note
-from pipeline.retention import (
+from service.intake import RecordingLedger, archive_recording
+from service.layout import Layout, write_note
+from service.retention import (
     DECODED,
     FAILED,
     RESULT,
@@ -24,6 +23,7 @@ from pipeline.retention import (
     purge_derived,
     purge_failed,
 )
+from service.settings import ServiceSettings, load_config
 
 NOW = datetime(2026, 3, 10, 9, 0)
 DAY = 86_400
@@ -57,11 +57,11 @@ def _aged(path: Path, days: float, content: bytes = b"x") -> Path:
 
 
 def test_retention_is_off_by_default_and_never_negative(tmp_path: Path) -> None:
-    assert ServiceSettings().retention_days is None and load_settings().service.retention_days is None
+    assert ServiceSettings().retention_days is None and load_config().service.retention_days is None
     config = tmp_path / "minutier.toml"
     config.write_text("[service]\nretention_days = -1\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="retention_days = -1"):
-        load_settings(config)
+        load_config(config)
     with pytest.raises(ConfigError, match="retention_days"):
         RetentionPolicy(-1, NOW)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.addresses import same_address
-from pipeline.ledger import LedgerTable, utc_now
+from service.addresses import same_address
+from service.ledger import LedgerTable, utc_now
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS deliveries (
@@ -42,7 +42,7 @@ class Delivery:
 
 
 class DeliveryLedger(LedgerTable):
-    """The deliveries table of the service ledger (see :func:`pipeline.ledger.default_ledger_path`)."""
+    """The deliveries table of the service ledger (see :func:`service.ledger.default_ledger_path`)."""
 
     SCHEMA = _SCHEMA
 

@@ -12,10 +12,10 @@ from typing import Any
 
 import click
 
-from pipeline.cli.base import main
-from pipeline.config import Settings
+from cli.base import main
+from service.settings import ServiceConfig
 
-logger = logging.getLogger("pipeline.cli")
+logger = logging.getLogger("cli")
 
 FORMATS_HELP = "Comma-separated: docx, srt, vtt, json, md, txt."
 
@@ -130,7 +130,7 @@ def run(
     """
     from flows.submit import submit_recording
 
-    settings: Settings = ctx.obj["settings"]
+    settings: ServiceConfig = ctx.obj["settings"]
     params = _parameters(file, client, out_dir, _config_path(ctx), title, held_on.date() if held_on else None, formats)
     outcome = submit_recording(settings, params, wait=wait, deployment=f"process-recording/{deployment}")
     click.echo(outcome)
@@ -151,7 +151,7 @@ def process(
     """
     from flows.serve import prefect_service
 
-    settings: Settings = ctx.obj["settings"]
+    settings: ServiceConfig = ctx.obj["settings"]
     with prefect_service(settings) as api_url:
         from flows.process import process_recording
 
@@ -184,15 +184,15 @@ def resend(ctx: click.Context, client_folder: str, meetings: tuple[str, ...]) ->
       minutier resend --client acme
       minutier resend --client acme reunion-du-12-mars-3fa81c2e
     """
-    from pipeline.clients import load_clients
     from pipeline.config import clients_file, service_root
-    from pipeline.delivery import DeliveryLedger
-    from pipeline.delivery.resend import resend_minutes, undelivered
     from pipeline.errors import ConfigError
-    from pipeline.intake import RecordingLedger
-    from pipeline.ledger import default_ledger_path
+    from service.clients import load_clients
+    from service.delivery import DeliveryLedger
+    from service.delivery.resend import resend_minutes, undelivered
+    from service.intake import RecordingLedger
+    from service.ledger import default_ledger_path
 
-    settings: Settings = ctx.obj["settings"]
+    settings: ServiceConfig = ctx.obj["settings"]
     client = load_clients(clients_file(settings.service)).get(client_folder)
     if client is None:
         raise ConfigError(f"{clients_file(settings.service)}: no client {client_folder!r}")

@@ -9,9 +9,9 @@ from typing import Any
 
 import click
 
-from pipeline.cli.base import main, settings_with, speaker_options, with_speakers
+from cli.base import main, settings_with, speaker_options, with_speakers
 
-logger = logging.getLogger("pipeline.cli")
+logger = logging.getLogger("cli")
 
 
 @main.command()

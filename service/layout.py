@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from pipeline.clients import check_folder_name
-from pipeline.errors import IntakeError
+from service.clients import check_folder_name
+from service.errors import IntakeError
 
 logger = logging.getLogger(__name__)
 

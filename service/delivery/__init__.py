@@ -8,10 +8,10 @@ Typical use in a run::
 
 from __future__ import annotations
 
-from pipeline.delivery.compose import DOCX_MIME, compose_alert, compose_minutes_email, message_id_for
-from pipeline.delivery.ledger import Delivery, DeliveryLedger
-from pipeline.delivery.send import DeliveryReport, deliver_minutes, send_alert
-from pipeline.delivery.transport import EmlTransport, Refusal, SendResult, SmtpTransport, Transport, make_transport
+from service.delivery.compose import DOCX_MIME, compose_alert, compose_minutes_email, message_id_for
+from service.delivery.ledger import Delivery, DeliveryLedger
+from service.delivery.send import DeliveryReport, deliver_minutes, send_alert
+from service.delivery.transport import EmlTransport, Refusal, SendResult, SmtpTransport, Transport, make_transport
 
 __all__ = [
     "DOCX_MIME",

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.addresses import same_address
-from pipeline.clients import ClientConfig
-from pipeline.config import EmailSettings
-from pipeline.delivery.ledger import DeliveryLedger
-from pipeline.delivery.send import DeliveryReport, deliver_minutes
-from pipeline.errors import DeliveryError
-from pipeline.intake.layout import Layout
-from pipeline.intake.ledger import LedgerEntry, RecordingLedger
 from pipeline.outputs.text import minutes_from_json
+from service.addresses import same_address
+from service.clients import ClientConfig
+from service.delivery.ledger import DeliveryLedger
+from service.delivery.send import DeliveryReport, deliver_minutes
+from service.errors import DeliveryError
+from service.intake.ledger import LedgerEntry, RecordingLedger
+from service.layout import Layout
+from service.settings import EmailSettings
 
 
 def undelivered(

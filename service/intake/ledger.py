@@ -11,7 +11,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.ledger import LedgerTable, utc_now
+from service.ledger import LedgerTable, utc_now
 
 STATES = ("received", "processing", "done", "failed")
 FINAL_STATES = frozenset({"done", "failed"})

@@ -14,11 +14,11 @@ from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
 
-from pipeline.clients import ClientConfig
-from pipeline.errors import DeliveryError
 from pipeline.outputs.labels import due_label, labels_for
 from pipeline.summarize.humanize import base_language, format_date
 from pipeline.summarize.model import Minutes
+from service.clients import ClientConfig
+from service.errors import DeliveryError
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _MAX_SUMMARY_CHARS = 1500

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.base import (
+from cli.base import (
     TRANSCRIPT_FORMATS,
     main,
     progress_bar,

@@ -31,9 +31,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from pipeline.addresses import check_address, same_address
 from pipeline.config import Settings
 from pipeline.errors import ConfigError
+from service.addresses import check_address, same_address
 
 LANGUAGES = ("fr", "en")
 DEFAULT_REVIEW_TIMEOUT_S = 24 * 3600.0

@@ -13,14 +13,14 @@ from typing import Any
 import click
 
 from pipeline import serialize
-from pipeline.config import Settings, load_settings
 from pipeline.errors import PipelineError
 from pipeline.merge import unattributed
 from pipeline.outputs.subtitles import to_srt, to_vtt
 from pipeline.outputs.transcript_text import transcript_to_text
 from pipeline.types import Audio, SpeakerTranscript, Transcript
+from service.settings import ServiceConfig, load_config
 
-logger = logging.getLogger("pipeline.cli")
+logger = logging.getLogger("cli")
 
 TRANSCRIPT_FORMATS = ("txt", "json", "srt", "vtt")
 PROGRESS_MIN_SECONDS = 60.0
@@ -50,8 +50,8 @@ def progress_bar(audio: Audio, label: str) -> Iterator[Callable[[float], None] |
         yield update
 
 
-def settings_with(ctx: click.Context, **overrides: Any) -> Settings:
-    settings: Settings = ctx.obj["settings"]
+def settings_with(ctx: click.Context, **overrides: Any) -> ServiceConfig:
+    settings: ServiceConfig = ctx.obj["settings"]
     asr = {k: v for k, v in overrides.items() if v is not None}
     if asr.get("language") == "auto":
         asr["language"] = None
@@ -78,9 +78,13 @@ def speaker_options(func: Any) -> Any:
 
 
 def with_speakers(
-    settings: Settings, speakers: int | None, min_speakers: int | None, max_speakers: int | None, voices: Path | None
-) -> Settings:
-    """Settings with the command line's speaker hints applied over the configured ones."""
+    settings: ServiceConfig,
+    speakers: int | None,
+    min_speakers: int | None,
+    max_speakers: int | None,
+    voices: Path | None,
+) -> ServiceConfig:
+    """ServiceConfig with the command line's speaker hints applied over the configured ones."""
     changes = {
         key: value
         for key, value in (
@@ -124,7 +128,9 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Settings file (TOML).")
+@click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="ServiceConfig file (TOML)."
+)
 @click.option("-v", "--verbose", count=True, help="-v for progress messages, -vv for debug.")
 @click.version_option(package_name="minutier")
 @click.pass_context
@@ -138,6 +144,6 @@ def main(ctx: click.Context, config_path: Path | None, verbose: int) -> None:
     """
     _setup_logging(verbose)
     try:
-        ctx.obj = {"settings": load_settings(config_path), "config_path": config_path}
+        ctx.obj = {"settings": load_config(config_path), "config_path": config_path}
     except PipelineError as e:
         raise click.ClickException(str(e)) from e

@@ -30,9 +30,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from pipeline.errors import ConfigError
-from pipeline.intake.ledger import RecordingLedger
-from pipeline.intake.notes import NOTE_SUFFIX, REASON_SUFFIX, deletion_notice
-from pipeline.ledger import LedgerTable
+from service.intake.ledger import RecordingLedger
+from service.intake.notes import NOTE_SUFFIX, REASON_SUFFIX, deletion_notice
+from service.ledger import LedgerTable
 
 logger = logging.getLogger(__name__)
 

@@ -19,9 +19,10 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol
 
-from pipeline.config import EmailSettings
-from pipeline.errors import ConfigError, DeliveryError, DeliveryRefusedError, DeliveryTransientError
-from pipeline.intake.layout import unique_target
+from pipeline.errors import ConfigError
+from service.errors import DeliveryError, DeliveryRefusedError, DeliveryTransientError
+from service.layout import unique_target
+from service.settings import EmailSettings
 
 logger = logging.getLogger(__name__)
 

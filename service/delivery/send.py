@@ -13,14 +13,14 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.addresses import same_address
-from pipeline.clients import ClientConfig
-from pipeline.config import EmailSettings
-from pipeline.delivery.compose import compose_alert, compose_minutes_email, message_id_for
-from pipeline.delivery.ledger import DeliveryLedger
-from pipeline.delivery.transport import Transport, make_transport
-from pipeline.errors import DeliveryError, DeliveryRefusedError, DeliveryTransientError
 from pipeline.summarize.model import Minutes
+from service.addresses import same_address
+from service.clients import ClientConfig
+from service.delivery.compose import compose_alert, compose_minutes_email, message_id_for
+from service.delivery.ledger import DeliveryLedger
+from service.delivery.transport import Transport, make_transport
+from service.errors import DeliveryError, DeliveryRefusedError, DeliveryTransientError
+from service.settings import EmailSettings
 
 logger = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 Native events (inotify, FSEvents, ReadDirectoryChangesW) are fast but do not reach across
 network shares (SMB, NFS): use ``polling=True`` there. Either way the watcher only says "look
-again"; :func:`pipeline.intake.scan.scan_inbox` decides what is taken, so the watcher and the
+again"; :func:`service.intake.scan.scan_inbox` decides what is taken, so the watcher and the
 periodic reconcile can never disagree, and a missed event only delays a file until the next scan.
 """
 
@@ -19,11 +19,11 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from pipeline.clients import Clients
-from pipeline.intake.layout import Layout
-from pipeline.intake.ledger import RecordingLedger
-from pipeline.intake.readiness import Readiness
-from pipeline.intake.scan import Ready, scan_inbox
+from service.clients import Clients
+from service.intake.ledger import RecordingLedger
+from service.intake.readiness import Readiness
+from service.intake.scan import Ready, scan_inbox
+from service.layout import Layout
 
 logger = logging.getLogger(__name__)
 

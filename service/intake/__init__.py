@@ -11,12 +11,12 @@ and, in the run, ``archive_recording(...)`` when done or ``fail_recording(...)``
 
 from __future__ import annotations
 
-from pipeline.intake.layout import STAGES, Layout, meeting_id, move_file
-from pipeline.intake.ledger import FINAL_STATES, STATES, LedgerEntry, RecordingLedger
-from pipeline.intake.notes import NOTE_SUFFIX, REASON_SUFFIX, plain_reason
-from pipeline.intake.readiness import DEFAULT_SETTLE_S, Readiness, is_temporary
-from pipeline.intake.scan import Ready, archive_recording, fail_recording, scan_inbox
-from pipeline.intake.watcher import DEFAULT_RECONCILE_S, InboxWatcher, run_intake
+from service.intake.ledger import FINAL_STATES, STATES, LedgerEntry, RecordingLedger
+from service.intake.notes import NOTE_SUFFIX, REASON_SUFFIX, plain_reason
+from service.intake.readiness import DEFAULT_SETTLE_S, Readiness, is_temporary
+from service.intake.scan import Ready, archive_recording, fail_recording, scan_inbox
+from service.intake.watcher import DEFAULT_RECONCILE_S, InboxWatcher, run_intake
+from service.layout import STAGES, Layout, meeting_id, move_file
 
 __all__ = [
     "DEFAULT_RECONCILE_S",

@@ -11,7 +11,6 @@ from datetime import datetime
 from pipeline.errors import (
     AudioDecodeError,
     CorruptAudioError,
-    DeliveryError,
     DocumentError,
     EmptyRecordingError,
     ModelUnavailableError,
@@ -19,6 +18,7 @@ from pipeline.errors import (
     NotMediaError,
     PipelineError,
 )
+from service.errors import DeliveryError
 
 REASON_SUFFIX = ".reason.txt"
 NOTE_SUFFIX = ".note.txt"

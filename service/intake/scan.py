@@ -2,7 +2,7 @@
 
 ``scan_inbox`` is the only code that decides: the watcher merely wakes it up, and the same
 scan runs at start and periodically, so files that arrived while the service was down are
-taken too. A file is taken when complete (see :mod:`pipeline.intake.readiness`), hashed, and
+taken too. A file is taken when complete (see :mod:`service.intake.readiness`), hashed, and
 recorded in the ledger under (client, SHA-256) before it is moved to ``processing/``.
 
 What a secretary sees when the same recording is dropped again (same content, any name):
@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from pipeline.clients import ClientConfig, Clients
-from pipeline.errors import IntakeError
-from pipeline.intake.layout import Layout, meeting_id, move_file, write_note
-from pipeline.intake.ledger import LedgerEntry, RecordingLedger
-from pipeline.intake.notes import (
+from pipeline.types import Recording
+from service.clients import ClientConfig, Clients
+from service.errors import IntakeError
+from service.intake.ledger import LedgerEntry, RecordingLedger
+from service.intake.notes import (
     NOTE_SUFFIX,
     REASON_SUFFIX,
     duplicate_note,
@@ -33,8 +33,8 @@ from pipeline.intake.notes import (
     intake_reason,
     plain_reason,
 )
-from pipeline.intake.readiness import Readiness, is_temporary
-from pipeline.types import Recording
+from service.intake.readiness import Readiness, is_temporary
+from service.layout import Layout, meeting_id, move_file, write_note
 
 logger = logging.getLogger(__name__)
 

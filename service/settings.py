@@ -1,0 +1,147 @@
+"""The service's own settings: [service] and [email], and the configuration that adds them to the pipeline's.
+
+The pipeline (:mod:`pipeline.config`) knows only what a recording needs (audio, ASR, diarization,
+minutes); the service reads the same TOML file and adds where it keeps its state, how it talks to
+Prefect and how it emails.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.config import Settings, load_settings
+from pipeline.errors import ConfigError
+from service.addresses import check_address
+
+
+def default_home() -> Path:
+    """Where the service keeps its state (Prefect database, results, work files): ``MINUTIER_HOME`` or ./.minutier."""
+    configured = os.environ.get("MINUTIER_HOME")
+    return Path(configured).expanduser().resolve() if configured else Path.cwd().resolve() / ".minutier"
+
+
+def _prefect_api_url() -> str | None:
+    return os.environ.get("PREFECT_API_URL") or None
+
+
+def _task_worker_env() -> bool:
+    # `minutier serve` sets this for the flow-run processes it starts.
+    return os.environ.get("MINUTIER_TASK_WORKER", "") == "1"
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceSettings:
+    """The orchestration service (Prefect).
+
+    With `api_url` unset, minutier starts its own Prefect server (SQLite, bound to `host`) with
+    its state under `home_dir`; set it (or PREFECT_API_URL) to use a remote server instead.
+    """
+
+    home_dir: Path = field(default_factory=default_home)
+    api_url: str | None = field(default_factory=_prefect_api_url)
+    host: str = "127.0.0.1"
+    port: int = 4200
+    # Model stages run in a long-lived Prefect task worker so models load once, not per recording.
+    task_worker: bool = field(default_factory=_task_worker_env)
+    # Watched folders: inbox/<client>/, processing/, archive/, failed/, outbox/ under `root_dir`
+    # (default: `home_dir`), for the clients of `clients_path` (default: <root>/clients.toml).
+    root_dir: Path | None = None
+    clients_path: Path | None = None
+    settle_s: float = 10.0
+    polling: bool = False
+    reconcile_s: float = 300.0
+    gpu_limit: str = "minutier-gpu"
+    # RGPD: recordings (archived or failed), their derived copies and Prefect runs older than this
+    # many days are deleted, each deletion logged; minutes are kept. None (the default) keeps all.
+    retention_days: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.retention_days is not None and self.retention_days < 0:
+            raise ConfigError(
+                f"[service] retention_days = {self.retention_days}: must be 0 or more (or unset to keep recordings)"
+            )
+
+
+def _smtp_password() -> str | None:
+    """The SMTP password comes from ``MINUTIER_SMTP_PASSWORD`` only, never from a file."""
+    return os.environ.get("MINUTIER_SMTP_PASSWORD") or None
+
+
+def _smtp_username() -> str | None:
+    return os.environ.get("MINUTIER_SMTP_USERNAME") or None
+
+
+SMTP_SECURITY = ("starttls", "tls", "plain")
+_SMTP_PORTS = {"starttls": 587, "tls": 465, "plain": 25}
+
+
+@dataclass(frozen=True, slots=True)
+class EmailSettings:
+    """How minutes and operator alerts are emailed.
+
+    With `host` unset (the default) nothing leaves the machine: each email is written as an
+    ``.eml`` file in the client's outbox. `security` is "starttls" (port 587), "tls" (implicit
+    TLS, port 465) or "plain" (a local relay, port 25; no login over it except on loopback).
+    `ca_path` trusts a private CA (a relay with its own certificate). The password is read from
+    ``MINUTIER_SMTP_PASSWORD`` only: never shown in repr or logs, and refused in a file.
+    """
+
+    host: str | None = None
+    port: int | None = None
+    security: str = "starttls"
+    username: str | None = field(default_factory=_smtp_username)
+    password: str | None = field(
+        default_factory=_smtp_password, repr=False, metadata={"env_only": "MINUTIER_SMTP_PASSWORD"}
+    )
+    sender: str = "minutier@localhost"
+    operators: tuple[str, ...] = ()
+    timeout_s: float = 30.0
+    ca_path: Path | None = None
+
+    def __post_init__(self) -> None:
+        if self.security not in SMTP_SECURITY:
+            raise ConfigError(f"[email] security = {self.security!r}: use one of {', '.join(SMTP_SECURITY)}")
+        if self.port is not None and not 0 < self.port < 65536:
+            raise ConfigError(f"[email] port = {self.port!r}: expected 1-65535")
+        if isinstance(self.operators, str):
+            raise ConfigError('[email] operators: expected a list of addresses, e.g. ["ops@example.fr"]')
+        try:
+            check_address(self.sender)
+            operators = tuple(check_address(a) for a in self.operators)
+        except ValueError as e:
+            raise ConfigError(f"[email] {e}") from None
+        object.__setattr__(self, "operators", operators)
+
+    @property
+    def smtp_port(self) -> int:
+        """The configured port, or the usual one for the security mode."""
+        return self.port or _SMTP_PORTS[self.security]
+
+
+def service_root(service: ServiceSettings) -> Path:
+    """The folder holding the watched folders (inbox/, processing/, archive/, failed/, outbox/)."""
+    return (service.root_dir or service.home_dir).expanduser().resolve()
+
+
+def clients_file(service: ServiceSettings) -> Path:
+    """The clients file: `clients_path`, or clients.toml in the service root."""
+    return (service.clients_path or service_root(service) / "clients.toml").expanduser().resolve()
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceConfig(Settings):
+    """Everything `minutier serve` runs with: the pipeline's sections plus [service] and [email]."""
+
+    service: ServiceSettings = field(default_factory=ServiceSettings)
+    email: EmailSettings = field(default_factory=EmailSettings)
+
+
+def load_config(path: Path | str | None = None) -> ServiceConfig:
+    """The service configuration from a TOML file ([audio], [asr], [diarize], [minutes], [service], [email]).
+
+    Raises:
+        ConfigError: the file is missing, not TOML, or names an unknown section or setting.
+    """
+    return load_settings(path, ServiceConfig)
