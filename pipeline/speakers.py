@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.config import DiarizeSettings
-from pipeline.types import Audio, Diarization, SpeakerTranscript
+from pipeline.types import Audio, Diarization, SpeakerTranscript, SpeakerTurn
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +38,32 @@ def known_voice_names(
     names: dict[str, str] = voices.identify(diarizer.speaker_embeddings(audio, diarization))
     logger.info("Known voices recognised: %s", ", ".join(sorted(names.values())) or "none")
     return names
+
+
+def number_speakers(diarization: Diarization) -> Diarization:
+    """Relabel speakers by the order of their first turn: ``SPEAKER_00`` is the first to speak.
+
+    Public labels derive from these ("SPEAKER_00" is "Speaker 1" everywhere), so the numbering
+    must not depend on the order in which a model happened to cluster its speakers.
+
+    Args:
+        diarization: Turns with any labels.
+
+    Returns:
+        A new diarization whose turns and exclusive turns carry ``SPEAKER_00``, ``SPEAKER_01``, ...
+    """
+    first: dict[str, tuple[float, float]] = {}
+    for turn in (*diarization.turns, *diarization.exclusive):
+        seen = first.get(turn.speaker)
+        if seen is None or (turn.start, turn.end) < seen:
+            first[turn.speaker] = (turn.start, turn.end)
+    order = sorted(first, key=lambda label: first[label])  # stable: ties keep the model's order
+    mapping = {label: f"SPEAKER_{i:02d}" for i, label in enumerate(order)}
+
+    def relabel(turns: tuple[SpeakerTurn, ...]) -> tuple[SpeakerTurn, ...]:
+        return tuple(replace(t, speaker=mapping[t.speaker]) for t in turns)
+
+    return replace(diarization, turns=relabel(diarization.turns), exclusive=relabel(diarization.exclusive))
 
 
 def rename_speakers(st: SpeakerTranscript, renames: Mapping[str, str]) -> SpeakerTranscript:
