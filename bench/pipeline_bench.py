@@ -3,7 +3,7 @@
 Builds (once, under bench/results/recordings/) recordings of real speech from the shared
 evaluation clips, then runs, each measured configuration in its own process:
 
-* minutier: ``pipeline.meeting.process_meeting`` with the bundled models loaded once (load time
+* minutier: ``pipeline.run.run_meeting`` with the bundled models loaded once (load time
   reported apart), per stage (decode, transcription, diarization, attribution, minutes, documents):
   wall time, real-time factor (RTF = seconds of work / seconds of audio) and peak resident memory;
 * the naive baseline (bench/naive_baseline.py): faster-whisper then pyannote, decoding twice;
@@ -77,12 +77,12 @@ CONFIGS: dict[str, RunConfig] = {
 
 
 def measure_minutier(recording: Path, config: RunConfig, model: str | None = None) -> dict[str, Any]:
-    """In this (child) process: load the models, run process_meeting once, time and sample memory."""
+    """In this (child) process: load the models, run run_meeting once, time and sample memory."""
     import torch
 
     from pipeline.config import AsrSettings, Settings
-    from pipeline.meeting import process_meeting
     from pipeline.models import get_diarizer, get_transcriber
+    from pipeline.run import run_meeting
 
     if config.torch_threads:
         torch.set_num_threads(config.torch_threads)
@@ -98,7 +98,7 @@ def measure_minutier(recording: Path, config: RunConfig, model: str | None = Non
         loads[name] = time.perf_counter() - started
     with RssSampler() as sampler, tempfile.TemporaryDirectory() as out:
         started = time.perf_counter()
-        result = process_meeting(
+        result = run_meeting(
             recording, settings, Path(out), transcriber=transcriber, diarizer=diarizer, concurrent=config.concurrent
         )
         total = time.perf_counter() - started

@@ -76,6 +76,7 @@ def _timed_load(name: str, func: Callable[..., Any], attribute: str) -> Callable
 def instrument() -> None:
     """Wrap the pipeline functions the flow's tasks call with timers (benchmark only)."""
     from flows import process, tasks
+    from pipeline import stages
     from pipeline.asr.whisper import WhisperTranscriber
     from pipeline.diarize.pyannote import PyannoteDiarizer
 
@@ -84,13 +85,9 @@ def instrument() -> None:
     PyannoteDiarizer.diarize = _timed("diarize", PyannoteDiarizer.diarize)  # type: ignore[method-assign]
     WhisperTranscriber._load = _timed_load("whisper", WhisperTranscriber._load, "_model")  # type: ignore[method-assign]
     PyannoteDiarizer._load = _timed_load("diarization", PyannoteDiarizer._load, "_pipeline")  # type: ignore[method-assign]
-    for name, attr in (
-        ("attribute", "assign_speakers"),
-        ("meta", "meeting_meta"),
-        ("minutes", "build_minutes"),
-        ("documents", "write_documents"),
-    ):
-        setattr(process, attr, _timed(name, getattr(process, attr)))
+    process.meeting_meta = _timed("meta", process.meeting_meta)  # type: ignore[assignment]
+    for name, attr in (("attribute", "attribute"), ("minutes", "write_minutes"), ("documents", "write_documents")):
+        setattr(stages, attr, _timed(name, getattr(stages, attr)))
 
 
 def union_seconds(intervals: list[tuple[float, float]]) -> float:

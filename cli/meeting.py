@@ -9,7 +9,8 @@ from typing import Any
 
 import click
 
-from cli.base import main, settings_with, speaker_options, with_speakers
+from cli.base import main, speaker_options
+from pipeline.stages import DEFAULT_FORMATS, MeetingRequest, recording_settings
 
 logger = logging.getLogger("cli")
 
@@ -35,12 +36,13 @@ def diarize(
       minutier diarize meeting.wav
       minutier diarize call.m4a --speakers 2 -o call.rttm
     """
-    from pipeline.audio import load_audio
+    from pipeline import stages
     from pipeline.diarize import format_rttm
     from pipeline.models import get_diarizer
 
-    settings = with_speakers(ctx.obj["settings"], speakers, min_speakers, max_speakers, voices)
-    diarization = get_diarizer(settings.diarize).diarize(load_audio(file, settings.audio))
+    request = MeetingRequest(num_speakers=speakers, min_speakers=min_speakers, max_speakers=max_speakers)
+    settings = recording_settings(ctx.obj["settings"], request)
+    diarization = stages.diarize(stages.decode(file, settings.audio), get_diarizer(settings.diarize))
     text = format_rttm(diarization, file.stem)
     if output is None:
         sys.stdout.write(text)
@@ -68,10 +70,12 @@ def diarize(
 )
 @click.option("--language", help="Language of the meeting (fr, en); default: detected.")
 @click.option(
+    "--format",
     "--formats",
-    default="docx,srt,vtt,json,md,txt",
+    "formats",
+    default=DEFAULT_FORMATS,
     show_default=True,
-    help="Comma-separated: docx, srt, vtt, json, md, txt.",
+    help="Documents to write, comma-separated: docx, srt, vtt, json, md, txt.",
 )
 @click.option(
     "--name",
@@ -102,23 +106,30 @@ def minutes(
     Examples:
       minutier minutes reunion.m4a -o minutes/
       minutier minutes comite.mp4 --title "Comité de pilotage" --date 2026-11-20 --speakers 4
-      minutier minutes call.mp3 --formats docx,srt --name "Speaker 2=Marie Dupont"
+      minutier minutes call.mp3 --format docx,srt --name "Speaker 2=Marie Dupont"
     """
-    from pipeline.meeting import process_meeting
     from pipeline.models import get_diarizer, get_transcriber
+    from pipeline.run import run_meeting
 
-    settings = with_speakers(settings_with(ctx, language=language), speakers, min_speakers, max_speakers, voices)
-    result = process_meeting(
+    request = MeetingRequest(
+        title=title,
+        held_on=held_on.date() if held_on else None,
+        language=language,
+        num_speakers=speakers,
+        min_speakers=min_speakers,
+        max_speakers=max_speakers,
+        voices_dir=voices,
+        speaker_names=tuple(_parse_names(names).items()),
+    )
+    settings = recording_settings(ctx.obj["settings"], request)
+    result = run_meeting(
         file,
         settings,
         out_dir,
         transcriber=get_transcriber(settings.asr),
         diarizer=get_diarizer(settings.diarize),
+        request=request,
         formats=formats,
-        title=title,
-        held_on=held_on.date() if held_on else None,
-        language=language,
-        renames=_parse_names(names),
     )
     for fmt, path in result.documents:
         click.echo(f"{fmt}: {path}")

@@ -13,10 +13,10 @@ from cli.base import (
     render_transcript,
     settings_with,
     speaker_options,
-    with_speakers,
     write_output,
 )
 from pipeline.models import get_transcriber
+from pipeline.stages import MeetingRequest, recording_settings
 
 
 @main.command()
@@ -55,23 +55,29 @@ def transcribe(
       minutier transcribe meeting.wav --diarize --min-speakers 2 --max-speakers 5 --format srt
       minutier transcribe comite.m4a --diarize --voices voices/
     """
-    from pipeline.audio import load_audio
+    from pipeline import stages
 
-    settings = settings_with(ctx, language=language, model=model, device=device, threads=threads)
-    settings = with_speakers(settings, speakers, min_speakers, max_speakers, voices)
     if not diarize and any(v is not None for v in (speakers, min_speakers, max_speakers, voices)):
         raise click.UsageError("--speakers, --min-speakers, --max-speakers and --voices need --diarize")
-    audio = load_audio(file, settings.audio)
+    request = MeetingRequest(
+        language=language,
+        num_speakers=speakers,
+        min_speakers=min_speakers,
+        max_speakers=max_speakers,
+        voices_dir=voices,
+    )
+    settings = recording_settings(
+        settings_with(ctx, language=language, model=model, device=device, threads=threads), request
+    )
+    audio = stages.decode(file, settings.audio)
     with progress_bar(audio, "transcribing") as progress:
-        transcript = get_transcriber(settings.asr).transcribe(audio, progress)
+        transcript = stages.transcribe(audio, get_transcriber(settings.asr), progress)
     if not diarize:
         write_output(render_transcript(transcript, fmt), output)
         return
-    from pipeline.merge import assign_speakers
     from pipeline.models import get_diarizer
-    from pipeline.speakers import known_voice_names
 
     diarizer = get_diarizer(settings.diarize)
-    diarization = diarizer.diarize(audio)
-    names = known_voice_names(diarizer, audio, diarization, settings.diarize)
-    write_output(render_transcript(assign_speakers(transcript, diarization, names=names), fmt), output)
+    diarization = stages.diarize(audio, diarizer)
+    known = stages.identify_speakers(audio, diarization, diarizer, settings.diarize)
+    write_output(render_transcript(stages.attribute(transcript, diarization, known), fmt), output)

@@ -1,8 +1,9 @@
 """The `process-recording` flow: one recording in, minutes and documents out (and, for a
 watched-folder run, the recording archived and the minutes emailed to its client).
 
-A thin shell: every step is a `pipeline` function wrapped in a task. Transcription and
-diarization run concurrently; decoded audio travels as a file path, never through Prefect.
+A thin shell: every step is a :mod:`pipeline.stages` function wrapped in a task (:mod:`flows.tasks`),
+the same sequence `minutier minutes` runs. Transcription and diarization run concurrently;
+decoded audio travels as a file path, never through Prefect.
 """
 
 from __future__ import annotations
@@ -14,31 +15,27 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from prefect import flow, task
+from prefect import flow
 from prefect.runtime import flow_run
 
 from flows.delivery import alert, archive, client_config, deliver, file_failure, meeting_folder
 from flows.operator import RunReport, add_run_tags, alert_operators, publish_results
 from flows.orphans import run_lock
 from flows.review import await_review
-from flows.tasks import decode, diarize, transcribe
-from pipeline.config import MinutesSettings
-from pipeline.meeting import meeting_meta
-from pipeline.merge import assign_speakers
-from pipeline.models import resolved_device
-from pipeline.outputs.documents import write_documents
+from flows.tasks import attribute, decode, diarize, identify_speakers, transcribe, write_documents, write_minutes
+from pipeline.models import get_transcriber
 from pipeline.speakers import rename_speakers
-from pipeline.summarize import MeetingMeta, Minutes, build_minutes, make_summarizer
-from pipeline.types import Diarization, Recording, SpeakerTranscript, Transcript
+from pipeline.stages import DEFAULT_FORMATS, MeetingRequest, meeting_meta, recording_settings
+from pipeline.types import Diarization, Recording, Transcript
 from pipeline.workspace import discard_decoded
-from service.clients import ClientConfig, settings_for_client
-from service.intake import Layout, RecordingLedger
-from service.ledger import default_ledger_path
+from service.clients import settings_for_client
+from service.intake import RecordingLedger
+from service.layout import Home, Layout
+from service.requests import client_request
 from service.settings import ServiceConfig, default_home, load_config, service_root
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_FORMATS = "docx,srt,vtt,json,md,txt"
 FLOW_TIMEOUT_S = 8 * 3600
 # Crashes (a killed process, a lost server) before a recording is filed as failed.
 MAX_ATTEMPTS = 3
@@ -49,33 +46,24 @@ def run_name() -> str:
     return f"{params.get('client', 'default')} / {Path(str(params.get('recording_path', '?'))).name}"
 
 
-@task(name="attribute-speakers", persist_result=False)
-def attribute(transcript: Transcript, diarization: Diarization, names: dict[str, str]) -> SpeakerTranscript:
-    return assign_speakers(transcript, diarization, names=names)
-
-
-@task(name="write-minutes", retries=1, retry_delay_seconds=5, persist_result=False)
-def summarize(st: SpeakerTranscript, settings: MinutesSettings, meta: MeetingMeta) -> Minutes:
-    return build_minutes(st, make_summarizer(settings), meta)
-
-
-@task(name="write-documents", persist_result=False)
-def documents(minutes: Minutes, out_dir: Path, formats: str, stem: str, template: Path | None) -> dict[str, Path]:
-    return write_documents(minutes, out_dir, formats, stem=stem, template=template)
-
-
-def _run_models(recording: Recording, audio_path: Path, settings: ServiceConfig) -> tuple[Transcript, Diarization]:
-    """Both model stages at once: in a long-lived task worker when the service runs one, else in threads."""
+def _run_models(
+    recording: Recording, audio_path: Path, settings: ServiceConfig
+) -> tuple[Transcript, Diarization, dict[str, str]]:
+    """The model stages: transcription and diarization at once, then known voices; in the long-lived
+    task worker when the service runs one (models stay loaded there), else in this process."""
     limit = settings.service.gpu_limit
     args_t = (recording, audio_path, settings.asr, limit)
     args_d = (recording, audio_path, settings.diarize, limit)
     if settings.service.task_worker:
         future_t: Any = transcribe.delay(*args_t)
         future_d: Any = diarize.delay(*args_d)
-        return _worker_result(future_t), _worker_result(future_d)
+        transcript, diarization = _worker_result(future_t), _worker_result(future_d)
+        known = _worker_result(identify_speakers.delay(recording, audio_path, diarization, settings.diarize, limit))
+        return transcript, diarization, known
     future_t = transcribe.submit(*args_t)
     future_d = diarize.submit(*args_d)
-    return future_t.result(), future_d.result()
+    transcript, diarization = future_t.result(), future_d.result()
+    return transcript, diarization, identify_speakers(recording, audio_path, diarization, settings.diarize, limit)
 
 
 def _worker_result(future: Any, poll_s: float = 5.0) -> Any:
@@ -112,10 +100,6 @@ def _worker_result(future: Any, poll_s: float = 5.0) -> Any:
     return future.result()
 
 
-def _known_names(client: ClientConfig | None) -> dict[str, str]:
-    return dict(client.speaker_names) if client is not None else {}
-
-
 def on_run_failure(flow: Any, flow_run: Any, state: Any) -> None:
     """Operators are told; a watched-folder recording goes to failed/ with a readable reason."""
     cause = _failure_cause(state)
@@ -129,11 +113,11 @@ def on_run_failure(flow: Any, flow_run: Any, state: Any) -> None:
     reason = state.message or state.name
     if params.get("sha256") and client is not None:
         file_failure(settings, client, str(params["sha256"]), cause or reason)
-    _alert_secretaries(settings, params, client, reason)
+    _email_operators(settings, params, client, reason)
 
 
-def _alert_secretaries(settings: Any, params: dict[str, Any], client: Any, reason: str) -> None:
-    """The alert both run hooks send about one recording, in its client's language."""
+def _email_operators(settings: Any, params: dict[str, Any], client: Any, reason: str) -> None:
+    """The email (or .eml) both run hooks send the operators about one recording, in its client's language."""
     alert(
         settings,
         str(params.get("client")),
@@ -163,7 +147,7 @@ def on_run_crashed(flow: Any, flow_run: Any, state: Any) -> None:
             "Run of %s / %s crashed: %s", params.get("client"), Path(str(params.get("recording_path"))).name, reason
         )
         _ask_for_reconcile(params.get("config"))
-    _alert_secretaries(settings, params, client, reason)
+    _email_operators(settings, params, client, reason)
 
 
 def _ask_for_reconcile(config: str | None) -> None:
@@ -182,7 +166,7 @@ def _attempts(settings: ServiceConfig, client: str, sha256: str | None) -> int |
     """How many times the recording was handed to processing; None if it is not a watched-folder recording."""
     if not sha256:
         return None
-    with RecordingLedger(default_ledger_path(settings.service.home_dir)) as ledger:
+    with RecordingLedger(Home(settings.service.home_dir).ledger) as ledger:
         entry = ledger.get(client, sha256)
     return entry.attempts if entry is not None else None
 
@@ -213,48 +197,68 @@ def process_recording(
     held_on: date | None = None,
     formats: str = DEFAULT_FORMATS,
     sha256: str | None = None,
+    language: str | None = None,
+    num_speakers: int | None = None,
+    min_speakers: int | None = None,
+    max_speakers: int | None = None,
+    voices_dir: Path | None = None,
+    speaker_names: dict[str, str] | None = None,
 ) -> dict[str, str]:
     """Transcribe, diarize and write the minutes of one recording; returns format -> document path.
 
-    `sha256` marks a watched-folder recording (the intake hashed it): it is archived when its
-    documents are written, and its minutes are emailed to the client's recipients.
+    The stages are :mod:`pipeline.stages`, as `minutier minutes` runs them; the request's options
+    (title, date, language, speaker hints, names) mean the same as the command line's. `sha256`
+    marks a watched-folder recording (the intake hashed it): it is archived when its documents
+    are written, and its minutes are emailed to the client's recipients.
     """
     with run_lock(default_home()):  # tells the service this run's process lives (flows.orphans)
         base = load_config(config)
         client_cfg = client_config(base, client)
-        settings = settings_for_client(base, client_cfg)
+        asked = MeetingRequest(
+            title=title,
+            held_on=held_on,
+            language=language,
+            num_speakers=num_speakers,
+            min_speakers=min_speakers,
+            max_speakers=max_speakers,
+            voices_dir=voices_dir,
+            speaker_names=tuple((speaker_names or {}).items()),
+        )
+        request = client_request(client_cfg, asked, client)
+        settings = recording_settings(settings_for_client(base, client_cfg), request)
         report = RunReport(client, recording_path.name)
         recording = (
             Recording(recording_path, meeting_folder(base, client, sha256, recording_path), sha256)
             if sha256
             else Recording.from_path(recording_path)
         )
-        work_dir = settings.service.home_dir / "work"
-        add_run_tags(f"client:{client}", f"device:{resolved_device(settings.asr.device)}")
-        audio_path = decode(recording, settings.audio, work_dir)
+        work = Home(settings.service.home_dir).work
+        add_run_tags(f"client:{client}", f"device:{get_transcriber(settings.asr).device}")
+        audio_path = decode(recording, settings.audio, work)
         report.stage("decoded")
         try:
-            transcript, diarization = _run_models(recording, audio_path, settings)
+            transcript, diarization, known = _run_models(recording, audio_path, settings)
         finally:
-            discard_decoded(work_dir, recording)
+            discard_decoded(work, recording)
         add_run_tags(f"language:{transcript.language}")
         report.stage("diarized")
-        st = attribute(transcript, diarization, _known_names(client_cfg))
+        st = attribute(transcript, diarization, known, request.speaker_names)
         report.stage("attributed")
-        meta = meeting_meta(recording, settings, title, held_on, None, client_cfg.name if client_cfg else client)
-        minutes = summarize(st, settings.minutes, meta)
+        meta = meeting_meta(recording, request, transcript, diarization)
+        minutes = write_minutes(st, settings.minutes, meta)
         report.stage("minutes")
         target = out_dir or Layout(service_root(settings.service)).outbox(client, recording.meeting_id)
         stem = recording_path.stem  # the documents keep the recording's own (readable) name
-        written = documents(minutes, target, formats, stem, settings.minutes.template_path)
+        written = write_documents(minutes, target, formats, stem, settings.minutes)
         if client_cfg is not None and client_cfg.review:
             decision = await_review(minutes, client_cfg.review_timeout_s)
-            minutes = summarize(rename_speakers(minutes.transcript, decision.speaker_names), settings.minutes, meta)
-            written = documents(minutes, target, formats, stem, settings.minutes.template_path)
+            minutes = write_minutes(rename_speakers(minutes.transcript, decision.speaker_names), settings.minutes, meta)
+            written = write_documents(minutes, target, formats, stem, settings.minutes)
         report.stage("documents")
         publish_results(report.key, minutes, written)
+        sent = "not emailed: not a watched-folder recording"
         if sha256 and client_cfg is not None:
             archive(settings, client, sha256)
-            if "docx" in written:
-                deliver(minutes, written["docx"], client_cfg, sha256, settings)
+            sent = deliver(minutes, written["docx"], client_cfg, sha256, settings) if "docx" in written else sent
+        logger.info("Minutes of %s / %s in %s; %s", client, recording_path.name, target, sent)
         return {fmt: str(path) for fmt, path in written.items()}

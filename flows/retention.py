@@ -30,6 +30,7 @@ from prefect.client.schemas.objects import StateType
 from prefect.settings import get_current_settings
 
 from service.intake import RecordingLedger
+from service.layout import Home
 from service.retention import AUDIT_LOG, FLOW_RUN, AuditLog, Purge, RetentionPolicy, purge_files
 from service.settings import ServiceConfig
 
@@ -91,7 +92,7 @@ def apply_retention(settings: ServiceConfig, root: Path, ledger: RecordingLedger
         return
     policy = RetentionPolicy(days, datetime.now())
     home = settings.service.home_dir
-    with AuditLog(home / AUDIT_LOG, ledger.path, policy) as audit:
+    with AuditLog(Home(home).logs / AUDIT_LOG, ledger.path, policy) as audit:
         purge_files(
             root,
             home,

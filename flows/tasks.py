@@ -1,4 +1,4 @@
-"""Prefect tasks: each a thin shell over one `pipeline` stage.
+"""Prefect tasks: each a thin shell over one :mod:`pipeline.stages` function.
 
 Model stages are cached on the recording's content hash and the settings that shape their
 output, with persisted results, so a re-run after a later failure skips them. SERIALIZABLE
@@ -23,10 +23,11 @@ from prefect.cache_policies import CacheKeyFnPolicy
 from prefect.context import TaskRunContext
 from prefect.locking.filesystem import FileSystemLockManager
 
-from pipeline.audio import load_audio
-from pipeline.config import AsrSettings, AudioSettings, DiarizeSettings
-from pipeline.models import get_diarizer, get_transcriber, resolved_device
-from pipeline.types import Audio, Diarization, Recording, Transcript
+from pipeline import stages
+from pipeline.config import AsrSettings, AudioSettings, DiarizeSettings, MinutesSettings
+from pipeline.models import get_diarizer, get_transcriber
+from pipeline.summarize import MeetingMeta, Minutes
+from pipeline.types import Audio, Diarization, Recording, SpeakerTranscript, Transcript
 from pipeline.workspace import decode_to_file, load_decoded
 from service.settings import default_home
 
@@ -129,7 +130,7 @@ def _audio(recording: Recording, audio_path: Path) -> Audio:
     if audio_path.exists():
         return load_decoded(audio_path)
     logger.info("Decoded audio not found here (%s): decoding %s on this host", audio_path, recording.path.name)
-    return load_audio(recording.path)
+    return stages.decode(recording.path, AudioSettings())
 
 
 def model_stage(name: str) -> Any:
@@ -147,14 +148,46 @@ def decode(recording: Recording, settings: AudioSettings, work_dir: Path) -> Pat
 
 @model_stage("transcribe")
 def transcribe(recording: Recording, audio_path: Path, settings: AsrSettings, gpu_limit: str) -> Transcript:
-    with gpu_slot(resolved_device(settings.device), gpu_limit):
-        return get_transcriber(settings).transcribe(_audio(recording, audio_path))
+    transcriber = get_transcriber(settings)
+    with gpu_slot(transcriber.device, gpu_limit):
+        return stages.transcribe(_audio(recording, audio_path), transcriber)
 
 
 @model_stage("diarize")
 def diarize(recording: Recording, audio_path: Path, settings: DiarizeSettings, gpu_limit: str) -> Diarization:
-    with gpu_slot(resolved_device(settings.device), gpu_limit):
-        return get_diarizer(settings).diarize(_audio(recording, audio_path))
+    diarizer = get_diarizer(settings)
+    with gpu_slot(diarizer.device, gpu_limit):
+        return stages.diarize(_audio(recording, audio_path), diarizer)
 
 
-MODEL_TASKS = (transcribe, diarize)
+@task(name="identify-speakers", retries=1, retry_delay_seconds=15, persist_result=False)
+def identify_speakers(
+    recording: Recording, audio_path: Path, diarization: Diarization, settings: DiarizeSettings, gpu_limit: str
+) -> dict[str, str]:
+    """Known voices, in the model worker: it holds the diarizer whose embeddings recognise them."""
+    diarizer = get_diarizer(settings)
+    with gpu_slot(diarizer.device, gpu_limit):
+        return stages.identify_speakers(_audio(recording, audio_path), diarization, diarizer, settings)
+
+
+@task(name="attribute-speakers", persist_result=False)
+def attribute(
+    transcript: Transcript, diarization: Diarization, known: dict[str, str], speaker_names: tuple[tuple[str, str], ...]
+) -> SpeakerTranscript:
+    return stages.attribute(transcript, diarization, known, speaker_names)
+
+
+@task(name="write-minutes", retries=1, retry_delay_seconds=5, persist_result=False)
+def write_minutes(st: SpeakerTranscript, settings: MinutesSettings, meta: MeetingMeta) -> Minutes:
+    return stages.write_minutes(st, settings, meta)
+
+
+@task(name="write-documents", persist_result=False)
+def write_documents(
+    minutes: Minutes, out_dir: Path, formats: str, stem: str, settings: MinutesSettings
+) -> dict[str, Path]:
+    return stages.write_documents(minutes, out_dir, formats, stem, settings)
+
+
+# What the model worker serves: the stages that need a loaded model.
+MODEL_TASKS = (transcribe, diarize, identify_speakers)

@@ -9,21 +9,26 @@ import functools
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.config import AsrSettings, DiarizeSettings
+from pipeline.roles import Diarizer, Transcriber
+
+if TYPE_CHECKING:
+    from pipeline.diarize.pyannote import PyannoteDiarizer
 
 logger = logging.getLogger(__name__)
 
 
 @functools.lru_cache(maxsize=2)
-def get_transcriber(settings: AsrSettings) -> Any:
+def get_transcriber(settings: AsrSettings) -> Transcriber:
+    """The Whisper transcriber for `settings` (loaded on first use, then kept)."""
     from pipeline.asr.whisper import WhisperTranscriber
 
     return WhisperTranscriber(settings)
 
 
-def get_diarizer(settings: DiarizeSettings) -> Any:
+def get_diarizer(settings: DiarizeSettings) -> Diarizer:
     """The diarizer for `settings`. Settings that differ only in a client's speaker hints or known voices
     share one loaded model: a service with many clients loads it once, however their hints differ."""
     from pipeline.diarize.pyannote import model_settings
@@ -33,13 +38,13 @@ def get_diarizer(settings: DiarizeSettings) -> Any:
 
 
 @functools.lru_cache(maxsize=2)
-def _diarizer_for_model(settings: DiarizeSettings) -> Any:
+def _diarizer_for_model(settings: DiarizeSettings) -> PyannoteDiarizer:
     from pipeline.diarize import PyannoteDiarizer
 
     return PyannoteDiarizer(settings)
 
 
-def _loader(model: Any) -> Callable[[], Any] | None:
+def _loader(model: object) -> Callable[[], Any] | None:
     # Test stand-ins have no loader at all.
     loader: Callable[[], Any] | None = getattr(model, "load", None)
     return loader
@@ -65,11 +70,3 @@ def preload(asr: AsrSettings, diarize: DiarizeSettings) -> dict[str, float]:
         logger.info("Loaded the %s model in %.1f s, before any recording", name, seconds[name])
     return seconds
 
-
-def resolved_device(device: str) -> str:
-    """ "cuda" or "cpu" for a device setting ("auto" asks whether a GPU is present)."""
-    if device != "auto":
-        return device
-    from pipeline.asr.whisper import cuda_available
-
-    return "cuda" if cuda_available() else "cpu"

@@ -130,6 +130,8 @@ class Diarization:
     turns: tuple[SpeakerTurn, ...]
     exclusive: tuple[SpeakerTurn, ...]
     duration: float = 0.0
+    # The model that found the turns, as the minutes name it ("pyannote segmentation-3.0 + CAM++").
+    model: str = ""
 
     @property
     def speakers(self) -> tuple[str, ...]:

@@ -21,8 +21,13 @@ from pipeline.types import SAMPLE_RATE, Audio, Recording
 logger = logging.getLogger(__name__)
 
 
+def decoded_folder(work_dir: Path) -> Path:
+    """Where decoded recordings live under a work folder."""
+    return work_dir / "audio"
+
+
 def decoded_path(work_dir: Path, recording: Recording) -> Path:
-    return work_dir / "audio" / f"{recording.sha256}.f32.npy"
+    return decoded_folder(work_dir) / f"{recording.sha256}.f32.npy"
 
 
 def decode_to_file(recording: Recording, settings: AudioSettings, work_dir: Path) -> Path:

@@ -1,12 +1,21 @@
-"""The service folders and safe file moves between them.
+"""The service's folders, named here and nowhere else, and safe file moves between them.
 
-Under the service root::
+Under the service root (the watched folders)::
 
     inbox/<client>/                     secretaries drop recordings here
     processing/<client>/                taken, being processed
     archive/<client>/<yyyy-mm-dd>/      processed (and duplicates, with a note)
     failed/<client>/                    not processed, each with <name>.reason.txt
     outbox/<client>/<meeting>/          minutes and documents
+
+Under the service home (``MINUTIER_HOME``, its state; often the same folder)::
+
+    work/audio/                         decoded audio of runs in progress
+    alerts/                             operator alerts written as .eml when no mail server is set
+    logs/                               Prefect server, model worker and retention logs
+    runs/  locks/                       live runs' and model stages' lock files
+    prefect/                            Prefect's database and results (own server)
+    ledger.sqlite3                      what happened to every recording and email
 
 Moves are renames: atomic within one file system, never overwriting (a taken name gets
 " (2)", " (3)" ...), and nothing is ever deleted. Every destination is built from a checked
@@ -27,8 +36,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from pipeline.workspace import decoded_folder
 from service.clients import check_folder_name
 from service.errors import IntakeError
+from service.ledger import default_ledger_path
 
 logger = logging.getLogger(__name__)
 
@@ -69,11 +80,62 @@ class Layout:
         """The output folder of one meeting; `meeting_id` must be a single safe component."""
         return self.stage("outbox", client) / check_component(meeting_id)
 
+    @property
+    def inbox_root(self) -> Path:
+        """The folder holding every client's inbox (what the watcher watches)."""
+        return self.root / "inbox"
+
+    def stage_root(self, stage: str) -> Path:
+        """``<root>/<stage>``: every client's folders of one stage."""
+        if stage not in STAGES:
+            raise ValueError(f"unknown stage {stage!r} (known: {', '.join(STAGES)})")
+        return self.root / stage
+
     def create(self, clients: tuple[str, ...]) -> None:
         """Create the inbox, processing, failed and outbox folders of each client (idempotent)."""
         for client in clients:
             for stage in ("inbox", "processing", "failed", "outbox"):
                 self.stage(stage, client).mkdir(parents=True, exist_ok=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Home:
+    """The service's state folder (``MINUTIER_HOME``)."""
+
+    path: Path
+
+    @property
+    def work(self) -> Path:
+        return self.path / "work"
+
+    @property
+    def decoded_audio(self) -> Path:
+        """Where :mod:`pipeline.workspace` decodes recordings under :attr:`work`."""
+        return decoded_folder(self.work)
+
+    @property
+    def alerts(self) -> Path:
+        return self.path / "alerts"
+
+    @property
+    def logs(self) -> Path:
+        return self.path / "logs"
+
+    @property
+    def runs(self) -> Path:
+        return self.path / "runs"
+
+    @property
+    def locks(self) -> Path:
+        return self.path / "locks"
+
+    @property
+    def prefect(self) -> Path:
+        return self.path / "prefect"
+
+    @property
+    def ledger(self) -> Path:
+        return default_ledger_path(self.path)
 
 
 def check_component(name: str) -> str:

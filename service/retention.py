@@ -32,11 +32,12 @@ from pathlib import Path
 from pipeline.errors import ConfigError
 from service.intake.ledger import RecordingLedger
 from service.intake.notes import NOTE_SUFFIX, REASON_SUFFIX, deletion_notice
+from service.layout import Home, Layout
 from service.ledger import LedgerTable
 
 logger = logging.getLogger(__name__)
 
-AUDIT_LOG = Path("logs") / "retention.log"
+AUDIT_LOG = "retention.log"  # in the home's logs/ folder
 # Derived copies may serve a run still in progress (runs time out after 8 h): never deleted younger than this.
 DERIVED_MIN_AGE = timedelta(days=1)
 ARCHIVED, FAILED, DECODED, RESULT, FLOW_RUN = (
@@ -168,7 +169,7 @@ def expired_days(archive_root: Path, days: int, today: date) -> tuple[tuple[str,
 def purge_archive(root: Path, ledger: RecordingLedger, policy: RetentionPolicy, audit: AuditLog) -> tuple[Purge, ...]:
     """Delete archived recordings older than the period; keep duplicate notes (and minutes, elsewhere)."""
     purged: list[Purge] = []
-    for client, day, folder in expired_days(root / "archive", policy.days, policy.now.date()):
+    for client, day, folder in expired_days(Layout(root).stage_root("archive"), policy.days, policy.now.date()):
         for path in sorted(folder.iterdir()):
             if path.name.endswith(NOTE_SUFFIX) or path.is_dir():
                 continue
@@ -185,7 +186,7 @@ def purge_failed(
     """Delete recordings filed under ``failed/`` longer ago than the period; keep their reason, with a line
     saying the recording was deleted (in the client's language, from `languages`, French by default)."""
     purged: list[Purge] = []
-    for client_dir in _folders(root / "failed"):
+    for client_dir in _folders(Layout(root).stage_root("failed")):
         for path in sorted(client_dir.iterdir()):
             if path.name.endswith((REASON_SUFFIX, NOTE_SUFFIX, ".writing")) or (
                 path.is_dir() and not path.is_symlink()
@@ -243,7 +244,7 @@ def purge_files(
     purged = [
         *purge_archive(root, ledger, policy, audit),
         *purge_failed(root, ledger, policy, audit, languages or {}),
-        *purge_derived(home / "work" / "audio", DECODED, policy, audit),
+        *purge_derived(Home(home).decoded_audio, DECODED, policy, audit),
     ]
     if result_storage is not None:
         purged += purge_derived(result_storage, RESULT, policy, audit)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -16,7 +16,9 @@ from pipeline.asr.guards import screen_segment
 from pipeline.asr.model_store import bundled_whisper_base
 from pipeline.asr.windows import Window, plan_windows
 from pipeline.config import BUNDLED_WHISPER, AsrSettings
+from pipeline.device import resolve_device
 from pipeline.errors import ModelUnavailableError
+from pipeline.roles import Progress
 from pipeline.types import Audio, RejectedSegment, Transcript, TranscriptSegment, Word
 
 if TYPE_CHECKING:
@@ -24,16 +26,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-Progress = Callable[[float], None]
-"""Called with the number of audio seconds transcribed so far."""
-
 UNDETERMINED = "und"  # ISO 639-2 code for "no language could be determined" (e.g. silence)
 CPU_BATCH_SIZE = 4
 GPU_BATCH_SIZE = 8
-
-
-class Transcriber(Protocol):
-    def transcribe(self, audio: Audio, progress: Progress | None = None) -> Transcript: ...
 
 
 def available_cpus() -> int:
@@ -43,20 +38,9 @@ def available_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def cuda_available() -> bool:
-    import ctranslate2
-
-    try:
-        return ctranslate2.get_cuda_device_count() > 0
-    except RuntimeError:  # CUDA driver missing or broken: behave as a CPU machine
-        return False
-
-
-def resolve_device(settings: AsrSettings) -> tuple[str, str]:
+def device_and_compute(settings: AsrSettings) -> tuple[str, str]:
     """(device, compute_type): CUDA + float16 where a GPU is present, else CPU + int8."""
-    device = settings.device
-    if device == "auto":
-        device = "cuda" if cuda_available() else "cpu"
+    device = resolve_device(settings.device, "ctranslate2")
     compute = settings.compute_type
     if compute == "auto":
         compute = "float16" if device == "cuda" else "int8"
@@ -159,12 +143,22 @@ class WhisperTranscriber:
     def settings(self) -> AsrSettings:
         return self._settings
 
+    @property
+    def device(self) -> str:
+        """ "cuda" or "cpu", without loading the model."""
+        return resolve_device(self._settings.device, "ctranslate2")
+
+    @property
+    def label(self) -> str:
+        """The model as the minutes name it: "Whisper base", "Whisper large-v3", "Whisper my-model"."""
+        return f"Whisper {Path(self._settings.model).name or self._settings.model}"
+
     def _load(self) -> WhisperModel:
         if self._model is None:
             from faster_whisper import WhisperModel
 
             s = self._settings
-            device, compute = resolve_device(s)
+            device, compute = device_and_compute(s)
             path = resolve_model_path(s)
             started = time.perf_counter()
             try:
@@ -306,7 +300,7 @@ class WhisperTranscriber:
         return Transcript(
             language=language or UNDETERMINED,
             duration=duration,
-            model=self._settings.model,
+            model=self.label,
             segments=tuple(segments),
             language_probability=probability,
             rejected=tuple(rejected),

@@ -6,12 +6,11 @@ and torch on first use.
 
 from __future__ import annotations
 
-from pipeline.diarize.pyannote import Diarizer, PyannoteDiarizer
+from pipeline.diarize.pyannote import PyannoteDiarizer
 from pipeline.diarize.rttm import format_rttm, read_rttm, write_rttm
 from pipeline.diarize.voices import KnownVoice, KnownVoices, VoiceEmbedder
 
 __all__ = [
-    "Diarizer",
     "KnownVoice",
     "KnownVoices",
     "PyannoteDiarizer",

@@ -10,11 +10,12 @@ import time
 import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from pipeline.config import BUNDLED_DIARIZATION, DiarizeSettings, disable_pyannote_telemetry
+from pipeline.device import resolve_device
 from pipeline.errors import ModelUnavailableError, PipelineError
 from pipeline.types import SAMPLE_RATE, Audio, Diarization, SpeakerTurn
 
@@ -30,6 +31,7 @@ _MIN_PIECE = 1.0
 # (segmentation chunks, CAM++ blocks) per batch when the settings leave them unset.
 _CPU_BATCHES = (8, 1)
 _GPU_BATCHES = (32, 8)
+BUNDLED_LABEL = "pyannote segmentation-3.0 + CAM++"
 
 
 def model_settings(settings: DiarizeSettings) -> DiarizeSettings:
@@ -44,12 +46,6 @@ class _Loaded:
 
     pipeline: Any = None
     device: Any = None
-
-
-class Diarizer(Protocol):
-    """Anything that turns audio into speaker turns."""
-
-    def diarize(self, audio: Audio) -> Diarization: ...
 
 
 class PyannoteDiarizer:
@@ -95,6 +91,18 @@ class PyannoteDiarizer:
     def model_name(self) -> str:
         return self._settings.model
 
+    @property
+    def device(self) -> str:
+        """ "cuda" or "cpu", without loading the model."""
+        return resolve_device(self._settings.device, "torch")
+
+    @property
+    def label(self) -> str:
+        """The model as the minutes name it: the bundled pair, or the configured pipeline's name."""
+        if self._settings.model == BUNDLED_DIARIZATION:
+            return BUNDLED_LABEL
+        return f"pyannote {Path(self._settings.model).name or self._settings.model}"
+
     def load(self) -> None:
         """Load the model now, e.g. when a worker starts, so that no recording waits for it.
 
@@ -110,9 +118,7 @@ class PyannoteDiarizer:
 
             s = self._settings
             started = time.perf_counter()
-            device = s.device
-            if device == "auto":
-                device = "cuda" if torch.cuda.is_available() else "cpu"
+            device = self.device
             if s.threads:
                 # Process-wide; diarization is this process's only torch user. The segmentation LSTM
                 # runs thousands of tiny parallel steps, and with two threads each one stalls while
@@ -164,14 +170,15 @@ class PyannoteDiarizer:
             max_speakers if max_speakers is not None else s.max_speakers,
         )
         if audio.duration < 0.1 or not np.any(audio.samples):
-            return Diarization((), (), audio.duration)
+            return Diarization((), (), audio.duration, self.label)
         pipeline = self._load()
         started = time.perf_counter()
         output = self._run(pipeline, audio, count)
         overlapping = getattr(output, "speaker_diarization", output)
         exclusive = getattr(output, "exclusive_speaker_diarization", None)
         turns = _turns(overlapping)
-        result = Diarization(turns, _turns(exclusive) if exclusive is not None else _exclusive(turns), audio.duration)
+        exclusive_turns = _turns(exclusive) if exclusive is not None else _exclusive(turns)
+        result = Diarization(turns, exclusive_turns, audio.duration, self.label)
         elapsed = time.perf_counter() - started
         logger.info(
             "Diarized %.1f s of audio in %.1f s (%.3f x real time): %d speakers, %d turns",

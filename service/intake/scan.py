@@ -328,7 +328,7 @@ def _resume_one(layout: Layout, client: ClientConfig, ledger: RecordingLedger, d
 
 def _report_strays(layout: Layout, clients: Clients, readiness: Readiness) -> None:
     """Log (once each) inbox entries outside any configured client folder: they are never taken."""
-    inbox_root = layout.root / "inbox"
+    inbox_root = layout.inbox_root
     try:
         entries = list(os.scandir(inbox_root))
     except FileNotFoundError:

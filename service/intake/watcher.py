@@ -130,7 +130,7 @@ def run_intake(
     wake = threading.Event()
     unsent: dict[tuple[str, str], Ready] = {}
     first = True
-    with InboxWatcher(root / "inbox", lambda _path: wake.set(), polling=polling):
+    with InboxWatcher(Layout(root).inbox_root, lambda _path: wake.set(), polling=polling):
         while not stop.is_set():
             wake.clear()
             for ready in scan_inbox(root, clients, ledger, readiness, resume=first):

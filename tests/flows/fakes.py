@@ -30,10 +30,12 @@ _TEXT = "Bonjour à tous. Nous décidons de valider le budget. Marie enverra le 
 class FakeTranscriber:
     """Returns one French segment over the audio's first seconds; counts its calls in a file."""
 
+    device = "cpu"
+
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
-    def transcribe(self, audio: Audio) -> Transcript:
+    def transcribe(self, audio: Audio, progress: Any = None) -> Transcript:
         self.folder.mkdir(parents=True, exist_ok=True)
         with (self.folder / "calls.log").open("a", encoding="utf-8") as log:
             log.write(f"{os.getpid()} {len(audio.samples)}\n")
@@ -65,6 +67,8 @@ class FakeTranscriber:
 class FakeDiarizer:
     """Two speakers taking turns over the first seconds."""
 
+    device = "cpu"
+
     def diarize(self, audio: Audio) -> Diarization:
         duration = len(audio.samples) / audio.sample_rate
         end = min(duration, 6.0)
@@ -89,7 +93,6 @@ def install_from_environment() -> None:
 
     pipeline.models.get_transcriber = fake_transcriber(Path(folder))  # type: ignore[assignment]
     pipeline.models.get_diarizer = fake_diarizer()  # type: ignore[assignment]
-    pipeline.models.resolved_device = lambda _device: "cpu"  # type: ignore[assignment]
 
 
 def child_environment(folder: Path) -> dict[str, str]:

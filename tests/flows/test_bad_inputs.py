@@ -205,7 +205,6 @@ def site(prefect_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Itera
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(flows.tasks, "get_transcriber", fake_transcriber(root / "fake-models"))
         patch.setattr(flows.tasks, "get_diarizer", fake_diarizer())
-        patch.setattr(flows.tasks, "resolved_device", lambda _device: "cpu")
         try:
             yield root, config, smtp
         finally:

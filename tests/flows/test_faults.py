@@ -40,7 +40,6 @@ def site(prefect_server: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
         (tmp_path / "inbox" / client).mkdir(parents=True)
     monkeypatch.setattr(flows.tasks, "get_transcriber", fake_transcriber(tmp_path / "fake-models"))
     monkeypatch.setattr(flows.tasks, "get_diarizer", fake_diarizer())
-    monkeypatch.setattr(flows.tasks, "resolved_device", lambda _device: "cpu")
     # Retries as in production, without the minutes of back-off.
     monkeypatch.setattr(flows.process, "deliver", flows.process.deliver.with_options(retry_delay_seconds=0.2))
     apply_process_deployment()

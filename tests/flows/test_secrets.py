@@ -32,7 +32,6 @@ def test_secrets_never_in_logs_parameters_or_artifacts(
     monkeypatch.setenv("MINUTIER_LLM_API_KEY", LLM_SENTINEL)
     monkeypatch.setattr(flows.tasks, "get_transcriber", fake_transcriber(tmp_path / "fake-models"))
     monkeypatch.setattr(flows.tasks, "get_diarizer", fake_diarizer())
-    monkeypatch.setattr(flows.tasks, "resolved_device", lambda _device: "cpu")
     (tmp_path / "clients.toml").write_text(CLIENTS_TOML, encoding="utf-8")
     for client in ("acme", "acme-corp"):
         (tmp_path / "inbox" / client).mkdir(parents=True)

@@ -43,12 +43,12 @@ def _run(
 def test_models_load_before_serving(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.INFO):
         events = _run(monkeypatch)
-    assert events == ["load whisper", "load diarization", "serve 2 tasks"]
+    assert events == ["load whisper", "load diarization", "serve 3 tasks"]
     assert "Loaded the whisper model in" in caplog.text and "Loaded the diarization model in" in caplog.text
 
 
 def test_stand_ins_without_a_loader_are_served_as_they_are(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert _run(monkeypatch, diarizer=lambda events, name: StandIn()) == ["load whisper", "serve 2 tasks"]
+    assert _run(monkeypatch, diarizer=lambda events, name: StandIn()) == ["load whisper", "serve 3 tasks"]
 
 
 def test_a_model_that_cannot_load_is_a_clear_error(
@@ -57,7 +57,7 @@ def test_a_model_that_cannot_load_is_a_clear_error(
     error = ModelUnavailableError("Whisper model 'large-v9' cannot be loaded: no such model")
     events = _run(monkeypatch, whisper_error=error)
     assert "Models not loaded: Whisper model 'large-v9' cannot be loaded: no such model" in caplog.text
-    assert events == ["serve 2 tasks"]  # runs then fail with the same error, visible on each run
+    assert events == ["serve 3 tasks"]  # runs then fail with the same error, visible on each run
 
 
 def test_a_bad_config_stops_the_worker(

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import AsrSettings, Settings, load_settings
-from service.settings import ServiceConfig, load_config
+from pipeline.config import AsrSettings, load_settings
 from pipeline.errors import ConfigError
+from service.settings import ServiceConfig, load_config
 
 
 def test_defaults_are_offline_bundled_base() -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import CorruptAudioError
+from service import layout as layout_module
 from service.clients import Clients, parse_clients
 from service.errors import IntakeError
 from service.intake import (
@@ -29,7 +30,6 @@ from service.intake import (
     run_intake,
     scan_inbox,
 )
-from service import layout as layout_module
 
 DAY = date(2025, 3, 12)
 ODD_NAMES = (

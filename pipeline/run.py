@@ -1,0 +1,118 @@
+"""The one sequence of stages for one recording, in this process, from already-loaded models.
+
+`minutier minutes` and the benchmarks call :func:`run_meeting`; the Prefect flow runs the same
+:mod:`pipeline.stages` functions as tasks.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from pipeline import stages
+from pipeline.config import Settings
+from pipeline.roles import Diarizer, Progress, Transcriber
+from pipeline.stages import DEFAULT_FORMATS, MeetingRequest
+from pipeline.summarize import Minutes
+from pipeline.types import Audio, Diarization, Recording, Transcript
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingResult:
+    minutes: Minutes
+    documents: tuple[tuple[str, Path], ...]
+    # Wall time of each stage in seconds, in the order they ran ("decode", "transcribe", ...).
+    timings: tuple[tuple[str, float], ...] = field(default=())
+
+
+class _Timer:
+    def __init__(self) -> None:
+        self.stages: list[tuple[str, float]] = []
+
+    def run(self, name: str, func: Callable[[], T]) -> T:
+        started = time.perf_counter()
+        result = func()
+        self.stages.append((name, time.perf_counter() - started))
+        return result
+
+
+def transcribe_and_diarize(
+    audio: Audio,
+    transcriber: Transcriber,
+    diarizer: Diarizer,
+    *,
+    concurrent: bool,
+    progress: Progress | None = None,
+    timer: _Timer | None = None,
+) -> tuple[Transcript, Diarization]:
+    """Both model stages on the same decoded audio, side by side or one after the other."""
+    timer = timer or _Timer()
+    if not concurrent:
+        transcript = timer.run("transcribe", lambda: stages.transcribe(audio, transcriber, progress))
+        return transcript, timer.run("diarize", lambda: stages.diarize(audio, diarizer))
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="model") as pool:
+        started = time.perf_counter()
+        future_t = pool.submit(stages.transcribe, audio, transcriber, progress)
+        future_d = pool.submit(stages.diarize, audio, diarizer)
+        transcript, diarization = future_t.result(), future_d.result()
+    timer.stages.append(("transcribe+diarize", time.perf_counter() - started))
+    return transcript, diarization
+
+
+def run_meeting(
+    path: Path,
+    settings: Settings,
+    out_dir: Path,
+    *,
+    transcriber: Transcriber,
+    diarizer: Diarizer,
+    request: MeetingRequest | None = None,
+    formats: str = DEFAULT_FORMATS,
+    concurrent: bool = False,
+    progress: Progress | None = None,
+) -> MeetingResult:
+    """Recording in, minutes and documents out.
+
+    Args:
+        path: The recording (any audio or video file ffmpeg reads).
+        settings: The recording's settings, request applied (:func:`pipeline.stages.recording_settings`);
+            the models must have been made from them.
+        out_dir: Folder for the documents, named after the recording.
+        transcriber: A loaded (or lazily loading) speech-to-text model.
+        diarizer: A loaded (or lazily loading) diarization model.
+        request: Title, date, language, speaker names and client of this recording.
+        formats: Comma-separated document formats.
+        concurrent: Run transcription and diarization side by side (two threads).
+        progress: Called with the seconds of audio transcribed so far.
+
+    Returns:
+        The minutes, the documents written (format, path) and each stage's wall time.
+
+    Raises:
+        PipelineError: a named error of the stage that failed (bad audio, missing model...).
+    """
+    request = request or MeetingRequest()
+    timer = _Timer()
+    recording = Recording.from_path(path)
+    audio = timer.run("decode", lambda: stages.decode(path, settings.audio))
+    transcript, diarization = transcribe_and_diarize(
+        audio, transcriber, diarizer, concurrent=concurrent, progress=progress, timer=timer
+    )
+    known = timer.run("voices", lambda: stages.identify_speakers(audio, diarization, diarizer, settings.diarize))
+    st = timer.run("attribute", lambda: stages.attribute(transcript, diarization, known, request.speaker_names))
+    meta = stages.meeting_meta(recording, request, transcript, diarization)
+    minutes = timer.run("minutes", lambda: stages.write_minutes(st, settings.minutes, meta))
+    written = timer.run(
+        "documents", lambda: stages.write_documents(minutes, out_dir, formats, recording.meeting_id, settings.minutes)
+    )
+    logger.info("Minutes of %s written to %s", path.name, out_dir)
+    return MeetingResult(minutes, tuple(written.items()), tuple(timer.stages))

@@ -1,0 +1,144 @@
+"""The stages of one meeting, one plain function each, in the order they run:
+
+decode -> transcribe + diarize -> identify known voices -> attribute -> write minutes -> write documents.
+
+Every shell runs these same functions: :func:`pipeline.run.run_meeting` chains them in one process
+(the CLI, the benchmarks); the Prefect flow wraps each one as a task and adds only orchestration.
+A rule about the meeting (names, language, known voices, provenance) belongs here, never in a shell.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import TypeVar
+
+from pipeline.audio import load_audio, probe, recorded_on
+from pipeline.config import AudioSettings, DiarizeSettings, MinutesSettings, Settings
+from pipeline.merge import assign_speakers
+from pipeline.outputs.documents import write_documents as _write_documents
+from pipeline.roles import Diarizer, Progress, Transcriber
+from pipeline.speakers import known_voice_names, number_speakers, rename_speakers
+from pipeline.summarize import MeetingMeta, Minutes, build_minutes, make_summarizer
+from pipeline.types import Audio, Diarization, Recording, SpeakerTranscript, Transcript
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_FORMATS = "docx,srt,vtt,json,md,txt"
+AUTO_LANGUAGE = "auto"
+
+S = TypeVar("S", bound=Settings)
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingRequest:
+    """What a person asks of one recording beyond the settings: the CLI's options, a flow's parameters.
+
+    Attributes:
+        title: Title of the minutes (default: a localised "Meeting minutes").
+        held_on: Meeting date (default: the recording's own date); due dates resolve against it.
+        language: Forced language ("fr", "en"); None keeps the configured one (detection by
+            default); "auto" detects it even when the configuration forces one.
+        num_speakers: Exact number of speakers, if known.
+        min_speakers: At least this many speakers.
+        max_speakers: At most this many speakers.
+        voices_dir: Folder of known voices that name the speakers they match.
+        speaker_names: (label, name) pairs: a public label ("Speaker 2", "Intervenant 2") or a
+            name already shown -> the person's name.
+        client: The client's display name, printed in the minutes.
+    """
+
+    title: str | None = None
+    held_on: date | None = None
+    language: str | None = None
+    num_speakers: int | None = None
+    min_speakers: int | None = None
+    max_speakers: int | None = None
+    voices_dir: Path | None = None
+    speaker_names: tuple[tuple[str, str], ...] = ()
+    client: str | None = None
+
+
+def recording_settings(settings: S, request: MeetingRequest) -> S:
+    """The settings one recording runs with: the request's language and speaker hints over the configured ones.
+
+    The only place a request changes settings, so the CLI and the service apply it alike.
+    """
+    asr = settings.asr
+    if request.language:
+        asr = replace(asr, language=None if request.language == AUTO_LANGUAGE else request.language)
+    hints = {
+        key: value
+        for key, value in (
+            ("num_speakers", request.num_speakers),
+            ("min_speakers", request.min_speakers),
+            ("max_speakers", request.max_speakers),
+            ("voices_dir", request.voices_dir),
+        )
+        if value is not None
+    }
+    diarize = replace(settings.diarize, **hints) if hints else settings.diarize
+    return replace(settings, asr=asr, diarize=diarize)
+
+
+def decode(path: Path, settings: AudioSettings) -> Audio:
+    """The recording's audio, decoded once to 16 kHz mono (see :func:`pipeline.audio.load_audio`)."""
+    return load_audio(path, settings)
+
+
+def transcribe(audio: Audio, transcriber: Transcriber, progress: Progress | None = None) -> Transcript:
+    """Speech to text; the transcript names the model that ran."""
+    return transcriber.transcribe(audio, progress)
+
+
+def diarize(audio: Audio, diarizer: Diarizer) -> Diarization:
+    """Who speaks when, speakers numbered by their first turn (SPEAKER_00 is the first to speak)."""
+    return number_speakers(diarizer.diarize(audio))
+
+
+def identify_speakers(
+    audio: Audio, diarization: Diarization, diarizer: Diarizer, settings: DiarizeSettings
+) -> dict[str, str]:
+    """Raw speaker label -> person, for the speakers whose voice matches one of `settings.voices_dir`."""
+    return known_voice_names(diarizer, audio, diarization, settings)
+
+
+def attribute(
+    transcript: Transcript,
+    diarization: Diarization,
+    known: Mapping[str, str],
+    speaker_names: tuple[tuple[str, str], ...] = (),
+) -> SpeakerTranscript:
+    """Every word to its speaker; known voices name their speakers, then the request's names apply."""
+    return rename_speakers(assign_speakers(transcript, diarization, names=known), dict(speaker_names))
+
+
+def meeting_meta(
+    recording: Recording, request: MeetingRequest, transcript: Transcript, diarization: Diarization
+) -> MeetingMeta:
+    """What the minutes say about the meeting: title, client, date and time, language, and the models that ran."""
+    info = probe(recording.path)
+    start = info.created.astimezone().time().replace(microsecond=0) if info.created else None
+    return MeetingMeta(
+        title=request.title,
+        client=request.client,
+        held_on=request.held_on or recorded_on(recording.path, info),
+        start_time=start if request.held_on is None else None,
+        language=None if request.language == AUTO_LANGUAGE else request.language,
+        models=tuple(m for m in (transcript.model, diarization.model) if m),
+    )
+
+
+def write_minutes(st: SpeakerTranscript, settings: MinutesSettings, meta: MeetingMeta) -> Minutes:
+    """The minutes, by the configured summariser (see :func:`pipeline.summarize.build_minutes`)."""
+    return build_minutes(st, make_summarizer(settings), meta)
+
+
+def write_documents(
+    minutes: Minutes, out_dir: Path, formats: str, stem: str, settings: MinutesSettings
+) -> dict[str, Path]:
+    """The documents of the minutes (docx, srt, vtt, json, md, txt) in `out_dir`; format -> path."""
+    return _write_documents(minutes, out_dir, formats, stem=stem, template=settings.template_path)

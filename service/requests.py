@@ -1,0 +1,39 @@
+"""What a client's configuration asks of each of its recordings, under what one recording asks.
+
+The service's one merge of a client's standing preferences (speaker counts, known voices, names,
+display name) into a :class:`~pipeline.stages.MeetingRequest`; the recording's own request wins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from pipeline.stages import MeetingRequest
+from service.clients import ClientConfig
+
+
+def client_request(client: ClientConfig | None, asked: MeetingRequest, folder: str) -> MeetingRequest:
+    """The request one recording of `client` runs with.
+
+    Args:
+        client: The client's configuration; None for a recording outside any client.
+        asked: What this recording's submission asked (command-line options, flow parameters).
+        folder: The client folder name, shown as the client when there is no configuration.
+
+    Returns:
+        `asked`, with the client's speaker hints and known voices where `asked` has none, the
+        client's speaker names under the recording's own, and the client's display name.
+    """
+    if client is None:
+        return replace(asked, client=asked.client or folder)
+    counts_given = any(v is not None for v in (asked.num_speakers, asked.min_speakers, asked.max_speakers))
+    names = dict(client.speaker_names) | dict(asked.speaker_names)
+    return replace(
+        asked,
+        num_speakers=asked.num_speakers if counts_given else client.num_speakers,
+        min_speakers=asked.min_speakers if counts_given else client.min_speakers,
+        max_speakers=asked.max_speakers if counts_given else client.max_speakers,
+        voices_dir=asked.voices_dir or client.voices_dir,
+        speaker_names=tuple(names.items()),
+        client=asked.client or client.name,
+    )
