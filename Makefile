@@ -5,7 +5,7 @@ STAMP := $(VENV)/.minutier-installed
 TEST_STAMP := $(VENV)/.minutier-test-tools
 OUT ?= out
 
-.PHONY: install run test bench serve clean
+.PHONY: install run test lint bench serve clean
 
 install: $(STAMP)
 
@@ -28,6 +28,12 @@ test: $(STAMP) $(TEST_STAMP)
 
 serve: $(STAMP)
 	$(VENV)/bin/minutier -v serve
+
+# Lint and static types (CI runs this before the tests).
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy pipeline service cli flows
 
 bench: $(STAMP)
 	$(PY) bench/asr_eval.py

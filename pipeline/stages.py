@@ -31,6 +31,7 @@ DEFAULT_FORMATS = "docx,srt,vtt,json,md,txt"
 AUTO_LANGUAGE = "auto"
 
 S = TypeVar("S", bound=Settings)
+V = TypeVar("V")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,18 +71,19 @@ def recording_settings(settings: S, request: MeetingRequest) -> S:
     asr = settings.asr
     if request.language:
         asr = replace(asr, language=None if request.language == AUTO_LANGUAGE else request.language)
-    hints = {
-        key: value
-        for key, value in (
-            ("num_speakers", request.num_speakers),
-            ("min_speakers", request.min_speakers),
-            ("max_speakers", request.max_speakers),
-            ("voices_dir", request.voices_dir),
-        )
-        if value is not None
-    }
-    diarize = replace(settings.diarize, **hints) if hints else settings.diarize
+    d = settings.diarize
+    diarize = replace(
+        d,
+        num_speakers=_given(request.num_speakers, d.num_speakers),
+        min_speakers=_given(request.min_speakers, d.min_speakers),
+        max_speakers=_given(request.max_speakers, d.max_speakers),
+        voices_dir=_given(request.voices_dir, d.voices_dir),
+    )
     return replace(settings, asr=asr, diarize=diarize)
+
+
+def _given(asked: V | None, configured: V | None) -> V | None:
+    return configured if asked is None else asked
 
 
 def decode(path: Path, settings: AudioSettings) -> Audio:

@@ -12,7 +12,7 @@ import pytest
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 
-import flows.process
+import pipeline.stages
 from flows.process import process_recording
 from pipeline.asr.whisper import WhisperTranscriber
 from pipeline.errors import PipelineError
@@ -69,12 +69,12 @@ def test_failure_then_rerun_reuses_cached_models(
 ) -> None:
     clip = _variant(eval_dir / "faster_whisper/jfk.flac", tmp_path / "jfk-rerun.wav", 0.5)
     counter = CallCounter(monkeypatch)
-    original = flows.process.build_minutes
+    original = pipeline.stages.build_minutes
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise PipelineError("forced failure in the minutes step")
 
-    monkeypatch.setattr(flows.process, "build_minutes", broken)
+    monkeypatch.setattr(pipeline.stages, "build_minutes", broken)
     with pytest.raises(PipelineError, match="forced failure"):
         process_recording(recording_path=clip, client="beta", out_dir=tmp_path / "out", formats="md")
     failed = latest_run("beta / jfk-rerun.wav")
@@ -82,7 +82,7 @@ def test_failure_then_rerun_reuses_cached_models(
     assert any(k.startswith("failure-") for k in _artifacts(failed.id))
     assert counter.count == 1
 
-    monkeypatch.setattr(flows.process, "build_minutes", original)
+    monkeypatch.setattr(pipeline.stages, "build_minutes", original)
     written = process_recording(recording_path=clip, client="beta", out_dir=tmp_path / "out", formats="md")
     assert "ask not what your country" in Path(written["md"]).read_text(encoding="utf-8").lower()
     assert counter.count == 1, "the transcription was recomputed instead of read from the cache"

@@ -1,5 +1,7 @@
 """`minutier serve` end to end: watched client folders, the real models, a real SMTP server.
 
+Also checks that the service and `minutier minutes` run the same stages (known voices, language, provenance).
+
 The service runs as a real child process against the session's Prefect server; recordings are
 dropped into its inboxes the way a secretary would, and the test reads what the SMTP server got.
 """
@@ -17,10 +19,15 @@ from typing import Any
 
 import docx
 import pytest
+import soundfile as sf
 from aiosmtpd.controller import Controller
+from click.testing import CliRunner
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
 
+from cli import main
+from pipeline.outputs.text import minutes_from_json
+from pipeline.summarize import Minutes
 from tests.flows.conftest import ENV
 from tests.flows.service_harness import Service, descendants, slow_copy, wait_for
 from tests.smtp import Recorder, free_port
@@ -47,7 +54,7 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def service(prefect_server: Any, smtp: Recorder, root: Path) -> Iterator[Service]:
+def service(prefect_server: Any, smtp: Recorder, root: Path, eval_dir: Path) -> Iterator[Service]:
     config = root / "minutier.toml"
     config.write_text(
         f'[service]\nhome_dir = "{root / "home"}"\nroot_dir = "{root}"\napi_url = "{ENV["PREFECT_API_URL"]}"\n'
@@ -60,15 +67,27 @@ def service(prefect_server: Any, smtp: Recorder, root: Path) -> Iterator[Service
         '[clients.acme]\nname = "ACME SA"\nrecipients = ["direction@acme.example"]\nlanguage = "fr"\n\n'
         '[clients.acme-corp]\nname = "Acme Corp"\nrecipients = ["minutes@acme-corp.example"]\nlanguage = "en"\n\n'
         '[clients.revue]\nname = "Cabinet Revue"\nrecipients = ["associe@revue.example"]\nlanguage = "fr"\n'
-        "review = true\nreview_timeout_s = 900\n",
+        "review = true\nreview_timeout_s = 900\n\n"
+        '[clients.voix]\nname = "Cabinet Voix"\nrecipients = ["secretariat@voix.example"]\nlanguage = "en"\n'
+        'voices_dir = "voices"\n',
         encoding="utf-8",
     )
+    _enrol_sample_voices(eval_dir, root / "voices")
     served = Service(config, root / "serve.log")
     served.start()
     try:
         yield served
     finally:
         served.stop()
+
+
+def _enrol_sample_voices(eval_dir: Path, voices: Path) -> None:
+    """One reference clip per voice of the pyannote sample (sample.rttm: speaker90 alone 10.6-14.4 s,
+    speaker91 alone 14.8-17.9 s), named after the person."""
+    samples, rate = sf.read(eval_dir / "pyannote_sample/sample.wav", dtype="float32")
+    voices.mkdir(parents=True, exist_ok=True)
+    sf.write(voices / "Diane Martin.wav", samples[int(10.6 * rate) : int(14.4 * rate)], rate)
+    sf.write(voices / "Sheila Brun.wav", samples[int(14.8 * rate) : int(17.9 * rate)], rate)
 
 
 def _messages_to(smtp: Recorder, address: str) -> list[tuple[str, list[str], EmailMessage]]:
@@ -127,6 +146,37 @@ def test_file_dropped_while_stopped_and_half_written_file(
     assert len(archived) == 1 and archived[0].stat().st_size == source.stat().st_size
     assert not list((root / "failed").rglob("*.wav")), "the half-written file was taken early"
     assert all("acme-corp" not in r for _, rs, _ in _messages_to(smtp, "direction@acme.example") for r in rs)
+
+
+def test_known_voices_name_speakers_alike_in_the_service_and_the_cli(
+    service: Service, smtp: Recorder, root: Path, eval_dir: Path, tmp_path: Path
+) -> None:
+    """The client's voices_dir names the speakers of a recording the service processed (real models,
+    model worker), and `minutier minutes` on the same file with the same voices gives the same
+    speaker names, language and provenance: both run the same stages."""
+    shutil.copy(eval_dir / "pyannote_sample/sample.wav", root / "inbox/voix/appel enregistré.wav")
+    wait_for(lambda: _messages_to(smtp, "secretariat@voix.example"), PROCESSING_TIMEOUT_S, "the minutes email")
+    text = _docx_text(_messages_to(smtp, "secretariat@voix.example")[0][2])
+    assert "Diane Martin" in text and "Sheila Brun" in text
+    served = minutes_from_json(next((root / "outbox/voix").rglob("appel enregistré.json")).read_text("utf-8"))
+
+    result = CliRunner().invoke(
+        main,
+        [
+            "minutes", str(eval_dir / "pyannote_sample/sample.wav"), "--voices", str(root / "voices"),
+            "-o", str(tmp_path), "--format", "json",
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    local = minutes_from_json((tmp_path / "sample.json").read_text("utf-8"))
+
+    def names(minutes: Minutes) -> list[str]:
+        return sorted(p.name for p in minutes.participants)
+
+    assert names(served) == names(local) == ["Diane Martin", "Sheila Brun"]
+    assert served.language == local.language == "en"
+    assert served.provenance.models == local.provenance.models
+    assert served.provenance.models[:2] == ("Whisper base", "pyannote segmentation-3.0 + CAM++")
 
 
 def _paused_run(name_part: str) -> Any:
