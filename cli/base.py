@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import click
 
 from pipeline import serialize
-from pipeline.errors import PipelineError
+from pipeline.errors import DocumentError, PipelineError
 from pipeline.merge import unattributed
+from pipeline.outputs.documents import FORMATS, parse_formats
 from pipeline.outputs.subtitles import to_srt, to_vtt
 from pipeline.outputs.transcript_text import transcript_to_text
 from pipeline.types import Audio, SpeakerTranscript, Transcript
@@ -23,12 +26,36 @@ from service.settings import ServiceConfig, load_config
 logger = logging.getLogger("cli")
 
 TRANSCRIPT_FORMATS = ("txt", "json", "srt", "vtt")
+DOCUMENT_FORMATS = ",".join(FORMATS)
+AUTO_LANGUAGE = "auto"
 PROGRESS_MIN_SECONDS = 60.0
+_LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
+
+
+class ConsoleFormatter(logging.Formatter):
+    """Log lines for a person: a PipelineError is a named, actionable failure, so its message is
+    the whole story and its traceback (Prefect logs one per failed task and flow run) only noise.
+    Other exceptions are bugs and keep theirs; -vv keeps every traceback."""
+
+    def __init__(self, *, tracebacks: bool = False) -> None:
+        super().__init__(_LOG_FORMAT)
+        self._tracebacks = tracebacks
+
+    def format(self, record: logging.LogRecord) -> str:
+        error = record.exc_info[1] if record.exc_info else None
+        if self._tracebacks or not isinstance(error, PipelineError):
+            return super().format(record)
+        # A copy: the record may go on to other handlers (Prefect's UI) that keep the traceback.
+        quiet = logging.makeLogRecord(record.__dict__)
+        quiet.exc_info, quiet.exc_text, quiet.stack_info = None, None, None
+        return super().format(quiet)
 
 
 def _setup_logging(verbose: int) -> None:
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    console = logging.StreamHandler(sys.stderr)
+    console.setFormatter(ConsoleFormatter(tracebacks=verbose >= 2))
+    logging.basicConfig(level=level, handlers=[console])
     if verbose < 2:
         for noisy in ("faster_whisper", "httpx", "httpcore"):
             logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
@@ -77,25 +104,116 @@ def speaker_options(func: Any) -> Any:
     return func
 
 
-def with_speakers(
-    settings: ServiceConfig,
-    speakers: int | None,
-    min_speakers: int | None,
-    max_speakers: int | None,
-    voices: Path | None,
-) -> ServiceConfig:
-    """ServiceConfig with the command line's speaker hints applied over the configured ones."""
-    changes = {
-        key: value
-        for key, value in (
-            ("num_speakers", speakers),
-            ("min_speakers", min_speakers),
-            ("max_speakers", max_speakers),
-            ("voices_dir", voices),
-        )
-        if value is not None
-    }
-    return replace(settings, diarize=replace(settings.diarize, **changes)) if changes else settings
+def check_speaker_counts(speakers: int | None, min_speakers: int | None, max_speakers: int | None) -> None:
+    """Refuse speaker hints that contradict each other, before any work starts."""
+    if min_speakers and max_speakers and min_speakers > max_speakers:
+        raise click.UsageError(f"--min-speakers {min_speakers} is above --max-speakers {max_speakers}")
+    if speakers and (min_speakers or max_speakers):
+        raise click.UsageError("--speakers sets the exact count: give it without --min-speakers/--max-speakers")
+
+
+@lru_cache(maxsize=1)
+def whisper_languages() -> frozenset[str]:
+    """The language codes Whisper knows, from faster-whisper's tokenizer (imported on first use only)."""
+    from faster_whisper import tokenizer
+
+    codes = getattr(tokenizer, "_LANGUAGE_CODES", None) or tokenizer.LANGUAGE_CODES  # renamed across versions
+    return frozenset(codes)
+
+
+def check_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Click callback for --language: 'auto' or a Whisper language code, lower-cased."""
+    if value is None:
+        return None
+    code = value.strip().lower()
+    if code == AUTO_LANGUAGE or code in whisper_languages():
+        return code
+    base = code.replace("_", "-").split("-")[0]
+    hint = f"; did you mean {base!r}?" if base in whisper_languages() else ""
+    raise click.BadParameter(
+        f"{value!r} is not a language Whisper knows: give 'auto' or a code such as fr, en, de, es, nl{hint}"
+    )
+
+
+def check_formats(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """Click callback for --format/--formats: known document formats, normalised ("DOCX, .srt" -> "docx,srt")."""
+    try:
+        names = parse_formats(value)
+    except DocumentError as e:
+        raise click.BadParameter(str(e)) from e
+    if not names:
+        raise click.BadParameter(f"no format given (known: {', '.join(FORMATS)})")
+    return ",".join(names)
+
+
+def parse_names(pairs: Iterable[str]) -> dict[str, str]:
+    """--name values ('Speaker 1=Marie Dupont') as label -> name."""
+    renames = {}
+    for pair in pairs:
+        label, sep, name = pair.partition("=")
+        if not sep or not label.strip() or not name.strip():
+            raise click.BadParameter(
+                f"{pair!r}: expected LABEL=NAME, e.g. 'Speaker 1=Marie Dupont'", param_hint="--name"
+            )
+        renames[label.strip()] = name.strip()
+    return renames
+
+
+def _check_names(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> dict[str, str]:
+    return parse_names(value)
+
+
+def _as_date(ctx: click.Context, param: click.Parameter, value: datetime | None) -> date | None:
+    return value.date() if value else None
+
+
+def formats_option(func: Any) -> Any:
+    """--format/--formats: the documents to write, checked when the command line is read."""
+    return click.option(
+        "--format",
+        "--formats",
+        "formats",
+        default=DOCUMENT_FORMATS,
+        show_default=True,
+        callback=check_formats,
+        help=f"Documents to write, comma-separated: {', '.join(FORMATS)}.",
+    )(func)
+
+
+def meeting_options(func: Any) -> Any:
+    """--title / --date / --language / --name: what a person knows about one meeting.
+
+    The command receives `title`, `held_on` (a date), `language` ('auto', a Whisper code or
+    None) and `names` (label -> name), each checked when the command line is read.
+    """
+    options = [
+        click.option(
+            "--title", help='Title of the minutes (default: « Compte rendu de réunion » / "Meeting minutes").'
+        ),
+        click.option(
+            "--date",
+            "held_on",
+            type=click.DateTime(["%Y-%m-%d"]),
+            callback=_as_date,
+            help="Meeting date, YYYY-MM-DD (default: the recording's own date); due dates resolve against it.",
+        ),
+        click.option(
+            "--language",
+            callback=check_language,
+            help="Language of the meeting (fr, en, ...: a Whisper code); default: detected ('auto').",
+        ),
+        click.option(
+            "--name",
+            "names",
+            multiple=True,
+            metavar="LABEL=NAME",
+            callback=_check_names,
+            help="Rename a speaker, e.g. --name 'Speaker 1=Marie Dupont' (repeatable).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
 
 
 def render_transcript(result: Transcript | SpeakerTranscript, fmt: str) -> str:
@@ -129,7 +247,10 @@ class _Group(click.Group):
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
-    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="ServiceConfig file (TOML)."
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Settings file (TOML) over the built-in defaults; see the README.",
 )
 @click.option("-v", "--verbose", count=True, help="-v for progress messages, -vv for debug.")
 @click.version_option(package_name="minutier")
@@ -137,10 +258,20 @@ class _Group(click.Group):
 def main(ctx: click.Context, config_path: Path | None, verbose: int) -> None:
     """minutier: meeting recordings to speaker-attributed transcripts and minutes, on your machine.
 
+    One recording from the command line (transcribe, diarize, minutes), or a service that watches
+    clients' folders and emails their minutes (serve; run, process and resend work with it).
+    `minutier COMMAND --help` tells more.
+
     \b
     Examples:
-      minutier transcribe meeting.m4a
       minutier transcribe call.mp3 --language fr --format srt -o call.srt
+      minutier diarize call.m4a --speakers 2 -o call.rttm
+      minutier minutes reunion.m4a -o minutes/ --title "Comité de pilotage"
+      minutier serve
+      minutier run reunion.m4a --client acme
+      minutier process reunion.m4a --client acme -o minutes/
+      minutier resend --client acme
+      minutier deploy --pool minutier-cpu
     """
     _setup_logging(verbose)
     try:

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from cli.base import main, speaker_options
+from cli.base import parse_names as _parse_names
 from pipeline.stages import DEFAULT_FORMATS, MeetingRequest, recording_settings
 
 logger = logging.getLogger("cli")
@@ -133,15 +134,3 @@ def minutes(
     )
     for fmt, path in result.documents:
         click.echo(f"{fmt}: {path}")
-
-
-def _parse_names(pairs: tuple[str, ...]) -> dict[str, str]:
-    renames = {}
-    for pair in pairs:
-        label, sep, name = pair.partition("=")
-        if not sep or not label.strip() or not name.strip():
-            raise click.BadParameter(
-                f"{pair!r}: expected LABEL=NAME, e.g. 'Speaker 1=Marie Dupont'", param_hint="--name"
-            )
-        renames[label.strip()] = name.strip()
-    return renames

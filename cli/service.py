@@ -6,18 +6,18 @@ Prefect is imported inside the commands only, after its environment is set from 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
-from cli.base import main
+from cli.base import check_speaker_counts, formats_option, main, meeting_options, speaker_options
 from service.settings import ServiceConfig
 
 logger = logging.getLogger("cli")
-
-FORMATS_HELP = "Comma-separated: docx, srt, vtt, json, md, txt."
 
 
 def _config_path(ctx: click.Context) -> Path | None:
@@ -30,11 +30,24 @@ def _config_path(ctx: click.Context) -> Path | None:
 def serve(ctx: click.Context) -> None:
     """Run the service: Prefect server (unless one is configured), deployments and model worker.
 
-    Stops cleanly, child processes included, on Ctrl-C or SIGTERM.
+    \b
+    Where things are:
+      state        $MINUTIER_HOME, default ./.minutier (of the folder serve starts in):
+                   Prefect's database, ledgers, work files, alerts/ and logs/
+      recordings   inbox/<client>/ (drop files here), processing/, archive/, failed/,
+                   outbox/<client>/ under the same folder, or [service] root_dir
+      clients      clients.toml in that folder, or the file [service] clients_path names
+      Prefect UI   http://127.0.0.1:4200 ([service] host and port), or the server that
+                   PREFECT_API_URL / [service] api_url names (without its /api)
+
+    Stop it with Ctrl-C, or SIGTERM (`kill PID`, `systemctl stop`): the Prefect server, the model
+    worker and every run it started stop with it; unfinished recordings are taken again at the
+    next start.
 
     \b
     Examples:
       minutier serve
+      MINUTIER_HOME=/srv/minutier minutier serve
       minutier --config /etc/minutier.toml serve
       PREFECT_API_URL=http://prefect.internal:4200/api minutier serve
     """
@@ -61,24 +74,47 @@ def deploy(ctx: click.Context, pool: str) -> None:
     click.echo(deploy_to_pool(ctx.obj["settings"], _config_path(ctx), pool))
 
 
-def _parameters(
-    file: Path,
-    client: str,
-    out_dir: Path | None,
-    config: Path | None,
-    title: str | None,
-    held_on: date | None,
-    formats: str,
-) -> dict[str, Any]:
-    return {
-        "recording_path": str(file.resolve()),
-        "client": client,
-        "out_dir": str(out_dir.resolve()) if out_dir else None,
-        "config": str(config) if config else None,
-        "title": title,
-        "held_on": held_on.isoformat() if held_on else None,
-        "formats": formats,
-    }
+@dataclass(frozen=True, slots=True)
+class RunRequest:
+    """One recording for the `process-recording` flow, as `minutier run` and `minutier process` read it."""
+
+    recording: Path
+    client: str = "default"
+    out_dir: Path | None = None
+    config: Path | None = None
+    formats: str | None = None
+    title: str | None = None
+    held_on: date | None = None
+    language: str | None = None
+    num_speakers: int | None = None
+    min_speakers: int | None = None
+    max_speakers: int | None = None
+    speaker_names: Mapping[str, str] = field(default_factory=dict)
+    voices_dir: Path | None = None
+
+    def parameters(self) -> dict[str, Any]:
+        """The flow's parameters, JSON-ready (Prefect casts them back to Path and date).
+
+        A parameter left unset is left out, not sent as None: the flow's default (or the
+        deployment's, e.g. the service's own --config) applies, and a flow without the
+        parameter still accepts the run.
+        """
+        values: dict[str, Any] = {
+            "recording_path": str(self.recording.resolve()),
+            "client": self.client,
+            "out_dir": str(self.out_dir.resolve()) if self.out_dir else None,
+            "config": str(self.config) if self.config else None,
+            "title": self.title,
+            "held_on": self.held_on.isoformat() if self.held_on else None,
+            "formats": self.formats,
+            "language": self.language,
+            "num_speakers": self.num_speakers,
+            "min_speakers": self.min_speakers,
+            "max_speakers": self.max_speakers,
+            "speaker_names": dict(self.speaker_names) or None,
+            "voices_dir": str(self.voices_dir.resolve()) if self.voices_dir else None,
+        }
+        return {key: value for key, value in values.items() if value is not None}
 
 
 def _run_options(func: Any) -> Any:
@@ -91,13 +127,33 @@ def _run_options(func: Any) -> Any:
             type=click.Path(file_okay=False, path_type=Path),
             help="Where the documents go (default: the service's outbox/<client>/<meeting>).",
         ),
-        click.option("--title", help="Title of the minutes."),
-        click.option("--date", "held_on", type=click.DateTime(["%Y-%m-%d"]), help="Meeting date (YYYY-MM-DD)."),
-        click.option("--formats", default="docx,srt,vtt,json,md,txt", show_default=True, help=FORMATS_HELP),
+        meeting_options,
+        formats_option,
+        speaker_options,
     ]
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def _run_request(ctx: click.Context, options: dict[str, Any]) -> RunRequest:
+    """The flow's request from the parsed options; contradictory speaker counts are refused here."""
+    check_speaker_counts(options["speakers"], options["min_speakers"], options["max_speakers"])
+    return RunRequest(
+        recording=options["file"],
+        client=options["client"],
+        out_dir=options["out_dir"],
+        config=_config_path(ctx),
+        formats=options["formats"],
+        title=options["title"],
+        held_on=options["held_on"],
+        language=options["language"],
+        num_speakers=options["speakers"],
+        min_speakers=options["min_speakers"],
+        max_speakers=options["max_speakers"],
+        speaker_names=options["names"],
+        voices_dir=options["voices"],
+    )
 
 
 @main.command()
@@ -110,60 +166,43 @@ def _run_options(func: Any) -> Any:
     help="Which deployment: 'minutier' (served by `minutier serve`) or a pool given to `minutier deploy`.",
 )
 @click.pass_context
-def run(
-    ctx: click.Context,
-    file: Path,
-    client: str,
-    out_dir: Path | None,
-    title: str | None,
-    held_on: Any,
-    formats: str,
-    wait: bool,
-    deployment: str,
-) -> None:
+def run(ctx: click.Context, wait: bool, deployment: str, **options: Any) -> None:
     """Submit FILE to the running service (`minutier serve`) and wait for its documents.
 
     \b
     Examples:
       minutier run reunion.m4a --client acme
       minutier run call.mp3 --client acme --no-wait
+      minutier run comite.m4a --client acme --language fr --speakers 4 --name "Speaker 2=Marie Dupont"
     """
+    request = _run_request(ctx, options)  # refused before Prefect is even imported
     from flows.submit import submit_recording
 
     settings: ServiceConfig = ctx.obj["settings"]
-    params = _parameters(file, client, out_dir, _config_path(ctx), title, held_on.date() if held_on else None, formats)
-    outcome = submit_recording(settings, params, wait=wait, deployment=f"process-recording/{deployment}")
+    outcome = submit_recording(settings, request.parameters(), wait=wait, deployment=f"process-recording/{deployment}")
     click.echo(outcome)
 
 
 @main.command()
 @_run_options
 @click.pass_context
-def process(
-    ctx: click.Context, file: Path, client: str, out_dir: Path | None, title: str | None, held_on: Any, formats: str
-) -> None:
+def process(ctx: click.Context, **options: Any) -> None:
     """Process FILE now, in this process, as a Prefect flow run (starts a local Prefect server if none runs).
 
     \b
     Examples:
       minutier process samples/meeting_en.wav --client demo -o out/
       minutier process reunion.m4a --client acme --title "Comité de pilotage" --date 2026-11-20
+      minutier process call.mp3 --language en --min-speakers 2 --max-speakers 3 --format docx,srt
     """
+    request = _run_request(ctx, options)  # refused before a Prefect server starts
     from flows.serve import prefect_service
 
     settings: ServiceConfig = ctx.obj["settings"]
     with prefect_service(settings) as api_url:
         from flows.process import process_recording
 
-        written = process_recording(
-            recording_path=file.resolve(),
-            client=client,
-            out_dir=out_dir.resolve() if out_dir else None,
-            config=_config_path(ctx),
-            title=title,
-            held_on=held_on.date() if held_on else None,
-            formats=formats,
-        )
+        written = process_recording(**request.parameters())
     for fmt, path in written.items():
         click.echo(f"{fmt}: {path}")
     logger.info("Run recorded in Prefect at %s", api_url)
@@ -184,13 +223,13 @@ def resend(ctx: click.Context, client_folder: str, meetings: tuple[str, ...]) ->
       minutier resend --client acme
       minutier resend --client acme reunion-du-12-mars-3fa81c2e
     """
-    from pipeline.config import clients_file, service_root
     from pipeline.errors import ConfigError
     from service.clients import load_clients
     from service.delivery import DeliveryLedger
     from service.delivery.resend import resend_minutes, undelivered
     from service.intake import RecordingLedger
     from service.ledger import default_ledger_path
+    from service.settings import clients_file, service_root
 
     settings: ServiceConfig = ctx.obj["settings"]
     client = load_clients(clients_file(settings.service)).get(client_folder)

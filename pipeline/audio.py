@@ -29,6 +29,10 @@ _READ_CHUNK = 1 << 20
 _BYTES_PER_SAMPLE = 4
 # ffmpeg exits with these words in its message when the input is not a media file at all.
 _NOT_MEDIA_HINTS = ("Invalid data found", "moov atom not found", "Invalid argument", "could not find codec")
+# ffprobe reads a plain text file (.txt, .nfo, .asc ...) as "ASCII art" video, and subtitle
+# files as subtitle streams: neither is a recording, so they are refused as not media.
+_TEXT_FORMATS = frozenset({"tty", "bin", "xbin", "idf", "adf"})
+_TEXT_CODECS = frozenset({"ansi", "bintext", "xbin", "idf"})
 
 
 def _ffmpeg_url(path: Path) -> str:
@@ -78,12 +82,14 @@ def probe(path: Path | str) -> MediaInfo:
     except subprocess.TimeoutExpired as e:
         raise CorruptAudioError(f"{path}: ffprobe did not finish in {PROBE_TIMEOUT_S} s") from e
     streams = data.get("streams", [])
+    fmt = data.get("format", {})
     audio = [s for s in streams if s.get("codec_type") == "audio"]
+    if not audio and _reads_as_text(str(fmt.get("format_name", "")), streams):
+        raise NotMediaError(f"{path}: not an audio or video file (it holds text, not a recording)")
     if not audio:
         kinds = ", ".join(sorted({str(s.get("codec_type")) for s in streams})) or "none"
         raise NoAudioStreamError(f"{path}: the file has no audio track (streams: {kinds})")
     stream = audio[0]
-    fmt = data.get("format", {})
     raw_duration = stream.get("duration") or fmt.get("duration")
     return MediaInfo(
         format_name=str(fmt.get("format_name", "")),
@@ -94,6 +100,14 @@ def probe(path: Path | str) -> MediaInfo:
         has_video=any(s.get("codec_type") == "video" for s in streams),
         created=_creation_time(fmt.get("tags", {}) or stream.get("tags", {})),
     )
+
+
+def _reads_as_text(format_name: str, streams: list[dict[str, object]]) -> bool:
+    """Whether ffprobe's idea of the file is text: ANSI art for plain text, or subtitles only."""
+    if set(format_name.split(",")) & _TEXT_FORMATS:
+        return True
+    kinds = {(s.get("codec_type"), s.get("codec_name")) for s in streams}
+    return bool(kinds) and all(kind == "subtitle" or codec in _TEXT_CODECS for kind, codec in kinds)
 
 
 def _creation_time(tags: dict[str, str]) -> datetime | None:

@@ -112,6 +112,24 @@ def test_text_renamed_m4a(tmp_path: Path) -> None:
         load_audio(path)
 
 
+@pytest.mark.parametrize("name", ["notes.txt", "notes.nfo", "README"])
+def test_plain_text_is_not_media(tmp_path: Path, name: str) -> None:
+    # ffprobe reads a text file as an "ansi" video stream of the "tty" format: not a video without audio.
+    path = tmp_path / name
+    path.write_text("Compte rendu de la réunion du lundi\n" * 20, encoding="utf-8")
+    with pytest.raises(NotMediaError, match=f"{name}: not a.* audio or video file"):
+        probe(path)
+    with pytest.raises(NotMediaError, match="not a.* audio or video file"):
+        load_audio(path)
+
+
+def test_subtitle_file_is_not_media(tmp_path: Path) -> None:
+    path = tmp_path / "reunion.srt"
+    path.write_text("1\n00:00:01,000 --> 00:00:02,500\nBonjour à tous.\n\n", encoding="utf-8")
+    with pytest.raises(NotMediaError, match="reunion.srt: not an audio or video file"):
+        load_audio(path)
+
+
 def test_random_bytes_with_audio_extension(tmp_path: Path) -> None:
     path = tmp_path / "noise.mp3"
     path.write_bytes(np.random.default_rng(0).integers(0, 256, 50_000, dtype=np.uint8).tobytes())
