@@ -263,3 +263,14 @@ def test_text_file_is_refused_as_not_media(tmp_path: Path) -> None:
     assert result.output.strip().splitlines() == [
         f"Error: {notes}: not an audio or video file (it holds text, not a recording)"
     ]
+
+
+def test_resend_names_an_unknown_client(tmp_path: Path) -> None:
+    config = tmp_path / "minutier.toml"
+    config.write_text(f'[service]\nhome_dir = "{tmp_path.as_posix()}"\n', encoding="utf-8")
+    (tmp_path / "clients.toml").write_text(
+        '[clients.acme]\nname = "ACME"\nrecipients = ["cr@acme.example"]\n', encoding="utf-8"
+    )
+    result = CliRunner().invoke(main, ["--config", str(config), "resend", "--client", "nobody"])
+    assert result.exit_code == 1, result.output
+    assert result.output.strip().splitlines() == [f"Error: {tmp_path / 'clients.toml'}: no client 'nobody'"]
