@@ -28,10 +28,9 @@ from pipeline.speakers import rename_speakers
 from pipeline.stages import DEFAULT_FORMATS, MeetingRequest, meeting_meta, recording_settings
 from pipeline.types import Diarization, Recording, Transcript
 from pipeline.workspace import discard_decoded
-from service.clients import settings_for_client
 from service.intake import RecordingLedger
 from service.layout import Home, Layout
-from service.requests import client_request
+from service.requests import client_request, client_settings
 from service.settings import ServiceConfig, default_home, load_config, service_root
 
 logger = logging.getLogger(__name__)
@@ -225,7 +224,7 @@ def process_recording(
             speaker_names=tuple((speaker_names or {}).items()),
         )
         request = client_request(client_cfg, asked, client)
-        settings = recording_settings(settings_for_client(base, client_cfg), request)
+        settings = recording_settings(client_settings(base, client_cfg), request)
         report = RunReport(client, recording_path.name)
         recording = (
             Recording(recording_path, meeting_folder(base, client, sha256, recording_path), sha256)

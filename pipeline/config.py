@@ -162,7 +162,6 @@ class MinutesSettings:
     llm_timeout: float = 120.0
     llm_chunk_chars: int = 12_000
     template_path: Path | None = None
-    language: str = "fr"
 
     def __post_init__(self) -> None:
         if self.summarizer not in SUMMARIZERS:

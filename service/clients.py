@@ -12,11 +12,15 @@ Example ``clients.toml``::
     language = "fr"                 # "fr" or "en": minutes, email and failure notes
     min_speakers = 2
     max_speakers = 6
-    speaker_names = { SPEAKER_00 = "Claire Martin" }
+    speaker_names = { "Speaker 1" = "Claire Martin" }  # labels as the documents show them
     voices_dir = "voices/acme"      # relative paths are relative to this file
     template = "templates/acme.docx"
     review = true
     review_timeout_s = 86400
+
+Speakers are numbered by the order in which they first speak, and ``speaker_names`` uses the
+label the documents show: "Speaker 1" (or "Intervenant 1", "speaker_1", "1"). The diarizer's
+internal labels (``SPEAKER_00``) are refused with the label to write instead.
 
 Folders are matched exactly: ``acme`` and ``acme-corp`` are two clients, and a name never
 matches by prefix, case or accent variant.
@@ -27,15 +31,16 @@ from __future__ import annotations
 import tomllib
 import unicodedata
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.config import Settings
 from pipeline.errors import ConfigError
+from pipeline.locale import SUPPORTED
+from pipeline.speakers import is_raw_label, parse_speaker_label, raw_label_message
 from service.addresses import check_address, same_address
 
-LANGUAGES = ("fr", "en")
+LANGUAGES = SUPPORTED
 DEFAULT_REVIEW_TIMEOUT_S = 24 * 3600.0
 _MAX_FOLDER_CHARS = 64
 _FIELDS = frozenset(
@@ -64,11 +69,12 @@ class ClientConfig:
         folder: Folder name under each stage folder (``inbox/<folder>/``); safe and exact.
         name: Display name printed in the minutes and emails.
         recipients: Who receives the minutes; nobody else ever does.
-        language: "fr" or "en": the minutes, the email and the failure notes.
+        language: A supported language ("fr" or "en"): the minutes, the email and the failure notes.
         num_speakers: Exact number of speakers, when always the same.
         min_speakers: Lower bound on the number of speakers.
         max_speakers: Upper bound on the number of speakers.
-        speaker_names: Diarization label -> person's name, as (label, name) pairs.
+        speaker_names: Public speaker label ("Speaker 1", "Intervenant 1") -> person's name, as
+            (label, name) pairs.
         voices_dir: Folder of known voices (one reference clip per person).
         template_path: The client's .docx template.
         review: Whether an operator approves the minutes before they are sent.
@@ -199,13 +205,32 @@ def _recipients(values: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(addresses)
 
 
+_SPEAKER_NAMES_EXAMPLE = '{ "Speaker 1" = "Claire Martin" }'
+
+
 def _speaker_names(values: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     raw = values.get("speaker_names", {})
     if not isinstance(raw, dict) or not all(
         isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in raw.items()
     ):
-        raise _Problem("speaker_names", 'expected a table of label = "Name" strings, e.g. { SPEAKER_00 = "Marie" }')
-    return tuple((k, v.strip()) for k, v in raw.items())
+        raise _Problem("speaker_names", f'expected a table of label = "Name" strings, e.g. {_SPEAKER_NAMES_EXAMPLE}')
+    pairs: list[tuple[str, str]] = []
+    seen: dict[int, str] = {}
+    for label, name in raw.items():
+        if is_raw_label(label):
+            raise _Problem("speaker_names", raw_label_message(label, name.strip()))
+        number = parse_speaker_label(label)
+        if number is None:
+            raise _Problem(
+                "speaker_names",
+                f"{label!r} is not a speaker label; use the label the documents show, "
+                f'e.g. "Speaker 1" = "{name.strip()}" (or "Intervenant 1")',
+            )
+        if number in seen:
+            raise _Problem("speaker_names", f"{label!r} and {seen[number]!r} name the same speaker; keep one")
+        seen[number] = label
+        pairs.append((label.strip(), name.strip()))
+    return tuple(pairs)
 
 
 def _client(folder: str, values: Mapping[str, Any], base: Path) -> ClientConfig:
@@ -311,24 +336,3 @@ def load_clients(path: Path | str) -> Clients:
         raise ConfigError(f"{path}: not valid TOML ({e})") from e
     return parse_clients(data, path)
 
-
-def settings_for_client(settings: Settings, client: ClientConfig | None) -> Settings:
-    """The settings a client's recordings run with: its speaker hints, known voices and template."""
-    if client is None:
-        return settings
-    diarize = {
-        key: value
-        for key, value in (
-            ("num_speakers", client.num_speakers),
-            ("min_speakers", client.min_speakers),
-            ("max_speakers", client.max_speakers),
-            ("voices_dir", client.voices_dir),
-        )
-        if value is not None
-    }
-    minutes = {"language": client.language} | ({"template_path": client.template_path} if client.template_path else {})
-    return replace(
-        settings,
-        diarize=replace(settings.diarize, **diarize),
-        minutes=replace(settings.minutes, **minutes),
-    )

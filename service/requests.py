@@ -1,15 +1,28 @@
 """What a client's configuration asks of each of its recordings, under what one recording asks.
 
-The service's one merge of a client's standing preferences (speaker counts, known voices, names,
-display name) into a :class:`~pipeline.stages.MeetingRequest`; the recording's own request wins.
+The service's one merge of a client's standing preferences: speaker counts, known voices, names
+and display name into a :class:`~pipeline.stages.MeetingRequest` (the recording's own request
+wins), its document template into the settings. :func:`pipeline.stages.recording_settings` then
+applies the request, as it does for the command line.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TypeVar
 
+from pipeline.config import Settings
 from pipeline.stages import MeetingRequest
 from service.clients import ClientConfig
+
+S = TypeVar("S", bound=Settings)
+
+
+def client_settings(settings: S, client: ClientConfig | None) -> S:
+    """`settings` with the client's document template, when it has one."""
+    if client is None or client.template_path is None:
+        return settings
+    return replace(settings, minutes=replace(settings.minutes, template_path=client.template_path))
 
 
 def client_request(client: ClientConfig | None, asked: MeetingRequest, folder: str) -> MeetingRequest:

@@ -15,11 +15,11 @@ def test_minutes_section_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     config = tmp_path / "minutier.toml"
     config.write_text(
         '[minutes]\nsummarizer = "llm"\nllm_base_url = "http://127.0.0.1:8080/v1"\n'
-        'template_path = "~/modeles/cabinet.docx"\nlanguage = "en"\n',
+        'template_path = "~/modeles/cabinet.docx"\n',
         encoding="utf-8",
     )
     s = load_settings(config).minutes
-    assert (s.summarizer, s.llm_base_url, s.language) == ("llm", "http://127.0.0.1:8080/v1", "en")
+    assert (s.summarizer, s.llm_base_url) == ("llm", "http://127.0.0.1:8080/v1")
     assert s.template_path == Path("~/modeles/cabinet.docx").expanduser()
     assert s.llm_api_key == "sk-from-env" and "sk-from-env" not in repr(s)
 
@@ -28,7 +28,7 @@ def test_defaults_and_bad_summarizer(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("MINUTIER_LLM_API_KEY", raising=False)
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     s = load_settings().minutes
-    assert (s.summarizer, s.llm_api_key, s.template_path, s.language) == ("offline", None, None, "fr")
+    assert (s.summarizer, s.llm_api_key, s.template_path) == ("offline", None, None)
     with pytest.raises(ConfigError, match="summarizer"):
         MinutesSettings(summarizer="gpt")
 

@@ -1,0 +1,54 @@
+"""A client's standing preferences and one recording's request merge the same way for every shell."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.config import Settings
+from pipeline.stages import MeetingRequest, recording_settings
+from service.clients import ClientConfig
+from service.requests import client_request, client_settings
+
+CLIENT = ClientConfig(
+    folder="acme",
+    name="ACME SA",
+    recipients=("direction@acme.example",),
+    min_speakers=2,
+    max_speakers=6,
+    speaker_names=(("Speaker 1", "Claire Martin"), ("Speaker 2", "Paul Durand")),
+    voices_dir=Path("/voices/acme"),
+    template_path=Path("/templates/acme.docx"),
+)
+
+
+def test_the_client_fills_what_the_recording_leaves_open() -> None:
+    request = client_request(CLIENT, MeetingRequest(title="Comité"), "acme")
+    assert (request.min_speakers, request.max_speakers, request.num_speakers) == (2, 6, None)
+    assert request.voices_dir == Path("/voices/acme") and request.client == "ACME SA"
+    assert dict(request.speaker_names) == {"Speaker 1": "Claire Martin", "Speaker 2": "Paul Durand"}
+    assert request.title == "Comité"
+
+
+def test_the_recording_request_wins_over_the_client() -> None:
+    asked = MeetingRequest(num_speakers=3, speaker_names=(("Speaker 2", "Julie Petit"),), language="en")
+    request = client_request(CLIENT, asked, "acme")
+    # Counts are given as a whole: an exact count asked for this recording drops the client's bounds.
+    assert (request.num_speakers, request.min_speakers, request.max_speakers) == (3, None, None)
+    assert dict(request.speaker_names) == {"Speaker 1": "Claire Martin", "Speaker 2": "Julie Petit"}
+    settings = recording_settings(client_settings(Settings(), CLIENT), request)
+    assert settings.asr.language == "en" and settings.diarize.num_speakers == 3
+    assert settings.diarize.voices_dir == Path("/voices/acme")
+    assert settings.minutes.template_path == Path("/templates/acme.docx")
+
+
+def test_no_client_keeps_the_request_and_names_the_folder() -> None:
+    request = client_request(None, MeetingRequest(max_speakers=4), "divers")
+    assert request.client == "divers" and request.max_speakers == 4
+    assert client_settings(Settings(), None) == Settings()
+
+
+def test_auto_detects_even_where_the_configuration_forces_a_language() -> None:
+    forced = recording_settings(Settings(), MeetingRequest(language="fr"))
+    assert forced.asr.language == "fr"
+    assert recording_settings(forced, MeetingRequest(language="auto")).asr.language is None
+    assert recording_settings(forced, MeetingRequest()).asr.language == "fr"
