@@ -9,7 +9,8 @@ from prefect.flow_runs import pause_flow_run
 from prefect.input import RunInput
 
 from pipeline.errors import PipelineError
-from pipeline.summarize import Minutes
+from pipeline.speakers import public_labels, speaker_label
+from pipeline.summarize import Minutes, Participant
 
 logger = logging.getLogger(__name__)
 
@@ -22,9 +23,15 @@ class ReviewDecision(RunInput):
     """The form the operator fills in the Prefect UI to resume the run."""
 
     approve: bool = True
-    # Shown label ("Speaker 1", "Intervenant 2") -> the person's name.
+    # Public label ("Speaker 1", "Intervenant 2") or name shown -> the person's name.
     speaker_names: dict[str, str] = {}
     reason: str = ""
+
+
+def _speaker(person: Participant, label: str) -> str:
+    """ "Speaker 1 (40%)", or "Claire Martin = Speaker 2 (35%)" for a speaker named by a known voice."""
+    shown = person.name if person.name == label else f"{person.name} = {label}"
+    return f"{shown} ({person.share:.0%})"
 
 
 def _review_text(minutes: Minutes) -> str:
@@ -36,12 +43,14 @@ def _review_text(minutes: Minutes) -> str:
         )
         or "- (none)"
     )
-    speakers = ", ".join(f"{p.name} ({p.share:.0%})" for p in minutes.participants) or "(none)"
+    labels = public_labels(minutes.transcript, minutes.language)
+    speakers = ", ".join(_speaker(p, labels.get(p.speaker, p.name)) for p in minutes.participants) or "(none)"
+    example = next(iter(labels.values()), speaker_label(1, minutes.language))
     return (
         f"## {minutes.title}\n\n{minutes.summary}\n\n**Speakers:** {speakers}\n\n"
         f"**Decisions**\n{decisions}\n\n**Actions**\n{actions}\n\n"
-        'Rename speakers in `speaker_names` (e.g. {"Speaker 1": "Marie Dupont"}), then approve, '
-        "or set `approve` to false and give a `reason`."
+        f'Name the speakers in `speaker_names` by the label shown (e.g. {{"{example}": "Marie Dupont"}}) '
+        "or by the name shown, then approve, or set `approve` to false and give a `reason`."
     )
 
 

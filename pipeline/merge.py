@@ -6,12 +6,11 @@ import bisect
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
+from pipeline.speakers import speaker_label, speaker_numbers
 from pipeline.types import Diarization, SpeakerTranscript, SpeakerTurn, Transcript, Utterance, Word
 
 # A pause longer than this (seconds) starts a new utterance even when the speaker stays the same.
 MAX_PAUSE = 2.0
-
-_GENERIC_NAMES = {"fr": "Intervenant", "en": "Speaker"}
 
 
 def unattributed(transcript: Transcript) -> SpeakerTranscript:
@@ -42,11 +41,11 @@ def assign_speakers(
         transcript: speech-to-text result, ideally with word timestamps.
         diarization: speaker turns; the exclusive turns are used when present.
         fill_nearest: words overlapping no turn get the nearest turn's speaker (else None).
-        names: raw label -> display name (e.g. known voices); others are numbered.
+        names: raw label -> display name (e.g. known voices); others get their public label.
 
     Returns:
-        The speaker-attributed transcript, with display names numbered by first appearance
-        ("Speaker 1" or, for French, "Intervenant 1").
+        The speaker-attributed transcript; raw ``SPEAKER_0k`` without a name shows as
+        "Speaker k+1" (or, for French, "Intervenant k+1"), as in the RTTM.
     """
     turns = sorted(diarization.exclusive or diarization.turns, key=lambda t: (t.start, t.end))
     index = _TurnIndex(turns)
@@ -87,34 +86,47 @@ def speaker_order(utterances: Iterable[Utterance]) -> tuple[str, ...]:
 
 def generic_speaker_name(number: int, language: str) -> str:
     """ "Speaker 3", or "Intervenant 3" when `language` is French."""
-    return f"{_GENERIC_NAMES.get(language.split('-')[0].lower(), 'Speaker')} {number}"
+    return speaker_label(number, language)
 
 
 def speaker_names(
     speakers: Sequence[str], language: str, names: Mapping[str, str] | None = None
 ) -> tuple[tuple[str, str], ...]:
-    """Display names: `names` where given, the others numbered 1, 2, ... in the given order."""
+    """Display names: `names` where given, the others their public label.
+
+    Raw ``SPEAKER_0k`` is always number k+1, whoever else is named; labels of another form
+    take the free numbers in the given order.
+    """
     names = names or {}
-    result, number = [], 0
-    for speaker in speakers:
-        name = names.get(speaker, "").strip()
-        if not name:
-            number += 1
-            name = generic_speaker_name(number, language)
-        result.append((speaker, name))
-    return tuple(result)
+    numbers = speaker_numbers(speakers)
+    return tuple(
+        (speaker, names.get(speaker, "").strip() or speaker_label(numbers[speaker], language)) for speaker in speakers
+    )
 
 
 def name_speakers(st: SpeakerTranscript, names: Mapping[str, str]) -> SpeakerTranscript:
-    """The same transcript with display names from `names` (raw label -> name), others numbered."""
+    """The same transcript with display names from `names` (raw label -> name), others their public label."""
     return replace(st, speaker_names=speaker_names(speaker_order(st.utterances), st.language, names))
+
+
+def join_words(words: Iterable[Word]) -> str:
+    """The words' texts as one line of text.
+
+    Whisper's words carry their leading space (" bonjour"), but the first word of a decoding
+    window does not: a space goes wherever neither side of a join has one, so that
+    "correspondante." and "en" never read "correspondante.en".
+    """
+    pieces: list[str] = []
+    for word in words:
+        if pieces and not word.text[:1].isspace() and not pieces[-1][-1:].isspace():
+            pieces.append(" ")
+        pieces.append(word.text)
+    return " ".join("".join(pieces).split())
 
 
 def _utterance(speaker: str | None, words: list[Word], overlaps: _Regions) -> Utterance:
     start, end = words[0].start, max(w.end for w in words)
-    glue = "" if any(w.text[:1].isspace() for w in words) else " "
-    text = glue.join(w.text for w in words).strip()
-    return Utterance(speaker, start, end, " ".join(text.split()), tuple(words), overlaps.touches(start, end))
+    return Utterance(speaker, start, end, join_words(words), tuple(words), overlaps.touches(start, end))
 
 
 class _TurnIndex:

@@ -335,4 +335,3 @@ def load_clients(path: Path | str) -> Clients:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise ConfigError(f"{path}: not valid TOML ({e})") from e
     return parse_clients(data, path)
-

@@ -1,4 +1,8 @@
-"""RTTM (NIST Rich Transcription Time Marked) output for diarization results."""
+"""RTTM (NIST Rich Transcription Time Marked) output for diarization results.
+
+Speakers are written with their public label (``SPEAKER_00`` -> ``Speaker_1``, the transcript's
+"Speaker 1"); any label is read back as it is, so references keep their own.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
+from pipeline.speakers import rttm_label
 from pipeline.types import Diarization, SpeakerTurn
 
 _UNSAFE = re.compile(r"\s+")
@@ -20,13 +25,16 @@ def format_rttm(diarization: Diarization, uri: str, *, exclusive: bool = False) 
         uri: the file identifier column; whitespace becomes "_" (RTTM is space-separated).
         exclusive: write the one-speaker-at-a-time turns instead of all (overlapping) turns.
 
+    Raw ``SPEAKER_0k`` is written ``Speaker_<k+1>``, the public label the documents show
+    ("Speaker k+1"); other labels are written as they are, whitespace made "_".
+
     Returns:
         The RTTM text, one line per turn, with a final newline (empty string when no turn).
     """
     turns: Iterable[SpeakerTurn] = diarization.exclusive if exclusive else diarization.turns
     uri = _UNSAFE.sub("_", uri.strip()) or "audio"
     lines = [
-        f"SPEAKER {uri} 1 {t.start:.3f} {t.end - t.start:.3f} <NA> <NA> {_UNSAFE.sub('_', t.speaker)} <NA> <NA>"
+        f"SPEAKER {uri} 1 {t.start:.3f} {t.end - t.start:.3f} <NA> <NA> {rttm_label(t.speaker)} <NA> <NA>"
         for t in sorted(turns, key=lambda t: (t.start, t.end))
     ]
     return "".join(line + "\n" for line in lines)
@@ -42,7 +50,7 @@ def write_rttm(diarization: Diarization, out: Path | TextIO, uri: str, *, exclus
 
 
 def read_rttm(text: str) -> dict[str, tuple[SpeakerTurn, ...]]:
-    """Parse RTTM text into turns per file identifier (SPEAKER lines only)."""
+    """Parse RTTM text into turns per file identifier (SPEAKER lines only); labels are kept as written."""
     result: dict[str, list[SpeakerTurn]] = {}
     for line in text.splitlines():
         fields = line.split()

@@ -21,7 +21,9 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from pipeline.errors import DocumentError
-from pipeline.outputs.labels import Labels, due_label, labels_for, metadata_rows, speaker_prefix
+from pipeline.locale import locale_for
+from pipeline.locale.schema import DocumentLabels
+from pipeline.outputs.labels import due_label, labels_for, metadata_rows, speaker_prefix
 from pipeline.summarize.humanize import format_date, format_duration, format_share, format_timestamp
 from pipeline.summarize.model import Minutes
 
@@ -92,14 +94,15 @@ def _has_style(document: Any, name: str) -> bool:
     return any(s.name == name for s in document.styles)
 
 
-def _prepare(document: Any, minutes: Minutes, labels: Labels, own_styles: bool) -> None:
+def _prepare(document: Any, minutes: Minutes, labels: DocumentLabels, own_styles: bool) -> None:
     props = document.core_properties
     props.title = minutes.title
-    props.language = labels.locale
+    tag = locale_for(minutes.language).tag
+    props.language = tag
     props.subject = labels.document
     props.author = "minutier"
     props.keywords = ", ".join(p.name for p in minutes.participants)
-    _set_language(document, labels.locale)
+    _set_language(document, tag)
     section = document.sections[0]
     if own_styles:
         section.orientation = WD_ORIENT.PORTRAIT
@@ -157,14 +160,14 @@ def _small_grey(run: Any, size: float = 8.5) -> Any:
     return run
 
 
-def _header(header: Any, minutes: Minutes, labels: Labels) -> None:
+def _header(header: Any, minutes: Minutes, labels: DocumentLabels) -> None:
     paragraph = header.paragraphs[0]
     left = " · ".join(x for x in (labels.document, minutes.client) if x)
     right = format_date(minutes.held_on, minutes.language) if minutes.held_on else ""
     _small_grey(paragraph.add_run(f"{left}\t\t{right}" if right else left))
 
 
-def _footer(footer: Any, minutes: Minutes, labels: Labels) -> None:
+def _footer(footer: Any, minutes: Minutes, labels: DocumentLabels) -> None:
     paragraph = footer.paragraphs[0]
     _small_grey(paragraph.add_run(f"{minutes.title}\t\t{labels.page} "))
     _field(paragraph, "PAGE")
@@ -184,7 +187,7 @@ def _paragraph(document: Any, text: str, style: str | None = None) -> Any:
     return document.add_paragraph(text, style=style if style and _has_style(document, style) else None)
 
 
-def _title_block(document: Any, minutes: Minutes, labels: Labels) -> None:
+def _title_block(document: Any, minutes: Minutes, labels: DocumentLabels) -> None:
     if _has_style(document, "Title"):
         document.add_paragraph(minutes.title, style="Title")
     else:
@@ -240,7 +243,7 @@ def _row(table: Any, values: tuple[str, ...], widths: tuple[Any, ...]) -> Any:
     return row
 
 
-def _metadata(document: Any, minutes: Minutes, labels: Labels) -> None:
+def _metadata(document: Any, minutes: Minutes, labels: DocumentLabels) -> None:
     table = _table(document, 2, _META_WIDTHS)
     for label, value in metadata_rows(minutes, labels):
         row = _row(table, ("", value), _META_WIDTHS)
@@ -248,7 +251,7 @@ def _metadata(document: Any, minutes: Minutes, labels: Labels) -> None:
         _shade(row.cells[0], _LABEL_FILL)
 
 
-def _participants(document: Any, minutes: Minutes, labels: Labels) -> None:
+def _participants(document: Any, minutes: Minutes, labels: DocumentLabels) -> None:
     if not minutes.participants:
         return
     _heading(document, labels.participants, 1)
@@ -271,7 +274,7 @@ def _stamp(paragraph: Any, start: float) -> None:
     _small_grey(paragraph.add_run(f"  [{format_timestamp(start)}]"))
 
 
-def _decisions(document: Any, minutes: Minutes, labels: Labels) -> None:
+def _decisions(document: Any, minutes: Minutes, labels: DocumentLabels) -> None:
     _heading(document, labels.decisions, 1)
     if not minutes.decisions:
         _paragraph(document, labels.no_decisions)
@@ -281,7 +284,7 @@ def _decisions(document: Any, minutes: Minutes, labels: Labels) -> None:
         _stamp(paragraph, decision.start)
 
 
-def _actions(document: Any, minutes: Minutes, labels: Labels) -> None:
+def _actions(document: Any, minutes: Minutes, labels: DocumentLabels) -> None:
     _heading(document, labels.actions, 1)
     if not minutes.action_items:
         _paragraph(document, labels.no_actions)
@@ -294,7 +297,7 @@ def _actions(document: Any, minutes: Minutes, labels: Labels) -> None:
         _stamp(row.cells[0].paragraphs[0], item.start)
 
 
-def _topics(document: Any, minutes: Minutes, labels: Labels) -> None:
+def _topics(document: Any, minutes: Minutes, labels: DocumentLabels) -> None:
     if not minutes.topics:
         return
     _heading(document, labels.topics, 1)
@@ -307,7 +310,7 @@ def _topics(document: Any, minutes: Minutes, labels: Labels) -> None:
             _paragraph(document, point.text, "List Bullet")
 
 
-def _open_questions(document: Any, minutes: Minutes, labels: Labels) -> None:
+def _open_questions(document: Any, minutes: Minutes, labels: DocumentLabels) -> None:
     if not minutes.open_questions:
         return
     _heading(document, labels.open_questions, 1)
@@ -316,7 +319,7 @@ def _open_questions(document: Any, minutes: Minutes, labels: Labels) -> None:
         _stamp(paragraph, question.start)
 
 
-def _transcript(document: Any, minutes: Minutes, labels: Labels) -> None:
+def _transcript(document: Any, minutes: Minutes, labels: DocumentLabels) -> None:
     if not minutes.transcript.utterances:
         return
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
@@ -326,5 +329,7 @@ def _transcript(document: Any, minutes: Minutes, labels: Labels) -> None:
         paragraph.paragraph_format.space_after = Pt(3)
         _small_grey(paragraph.add_run(f"[{format_timestamp(utt.start)}]  "))
         if utt.speaker is not None:
-            paragraph.add_run(speaker_prefix(minutes.transcript.display_name(utt.speaker), labels)).bold = True
+            paragraph.add_run(
+                speaker_prefix(minutes.transcript.display_name(utt.speaker), minutes.language)
+            ).bold = True
         paragraph.add_run(utt.text.strip())

@@ -10,6 +10,7 @@ import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from pipeline.merge import join_words
 from pipeline.types import SpeakerTranscript, Utterance, Word
 
 LINE_CHARS = 42
@@ -28,7 +29,7 @@ class Cue:
 
 
 def _cue_text(words: list[Word]) -> str:
-    return "".join(w.text for w in words).strip()
+    return join_words(words)
 
 
 def _fits(text: str) -> bool:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from pipeline.outputs.labels import Labels, due_label, labels_for, metadata_rows, speaker_prefix
+from pipeline.locale.schema import DocumentLabels
+from pipeline.outputs.labels import due_label, labels_for, metadata_rows, speaker_prefix
 from pipeline.serialize import dumps, loads
 from pipeline.summarize.humanize import format_duration, format_share, format_timestamp
 from pipeline.summarize.model import Minutes
@@ -66,7 +67,7 @@ def to_markdown(minutes: Minutes) -> str:
         out += ["", f"## {labels.transcript}", ""]
         for utt in minutes.transcript.utterances:
             who = (
-                f"**{speaker_prefix(minutes.transcript.display_name(utt.speaker), labels).strip()}** "
+                f"**{speaker_prefix(minutes.transcript.display_name(utt.speaker), minutes.language).strip()}** "
                 if utt.speaker
                 else ""
             )
@@ -74,7 +75,7 @@ def to_markdown(minutes: Minutes) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def _md_topics(minutes: Minutes, labels: Labels) -> list[str]:
+def _md_topics(minutes: Minutes, labels: DocumentLabels) -> list[str]:
     if not minutes.topics:
         return []
     out = ["", f"## {labels.topics}"]
@@ -115,9 +116,9 @@ def to_text(minutes: Minutes) -> str:
     out += [""] + _underline(labels.actions, "-")
     for a in minutes.action_items:
         out += _wrapped(f"{a.text} [{format_timestamp(a.start)}]", "    ", "  - ")
-        details = speaker_prefix(labels.owner, labels) + (a.owner or labels.unassigned)
+        details = speaker_prefix(labels.owner, lang) + (a.owner or labels.unassigned)
         due = due_label(a, lang)
-        out.append(f"    {details}" + (f" ; {speaker_prefix(labels.due, labels)}{due}" if due else ""))
+        out.append(f"    {details}" + (f" ; {speaker_prefix(labels.due, lang)}{due}" if due else ""))
     out += [] if minutes.action_items else [labels.no_actions]
     if minutes.topics:
         out += [""] + _underline(labels.topics, "-")
@@ -132,6 +133,6 @@ def to_text(minutes: Minutes) -> str:
     if minutes.transcript.utterances:
         out += [""] + _underline(labels.transcript, "-")
         for utt in minutes.transcript.utterances:
-            who = speaker_prefix(minutes.transcript.display_name(utt.speaker), labels) if utt.speaker else ""
+            who = speaker_prefix(minutes.transcript.display_name(utt.speaker), minutes.language) if utt.speaker else ""
             out += _wrapped(f"[{format_timestamp(utt.start)}] {who}{utt.text.strip()}", "           ")
     return "\n".join(out).rstrip() + "\n"

@@ -4,47 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-_MONTHS = {
-    "fr": (
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ),
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-}
-_WEEKDAYS = {
-    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-}
-_AND = {"fr": "et", "en": "and"}
-
-
-def base_language(language: str) -> str:
-    """ "fr-CA" -> "fr"; languages without wording of their own read as English."""
-    code = language.split("-")[0].lower()
-    return code if code in _MONTHS else "en"
+from pipeline.locale import locale_for
 
 
 def format_timestamp(seconds: float, *, compact: bool = False) -> str:
@@ -71,17 +31,22 @@ def format_duration(seconds: float, language: str) -> str:
 
 def format_date(day: date, language: str) -> str:
     """ "mercredi 12 mars 2025" / "Wednesday 12 March 2025"."""
-    lang = base_language(language)
-    weekday = _WEEKDAYS[lang][day.weekday()]
-    number = "1er" if lang == "fr" and day.day == 1 else str(day.day)
-    return f"{weekday} {number} {_MONTHS[lang][day.month - 1]} {day.year}"
+    words = locale_for(language).dates
+    number = words.first_of_month if day.day == 1 else str(day.day)
+    return words.long_date.format(
+        weekday=words.weekdays[day.weekday()], day=number, month=words.months[day.month - 1], year=day.year
+    )
 
 
 def format_short_date(day: date, language: str) -> str:
     """ "12/03/2025" in French, "12 Mar 2025" in English (unambiguous in both)."""
-    if base_language(language) == "fr":
-        return day.strftime("%d/%m/%Y")
-    return f"{day.day} {_MONTHS['en'][day.month - 1][:3]} {day.year}"
+    words = locale_for(language).dates
+    return words.short_date.format(day=day.day, month=day.month, mon=words.months[day.month - 1][:3], year=day.year)
+
+
+def format_numeric_date(day: date, language: str) -> str:
+    """ "12/03/2025" in French, "2025-03-12" in English: digits only, for subjects and file lists."""
+    return locale_for(language).dates.numeric_date.format(day=day.day, month=day.month, year=day.year)
 
 
 def join_names(names: tuple[str, ...] | list[str], language: str) -> str:
@@ -89,10 +54,9 @@ def join_names(names: tuple[str, ...] | list[str], language: str) -> str:
     items = [n for n in names if n]
     if len(items) <= 1:
         return "".join(items)
-    return f"{', '.join(items[:-1])} {_AND[base_language(language)]} {items[-1]}"
+    return f"{', '.join(items[:-1])} {locale_for(language).conjunction} {items[-1]}"
 
 
 def format_share(share: float, language: str) -> str:
     """ "42 %" in French (with a narrow no-break space), "42%" in English."""
-    percent = round(share * 100)
-    return f"{percent}\u202f%" if base_language(language) == "fr" else f"{percent}%"
+    return locale_for(language).percent.format(n=round(share * 100))

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pipeline.locale import FALLBACK_LANGUAGE, normalise_language
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -384,9 +386,16 @@ ENGLISH = Lexicon(
                       fifty sixty hundred thousand couple few several"""),
 )
 
+# Keyed by the codes of pipeline.locale, like every other table of a language.
 _LEXICONS = {"fr": FRENCH, "en": ENGLISH}
 
 
 def lexicon_for(language: str) -> Lexicon:
-    """The lexicon of `language` (ISO 639-1); English for languages without one."""
-    return _LEXICONS.get(language.split("-")[0].lower(), ENGLISH)
+    """The lexicon of `language` (any code :func:`~pipeline.locale.normalise_language` reads); English without one."""
+    return _LEXICONS[lexicon_language(language)]
+
+
+def lexicon_language(language: str) -> str:
+    """The code of the lexicon :func:`lexicon_for` gives `language` (its dates are parsed in that language)."""
+    code = normalise_language(language)
+    return code if code in _LEXICONS else FALLBACK_LANGUAGE

@@ -10,6 +10,7 @@ from typing import Any
 import jsonschema
 
 from pipeline.errors import SummarizerError
+from pipeline.locale import language_name as name_of_language
 
 TIMESTAMP = r"^\d{1,2}:\d{2}:\d{2}$"
 _TS = {"type": "string", "pattern": TIMESTAMP, "description": "HH:MM:SS copied from the transcript line"}
@@ -45,8 +46,6 @@ DIGEST_SCHEMA: dict[str, Any] = _object(
 
 SUMMARY_SCHEMA: dict[str, Any] = _object({"summary": _TEXT})
 
-_LANGUAGE_NAMES = {"fr": "French", "en": "English", "de": "German", "es": "Spanish", "it": "Italian"}
-
 _SYSTEM = (
     "You write the minutes of a business meeting for a professional secretary. "
     "Use only what the transcript says; never invent names, figures or dates. "
@@ -66,7 +65,7 @@ _REDUCE = (
 
 def language_name(code: str) -> str:
     """English name of a language code, for the prompt ("fr" -> "French")."""
-    return _LANGUAGE_NAMES.get(code.split("-")[0].lower(), code)
+    return name_of_language(code, "en")
 
 
 def digest_messages(

@@ -6,16 +6,17 @@ import logging
 from dataclasses import replace
 
 from pipeline.config import MinutesSettings
+from pipeline.locale import locale_for, normalise_language
 from pipeline.merge import name_speakers
-from pipeline.summarize.humanize import base_language
+from pipeline.speakers import given_names
 from pipeline.summarize.model import MeetingMeta, Minutes, Participant, Summarizer, SummaryContext
 from pipeline.summarize.offline import OfflineSummarizer
 from pipeline.types import SpeakerTranscript
 
 logger = logging.getLogger(__name__)
 
+# The language of minutes whose transcript and request name none.
 DEFAULT_LANGUAGE = "fr"
-_DEFAULT_TITLE = {"fr": "Compte rendu de réunion", "en": "Meeting minutes"}
 
 
 def speaking_shares(transcript: SpeakerTranscript) -> tuple[Participant, ...]:
@@ -49,9 +50,10 @@ def build_minutes(st: SpeakerTranscript, summarizer: Summarizer, meta: MeetingMe
     Returns:
         The minutes, including the full transcript with every speaker named.
     """
-    language = (meta.language or st.language or DEFAULT_LANGUAGE).lower()
-    # Speakers without a name yet get "Intervenant N" / "Speaker N" in the minutes' language.
-    named = name_speakers(replace(st, language=language), dict(st.speaker_names))
+    language = normalise_language(meta.language or st.language or DEFAULT_LANGUAGE)
+    # Speakers without a name of their own get their public label in the minutes' language
+    # ("Intervenant 2" even when the transcript, in English, showed "Speaker 2").
+    named = name_speakers(replace(st, language=language), given_names(st))
     participants = speaking_shares(named)
     context = SummaryContext(language, meta.held_on, tuple(p.name for p in participants))
     digest = summarizer.summarize(named, context)
@@ -64,7 +66,7 @@ def build_minutes(st: SpeakerTranscript, summarizer: Summarizer, meta: MeetingMe
         len(digest.action_items),
     )
     return Minutes(
-        title=meta.title or _DEFAULT_TITLE[base_language(language)],
+        title=meta.title or locale_for(language).default_title,
         client=meta.client,
         held_on=meta.held_on,
         start_time=meta.start_time,

@@ -8,11 +8,11 @@ and writes a factual summary from what it found.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
+from pipeline.locale import locale_for, normalise_language
 from pipeline.summarize.extract import CueExtractor
-from pipeline.summarize.humanize import base_language, format_duration, join_names
-from pipeline.summarize.lexicon import lexicon_for
+from pipeline.summarize.humanize import format_duration, join_names
+from pipeline.summarize.lexicon import lexicon_for, lexicon_language
 from pipeline.summarize.model import Digest, Provenance, SummaryContext, Topic
 from pipeline.summarize.sentences import split_sentences
 from pipeline.summarize.topics import TopicBuilder, segment
@@ -21,42 +21,6 @@ from pipeline.types import SpeakerTranscript
 logger = logging.getLogger(__name__)
 
 OFFLINE = "offline"
-
-
-@dataclass(frozen=True, slots=True)
-class _Wording:
-    meeting: str
-    meeting_one: str
-    topics: str
-    outcome: str
-    decision: tuple[str, str, str]  # zero, one, many
-    action: tuple[str, str, str]
-    open: tuple[str, str, str]
-    empty: str
-
-
-_WORDING = {
-    "fr": _Wording(
-        meeting="Réunion de {duration} entre {people}.",
-        meeting_one="Réunion de {duration} avec {people}.",
-        topics="Sujets abordés : {topics}.",
-        outcome="Bilan : {decisions}, {actions}.",
-        decision=("aucune décision", "une décision", "{n} décisions"),
-        action=("aucune action", "une action", "{n} actions"),
-        open=("", "Un point reste en suspens.", "{n} points restent en suspens."),
-        empty="Aucun propos exploitable n'a été enregistré.",
-    ),
-    "en": _Wording(
-        meeting="A {duration} meeting between {people}.",
-        meeting_one="A {duration} meeting with {people}.",
-        topics="Topics discussed: {topics}.",
-        outcome="Outcome: {decisions}, {actions}.",
-        decision=("no decision", "one decision", "{n} decisions"),
-        action=("no action item", "one action item", "{n} action items"),
-        open=("", "One point remains open.", "{n} points remain open."),
-        empty="No usable speech was recorded.",
-    ),
-}
 
 
 def _count(forms: tuple[str, str, str], n: int) -> str:
@@ -86,9 +50,8 @@ class OfflineSummarizer:
         lexicon = lexicon_for(context.language)
         sentences = split_sentences(transcript)
         topics = TopicBuilder(lexicon, self._key_points).build(sentences, segment(sentences, lexicon))
-        found = CueExtractor(lexicon, base_language(context.language), context.held_on, context.participants).extract(
-            sentences
-        )
+        extractor = CueExtractor(lexicon, lexicon_language(context.language), context.held_on, context.participants)
+        found = extractor.extract(sentences)
         logger.info(
             "Offline summary: %d sentences, %d topics, %d decisions, %d actions, %d open questions",
             len(sentences),
@@ -136,8 +99,8 @@ def write_summary(
     Returns:
         The summary in the meeting's language.
     """
-    lang = base_language(context.language)
-    words = _WORDING[lang]
+    lang = normalise_language(context.language)
+    words = locale_for(lang).summary
     if not topics:
         return words.empty
     people = join_names(context.participants, lang)

@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from pipeline.merge import join_words
 from pipeline.summarize.lexicon import Lexicon
 from pipeline.types import SpeakerTranscript, Utterance, Word
 
@@ -46,10 +47,10 @@ def _from_words(words: tuple[Word, ...]) -> Iterator[tuple[str, float, float]]:
     for word in words:
         chunk.append(word)
         if word.text.strip().endswith(_SENTENCE_END):
-            yield "".join(w.text for w in chunk), chunk[0].start, chunk[-1].end
+            yield join_words(chunk), chunk[0].start, chunk[-1].end
             chunk = []
     if chunk:
-        yield "".join(w.text for w in chunk), chunk[0].start, chunk[-1].end
+        yield join_words(chunk), chunk[0].start, chunk[-1].end
 
 
 def _from_text(utt: Utterance) -> Iterator[tuple[str, float, float]]:

@@ -14,44 +14,15 @@ from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
 
-from pipeline.outputs.labels import due_label, labels_for
-from pipeline.summarize.humanize import base_language, format_date
+from pipeline.locale import locale_for, normalise_language
+from pipeline.outputs.labels import due_label
+from pipeline.summarize.humanize import format_date, format_numeric_date
 from pipeline.summarize.model import Minutes
 from service.clients import ClientConfig
 from service.errors import DeliveryError
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _MAX_SUMMARY_CHARS = 1500
-
-_WORDS = {
-    "fr": {
-        "subject": "Compte rendu",
-        "hello": "Bonjour,",
-        "intro": "Veuillez trouver ci-joint le compte rendu de la réunion « {title} »{when}.",
-        "when": " du {date}",
-        "attached": "Le compte rendu complet et la transcription figurent dans le document Word joint.",
-        "regards": "Bien cordialement,",
-        "confidential": (
-            "Ce message et sa pièce jointe sont confidentiels et destinés uniquement à leurs "
-            "destinataires. Si vous l'avez reçu par erreur, merci de le supprimer et de nous "
-            "en informer."
-        ),
-        "sep": "\u00a0: ",
-    },
-    "en": {
-        "subject": "Minutes",
-        "hello": "Hello,",
-        "intro": "Please find attached the minutes of the meeting \u201c{title}\u201d{when}.",
-        "when": " held on {date}",
-        "attached": "The full minutes and the transcript are in the attached Word document.",
-        "regards": "Kind regards,",
-        "confidential": (
-            "This message and its attachment are confidential and intended solely for their "
-            "recipients. If you received it in error, please delete it and let us know."
-        ),
-        "sep": ": ",
-    },
-}
 
 
 def message_id_for(client: str, recording_sha256: str, sender: str) -> str:
@@ -63,56 +34,56 @@ def message_id_for(client: str, recording_sha256: str, sender: str) -> str:
 
 def minutes_subject(minutes: Minutes, client: ClientConfig) -> str:
     """ "Compte rendu – Comité de pilotage – 12/03/2025" in the client's language."""
-    words = _WORDS[_lang(client.language)]
-    parts = [words["subject"]]
-    if minutes.title and not minutes.title.lower().startswith(words["subject"].lower()):
+    subject = locale_for(client.language).email.subject
+    parts = [subject]
+    if minutes.title and not minutes.title.lower().startswith(subject.lower()):
         parts.append(minutes.title)
     parts.append(client.name)
     if minutes.held_on is not None:
-        parts.append(
-            minutes.held_on.strftime("%d/%m/%Y") if _lang(client.language) == "fr" else minutes.held_on.isoformat()
-        )
+        parts.append(format_numeric_date(minutes.held_on, client.language))
     return " \u2013 ".join(_one_line(p) for p in parts)
 
 
 def minutes_body(minutes: Minutes, client: ClientConfig) -> str:
     """Plain-text body: greeting, summary, decisions, actions (owner, due date), confidentiality note."""
-    lang = _lang(client.language)
-    words, labels = _WORDS[lang], labels_for(lang)
-    when = words["when"].format(date=format_date(minutes.held_on, lang)) if minutes.held_on else ""
+    lang = client.language
+    locale = locale_for(lang)
+    words, labels, sep = locale.email, locale.document, locale.separator
+    when = words.when.format(date=format_date(minutes.held_on, lang)) if minutes.held_on else ""
     summary = minutes.summary.strip()
     if len(summary) > _MAX_SUMMARY_CHARS:
         summary = summary[:_MAX_SUMMARY_CHARS].rsplit(" ", 1)[0] + " […]"
-    lines = [words["hello"], "", words["intro"].format(title=minutes.title, when=when), ""]
+    lines = [words.hello, "", words.intro.format(title=minutes.title, when=when), ""]
     if summary:
         lines += [labels.summary, "-" * len(labels.summary), summary, ""]
     lines += [labels.decisions, "-" * len(labels.decisions)]
     lines += [f"- {d.text}" for d in minutes.decisions] or [labels.no_decisions]
     lines += ["", labels.actions, "-" * len(labels.actions)]
     for item in minutes.action_items:
-        details = [f"{labels.owner}{words['sep']}{item.owner or labels.unassigned}"]
+        details = [f"{labels.owner}{sep}{item.owner or labels.unassigned}"]
         due = due_label(item, lang)
         if due:
-            details.append(f"{labels.due}{words['sep']}{due}")
+            details.append(f"{labels.due}{sep}{due}")
         lines.append(f"- {item.text} ({'; '.join(details)})")
     if not minutes.action_items:
         lines.append(labels.no_actions)
     lines += [
         "",
-        words["attached"],
+        words.attached,
         "",
-        words["regards"],
+        words.regards,
         client_signature(client),
         "",
         "--",
-        words["confidential"],
+        words.confidential,
         "",
     ]
     return "\n".join(lines)
 
 
 def client_signature(client: ClientConfig) -> str:
-    return "Le secrétariat" if _lang(client.language) == "fr" else "The secretariat"
+    """Who signs the client's emails, in the client's language."""
+    return locale_for(client.language).email.signature
 
 
 def compose_minutes_email(
@@ -143,7 +114,7 @@ def compose_minutes_email(
     message["To"] = ", ".join(client.recipients)
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = message_id_for(client.folder, recording_sha256, sender)
-    message["Content-Language"] = _lang(client.language)
+    message["Content-Language"] = normalise_language(client.language)
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(minutes_body(minutes, client))
     maintype, subtype = DOCX_MIME.split("/")
@@ -170,31 +141,26 @@ def compose_alert(
     if not operators:
         raise DeliveryError("no operator address configured: set [email] operators")
     stamp = (when or datetime.now()).strftime("%Y-%m-%d %H:%M")
-    fr = _lang(language) == "fr"
+    locale = locale_for(language)
+    words, sep = locale.alert, locale.separator
     message = EmailMessage()
-    word = "Échec\u00a0:" if fr else "Failure:"
-    message["Subject"] = _one_line(f"[minutier] {word} {client} / {recording}")
+    message["Subject"] = _one_line(f"[minutier] {words.subject} {client} / {recording}")
     message["From"] = sender
     message["To"] = ", ".join(operators)
     message["Date"] = formatdate(localtime=True)
     message["Auto-Submitted"] = "auto-generated"
-    sep = "\u00a0: " if fr else ": "
     lines = [
-        "Un traitement a échoué." if fr else "A run failed.",
+        words.failed,
         "",
-        f"Client{sep}{client}",
-        f"{'Enregistrement' if fr else 'Recording'}{sep}{recording}",
-        f"Date{sep}{stamp}",
-        f"{'Raison' if fr else 'Reason'}{sep}{reason}",
+        f"{words.client}{sep}{client}",
+        f"{words.recording}{sep}{recording}",
+        f"{words.date}{sep}{stamp}",
+        f"{words.reason}{sep}{reason}",
     ]
     if run_url:
-        lines.append(f"{'Exécution' if fr else 'Run'}{sep}{run_url}")
+        lines.append(f"{words.run}{sep}{run_url}")
     message.set_content("\n".join(lines) + "\n")
     return message
-
-
-def _lang(language: str) -> str:
-    return base_language(language)
 
 
 def _one_line(text: str) -> str:

@@ -19,7 +19,7 @@ recipients = ["direction@acme.fr", "assistante@acme.fr", "direction@ACME.FR"]
 language = "fr"
 min_speakers = 2
 max_speakers = 5
-speaker_names = { SPEAKER_00 = "Claire Martin" }
+speaker_names = { "Speaker 1" = "Claire Martin", intervenant_3 = "Paul" }
 template = "acme.docx"
 voices_dir = "voices"
 review = true
@@ -47,7 +47,7 @@ def test_load_reads_every_field(tmp_path: Path) -> None:
     # A duplicate differing only by the domain's case is dropped.
     assert acme.recipients == ("direction@acme.fr", "assistante@acme.fr")
     assert (acme.min_speakers, acme.max_speakers, acme.num_speakers) == (2, 5, None)
-    assert acme.speaker_names == (("SPEAKER_00", "Claire Martin"),)
+    assert acme.speaker_names == (("Speaker 1", "Claire Martin"), ("intervenant_3", "Paul"))
     assert acme.template_path == tmp_path / "acme.docx" and acme.voices_dir == tmp_path / "voices"
     assert acme.review_timeout_s == 3600.0  # from [defaults]
     corp = clients.require("acme-corp")
@@ -82,6 +82,12 @@ def test_lookup_is_exact(tmp_path: Path) -> None:
         ('recipients = ["a@acme.fr"]\nvoices_dir = "nowhere"', "voices_dir", "is not a folder"),
         ('recipients = ["a@acme.fr"]\nrecipient = ["b@acme.fr"]', "recipient", "unknown field"),
         ('recipients = ["a@acme.fr"]\nspeaker_names = ["Marie"]', "speaker_names", "table of label"),
+        ('recipients = ["a@acme.fr"]\nspeaker_names = { Marie = "Paul" }', "speaker_names", "not a speaker label"),
+        (
+            'recipients = ["a@acme.fr"]\nspeaker_names = { "Speaker 2" = "A", intervenant2 = "B" }',
+            "speaker_names",
+            "name the same speaker",
+        ),
     ],
 )
 def test_invalid_fields_name_file_client_and_field(tmp_path: Path, table: str, field: str, message: str) -> None:
@@ -89,6 +95,18 @@ def test_invalid_fields_name_file_client_and_field(tmp_path: Path, table: str, f
     with pytest.raises(ConfigError, match=message) as info:
         load_clients(path)
     assert str(info.value).startswith(f"{path}: [clients.beta] {field}:")
+
+
+def test_raw_speaker_labels_are_refused_with_the_label_to_write(tmp_path: Path) -> None:
+    table = 'recipients = ["a@acme.fr"]\nspeaker_names = { SPEAKER_01 = "Claire Martin" }'
+    path = _write(tmp_path, f"[clients.acme]\n{table}\n")
+    with pytest.raises(ConfigError) as info:
+        load_clients(path)
+    message = str(info.value)
+    assert "\n" not in message
+    assert message.startswith(f"{path}: [clients.acme] speaker_names: 'SPEAKER_01'")
+    # SPEAKER_01 is the second speaker: the documents call them "Speaker 2".
+    assert 'use the label the documents show, e.g. "Speaker 2" = "Claire Martin"' in message
 
 
 @pytest.mark.parametrize("folder", ["..", ".hidden", "a/b", "a\\\\b", "a..b", "-dash", "trailing.", "x" * 65])

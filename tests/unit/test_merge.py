@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from pipeline.merge import assign_speakers, generic_speaker_name, name_speakers, speaker_names, unattributed
+from pipeline.merge import (
+    assign_speakers,
+    generic_speaker_name,
+    join_words,
+    name_speakers,
+    speaker_names,
+    unattributed,
+)
 from pipeline.types import Diarization, SpeakerTurn, Transcript, TranscriptSegment, Word
 
 
@@ -36,9 +43,9 @@ def test_segment_spanning_a_speaker_change_is_split_at_the_word_boundary() -> No
         ("SPEAKER_01", "Are you ready?", 0.0, 1.4),
         ("SPEAKER_00", "Yes.", 1.6, 2.0),
     ]
-    # Numbered by first appearance, not by raw label.
-    assert st.display_name("SPEAKER_01") == "Speaker 1"
-    assert st.display_name("SPEAKER_00") == "Speaker 2"
+    # Raw SPEAKER_0k is always Speaker k+1, as in the RTTM (number_speakers makes SPEAKER_00 the first).
+    assert st.display_name("SPEAKER_01") == "Speaker 2"
+    assert st.display_name("SPEAKER_00") == "Speaker 1"
 
 
 def test_word_straddling_a_change_goes_to_the_speaker_covering_most_of_it() -> None:
@@ -111,10 +118,12 @@ def test_french_speakers_are_intervenants_and_names_override() -> None:
     t = _transcript((_w(0.0, 0.5, "Bonjour"),), (_w(1.0, 1.5, "Salut"),), (_w(2.0, 2.5, "Merci"),), language="fr")
     d = _diar((0.0, 0.9, "SPEAKER_02"), (0.9, 1.9, "SPEAKER_00"), (1.9, 3.0, "SPEAKER_01"))
     st = assign_speakers(t, d)
-    assert [name for _, name in st.speaker_names] == ["Intervenant 1", "Intervenant 2", "Intervenant 3"]
+    # In order of appearance; each keeps the number of its raw label.
+    assert [name for _, name in st.speaker_names] == ["Intervenant 3", "Intervenant 1", "Intervenant 2"]
     named = assign_speakers(t, d, names={"SPEAKER_00": "Marie Dupont"})
+    # A speaker named by a known voice takes no number away from the others.
     assert dict(named.speaker_names) == {
-        "SPEAKER_02": "Intervenant 1",
+        "SPEAKER_02": "Intervenant 3",
         "SPEAKER_00": "Marie Dupont",
         "SPEAKER_01": "Intervenant 2",
     }
@@ -126,6 +135,24 @@ def test_speaker_name_helpers() -> None:
     assert generic_speaker_name(1, "fr-FR") == "Intervenant 1"
     assert generic_speaker_name(4, "de") == "Speaker 4"
     assert speaker_names(["x", "y"], "en", {"y": "  "}) == (("x", "Speaker 1"), ("y", "Speaker 2"))
+
+
+def test_speaker_without_words_does_not_appear_and_numbers_do_not_shift() -> None:
+    t = _transcript((_w(0.0, 0.5, "Hello"),), (_w(4.0, 4.5, "Bye"),))
+    d = _diar((0.0, 1.0, "SPEAKER_00"), (1.5, 3.0, "SPEAKER_01"), (3.5, 5.0, "SPEAKER_02"))
+    st = assign_speakers(t, d)
+    assert st.speaker_names == (("SPEAKER_00", "Speaker 1"), ("SPEAKER_02", "Speaker 3"))
+
+
+def test_segments_glued_without_a_space_get_one() -> None:
+    """A decoding window's first word has no leading space: "correspondante.en écoutant" read as one word."""
+    first = (_w(0.0, 0.6, "détails"), _w(0.6, 1.4, "correspondante."))
+    second = (Word(1.5, 1.7, "En", 0.9), _w(1.7, 2.2, "écoutant"), Word(2.2, 2.5, "l’audio", 0.9))
+    t = _transcript(first, second, language="fr")
+    st = assign_speakers(t, _diar((0.0, 3.0, "SPEAKER_00")))
+    assert [u.text for u in st.utterances] == ["détails correspondante. En écoutant l’audio"]
+    assert join_words((Word(0, 1, "a", 1.0), Word(1, 2, " b", 1.0), Word(2, 3, "c", 1.0))) == "a b c"
+    assert join_words((Word(0, 1, " one ", 1.0), Word(1, 2, "two", 1.0), Word(2, 3, " three", 1.0))) == "one two three"
 
 
 def test_unattributed_still_one_utterance_per_segment() -> None:
