@@ -15,6 +15,7 @@ from pipeline.config import DiarizeSettings
 from pipeline.diarize import KnownVoices, PyannoteDiarizer, format_rttm, read_rttm
 from pipeline.merge import assign_speakers
 from pipeline.models import get_diarizer
+from pipeline.speakers import rttm_label
 from pipeline.types import Audio, Diarization, SpeakerTurn, Transcript, TranscriptSegment, Word
 
 os.environ["PYANNOTE_METRICS_ENABLED"] = "0"
@@ -121,8 +122,9 @@ def test_rttm_round_trip(sample: tuple[Audio, Diarization]) -> None:
     text = format_rttm(d, "my meeting")
     assert text.count("\n") == len(d.turns) and text.startswith("SPEAKER my_meeting 1 ")
     back = read_rttm(text)["my_meeting"]
+    # Written with public labels: raw SPEAKER_0k is Speaker_<k+1>.
     assert [(t.speaker, round(t.start, 3), round(t.end, 2)) for t in back] == [
-        (t.speaker, t.start, round(t.end, 2)) for t in d.turns
+        (rttm_label(t.speaker), t.start, round(t.end, 2)) for t in d.turns
     ]
 
 
