@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -112,19 +111,12 @@ def check_speaker_counts(speakers: int | None, min_speakers: int | None, max_spe
         raise click.UsageError("--speakers sets the exact count: give it without --min-speakers/--max-speakers")
 
 
-@lru_cache(maxsize=1)
-def whisper_languages() -> frozenset[str]:
-    """The language codes Whisper knows, from faster-whisper's tokenizer (imported on first use only)."""
-    from faster_whisper import tokenizer
-
-    codes = getattr(tokenizer, "_LANGUAGE_CODES", None) or tokenizer.LANGUAGE_CODES  # renamed across versions
-    return frozenset(codes)
-
-
 def check_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """Click callback for --language: 'auto' or a Whisper language code, lower-cased."""
     if value is None:
         return None
+    from pipeline.asr.whisper import whisper_languages  # imports faster-whisper's tokenizer only
+
     code = value.strip().lower()
     if code == AUTO_LANGUAGE or code in whisper_languages():
         return code

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import logging
 import sys
+from datetime import date
 from pathlib import Path
-from typing import Any
 
 import click
 
-from cli.base import main, speaker_options
-from cli.base import parse_names as _parse_names
-from pipeline.stages import DEFAULT_FORMATS, MeetingRequest, recording_settings
+from cli.base import check_speaker_counts, formats_option, main, meeting_options, speaker_options
+from pipeline.stages import MeetingRequest, recording_settings
 
 logger = logging.getLogger("cli")
 
@@ -62,29 +61,8 @@ def diarize(
     show_default=True,
     help="Folder for the documents.",
 )
-@click.option("--title", help='Title of the minutes (default: « Compte rendu de réunion » / "Meeting minutes").')
-@click.option(
-    "--date",
-    "held_on",
-    type=click.DateTime(["%Y-%m-%d"]),
-    help="Meeting date, YYYY-MM-DD (default: the recording's own date); due dates resolve against it.",
-)
-@click.option("--language", help="Language of the meeting (fr, en); default: detected.")
-@click.option(
-    "--format",
-    "--formats",
-    "formats",
-    default=DEFAULT_FORMATS,
-    show_default=True,
-    help="Documents to write, comma-separated: docx, srt, vtt, json, md, txt.",
-)
-@click.option(
-    "--name",
-    "names",
-    multiple=True,
-    metavar="LABEL=NAME",
-    help="Rename a speaker, e.g. --name 'Speaker 1=Marie Dupont' (repeatable).",
-)
+@meeting_options
+@formats_option
 @speaker_options
 @click.pass_context
 def minutes(
@@ -92,10 +70,10 @@ def minutes(
     file: Path,
     out_dir: Path,
     title: str | None,
-    held_on: Any,
+    held_on: date | None,
     language: str | None,
     formats: str,
-    names: tuple[str, ...],
+    names: dict[str, str],
     speakers: int | None,
     min_speakers: int | None,
     max_speakers: int | None,
@@ -112,15 +90,16 @@ def minutes(
     from pipeline.models import get_diarizer, get_transcriber
     from pipeline.run import run_meeting
 
+    check_speaker_counts(speakers, min_speakers, max_speakers)
     request = MeetingRequest(
         title=title,
-        held_on=held_on.date() if held_on else None,
+        held_on=held_on,
         language=language,
         num_speakers=speakers,
         min_speakers=min_speakers,
         max_speakers=max_speakers,
         voices_dir=voices,
-        speaker_names=tuple(_parse_names(names).items()),
+        speaker_names=tuple(names.items()),
     )
     settings = recording_settings(ctx.obj["settings"], request)
     result = run_meeting(

@@ -8,6 +8,8 @@ import click
 
 from cli.base import (
     TRANSCRIPT_FORMATS,
+    check_language,
+    check_speaker_counts,
     main,
     progress_bar,
     render_transcript,
@@ -21,7 +23,9 @@ from pipeline.stages import MeetingRequest, recording_settings
 
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--language", help="Force a language (fr, en, ...); default: detect it ('auto').")
+@click.option(
+    "--language", callback=check_language, help="Force a language (fr, en, ...); default: detect it ('auto')."
+)
 @click.option("--model", help="Whisper model: 'base' (bundled), small, large-v3, ... or a local directory.")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), help="Where to run the model.")
 @click.option("--threads", type=int, help="CPU threads (default: all available cores).")
@@ -57,6 +61,7 @@ def transcribe(
     """
     from pipeline import stages
 
+    check_speaker_counts(speakers, min_speakers, max_speakers)
     if not diarize and any(v is not None for v in (speakers, min_speakers, max_speakers, voices)):
         raise click.UsageError("--speakers, --min-speakers, --max-speakers and --voices need --diarize")
     request = MeetingRequest(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from flows.environment import apply_prefect_environment
 from flows.server import ServiceError, is_healthy
@@ -23,6 +24,13 @@ def idempotency_key(client: str, content_sha256: str, extra: str = "") -> str:
     return hashlib.sha256(f"{client}\0{content_sha256}\0{extra}".encode()).hexdigest()
 
 
+def _request_digest(parameters: dict[str, Any]) -> str:
+    """Everything asked of the run but the file's path: the same file asked for differently
+    (another language, other names, another folder) is another run, the same ask is one run."""
+    asked = {k: v for k, v in parameters.items() if k != "recording_path"}
+    return json.dumps(asked, sort_keys=True, default=str)
+
+
 def submit_recording(
     settings: ServiceConfig, parameters: dict[str, Any], *, wait: bool, deployment: str = PROCESS_DEPLOYMENT
 ) -> str:
@@ -30,19 +38,21 @@ def submit_recording(
     env = apply_prefect_environment(settings.service)
     if not is_healthy(env["PREFECT_API_URL"]):
         raise ServiceError(f"no minutier service answers at {env['PREFECT_API_URL']}: start it with 'minutier serve'")
+    from prefect.client.schemas.objects import FlowRun
     from prefect.deployments import run_deployment
 
     key = idempotency_key(
-        parameters["client"],
-        sha256_file(Path(parameters["recording_path"])),
-        f"{parameters.get('out_dir')}|{parameters.get('formats')}",
+        parameters["client"], sha256_file(Path(parameters["recording_path"])), _request_digest(parameters)
     )
-    run = run_deployment(
-        deployment,
-        parameters=parameters,
-        timeout=None if wait else 0,
-        idempotency_key=key,
-        tags=[f"client:{parameters['client']}"],
+    run = cast(
+        FlowRun,
+        run_deployment(  # the sync call: Prefect's return type also lists its coroutine
+            deployment,
+            parameters=parameters,
+            timeout=None if wait else 0,
+            idempotency_key=key,
+            tags=[f"client:{parameters['client']}"],
+        ),
     )
     state = run.state
     ui = env["PREFECT_API_URL"].removesuffix("/api")

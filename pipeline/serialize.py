@@ -66,7 +66,7 @@ def _convert(hint: Any, data: Any) -> Any:
     if origin is dict:
         key_t, val_t = typing.get_args(hint)
         return {_convert(key_t, k): _convert(val_t, v) for k, v in data.items()}
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         if not isinstance(data, dict):
             raise TypeError(f"expected an object for {hint.__name__}")
         hints = typing.get_type_hints(hint)

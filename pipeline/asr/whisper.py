@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import time
@@ -45,6 +46,15 @@ def device_and_compute(settings: AsrSettings) -> tuple[str, str]:
     if compute == "auto":
         compute = "float16" if device == "cuda" else "int8"
     return device, compute
+
+
+@functools.cache
+def whisper_languages() -> frozenset[str]:
+    """The language codes Whisper knows ("fr", "en", ...), from faster-whisper's tokenizer."""
+    from faster_whisper import tokenizer
+
+    codes = getattr(tokenizer, "_LANGUAGE_CODES", None) or tokenizer.LANGUAGE_CODES  # renamed across versions
+    return frozenset(codes)
 
 
 def resolve_batch_size(settings: AsrSettings, device: str) -> int:

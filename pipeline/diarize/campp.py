@@ -163,6 +163,8 @@ class CamPlusPlusEmbedding(Model):
         embeddings = dense.nonlinear.batchnorm(embeddings).reshape(batch, speakers, -1)
         return embeddings[:, 0] if squeeze else embeddings
 
-    def forward(self, waveforms: torch.Tensor, weights: torch.Tensor | None = None) -> torch.Tensor:
+    def forward(  # type: ignore[override]  # pyannote's Model.forward is untyped (**kwargs); this is its shape here
+        self, waveforms: torch.Tensor, weights: torch.Tensor | None = None
+    ) -> torch.Tensor:
         """Embed a batch of (batch, 1, samples) waveforms, optionally weighting frames per speaker."""
         return self.pool(self.frame_features(waveforms), weights)

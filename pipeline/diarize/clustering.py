@@ -181,7 +181,7 @@ class SpeakerClustering(BaseClustering):
             "min_cluster_size": DEFAULT_MIN_CLUSTER_SIZE,
         }
 
-    def __call__(
+    def __call__(  # type: ignore[override]  # pyannote's BaseClustering is annotated as returning one array
         self,
         embeddings: np.ndarray,
         segmentations: SlidingWindowFeature | None = None,

@@ -105,7 +105,7 @@ class RecordingLedger(LedgerTable):
 
     def entries(self, client: str | None = None, state: str | None = None) -> tuple[LedgerEntry, ...]:
         """Rows, oldest first, optionally of one client and/or one state."""
-        query, args = "SELECT * FROM recordings WHERE 1 = 1", []
+        query, args = "SELECT * FROM recordings WHERE 1 = 1", list[str]()
         if client is not None:
             query, args = query + " AND client = ?", [*args, client]
         if state is not None:

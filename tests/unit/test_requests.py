@@ -52,3 +52,14 @@ def test_auto_detects_even_where_the_configuration_forces_a_language() -> None:
     assert forced.asr.language == "fr"
     assert recording_settings(forced, MeetingRequest(language="auto")).asr.language is None
     assert recording_settings(forced, MeetingRequest()).asr.language == "fr"
+
+
+def test_the_same_file_asked_differently_is_another_run(tmp_path: Path) -> None:
+    from flows.submit import _request_digest, idempotency_key
+
+    base = {"recording_path": str(tmp_path / "a.wav"), "client": "acme", "formats": "docx"}
+    moved = {**base, "recording_path": str(tmp_path / "b.wav")}
+    other = {**base, "language": "en"}
+    key = idempotency_key("acme", "f" * 64, _request_digest(base))
+    assert key == idempotency_key("acme", "f" * 64, _request_digest(moved))
+    assert key != idempotency_key("acme", "f" * 64, _request_digest(other))
