@@ -91,3 +91,35 @@ def test_unknown_format_is_a_named_error() -> None:
     assert parse_formats("Markdown,DOCX,docx") == ("md", "docx")
     with pytest.raises(DocumentError, match="pdf"):
         parse_formats("docx,pdf")
+
+
+def test_words_of_two_asr_windows_are_not_glued_in_any_output() -> None:
+    """A window's first word comes without its leading space: "correspondante.en écoutant" in TXT/MD/SRT."""
+    from pipeline.merge import assign_speakers
+    from pipeline.outputs.transcript_text import transcript_to_text
+    from pipeline.types import Diarization, SpeakerTurn, Transcript, TranscriptSegment, Word
+
+    def segment(start: float, *texts: str) -> TranscriptSegment:
+        words = tuple(Word(start + i * 0.4, start + i * 0.4 + 0.35, t, 0.9) for i, t in enumerate(texts))
+        return TranscriptSegment(words[0].start, words[-1].end, "".join(texts).strip(), words)
+
+    transcript = Transcript(
+        "fr",
+        6.0,
+        "test",
+        (
+            segment(0.0, " La", " page", " correspondante."),
+            segment(1.3, "en", " écoutant", " l’audio."),
+        ),
+    )
+    turn = (SpeakerTurn(0.0, 6.0, "SPEAKER_00"),)
+    st = assign_speakers(transcript, Diarization(turn, turn, 6.0))
+    minutes = build_minutes(st, OfflineSummarizer(), MeetingMeta(title="Essai"))
+    outputs = {
+        "txt": to_text(minutes),
+        "md": to_markdown(minutes),
+        "transcript": transcript_to_text(minutes.transcript),
+        "srt": " ".join(c.content for c in srt.parse(to_srt(minutes.transcript))),
+    }
+    for name, text in outputs.items():
+        assert "correspondante. en écoutant" in " ".join(text.split()), name  # lines may wrap there
