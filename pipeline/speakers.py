@@ -18,7 +18,7 @@ from typing import Any
 
 from pipeline.config import DiarizeSettings
 from pipeline.errors import ConfigError
-from pipeline.locale import locale_for, locales
+from pipeline.locale import FALLBACK_LANGUAGE, locale_for, locales
 from pipeline.types import Audio, Diarization, SpeakerTranscript, SpeakerTurn
 
 logger = logging.getLogger(__name__)
@@ -79,13 +79,20 @@ def is_raw_label(text: str) -> bool:
     return _RAW_TYPED.fullmatch(text.strip()) is not None
 
 
+def label_example(number: int, name: str) -> str:
+    """'"Speaker 2" = "Claire Martin" (or "Intervenant 2")': how a person names speaker `number`."""
+    english = speaker_label(number, FALLBACK_LANGUAGE)
+    others = " or ".join(f'"{label}"' for loc in locales() if (label := speaker_label(number, loc.code)) != english)
+    return f'"{english}" = "{name}"' + (f" (or {others})" if others else "")
+
+
 def raw_label_message(text: str, name: str = "Claire Martin") -> str:
     """What to tell a person who typed raw label `text`: the public label to type instead."""
     digits = re.sub(r"\D", "", text)
     number = int(digits) + 1 if digits else 1
     return (
         f"{text.strip()!r} is the diarizer's internal label; use the label the documents show, "
-        f'e.g. "{speaker_label(number, "en")}" = "{name}" (or "{speaker_label(number, "fr")}")'
+        f"e.g. {label_example(number, name)}"
     )
 
 

@@ -37,7 +37,7 @@ from typing import Any
 
 from pipeline.errors import ConfigError
 from pipeline.locale import SUPPORTED
-from pipeline.speakers import is_raw_label, parse_speaker_label, raw_label_message
+from pipeline.speakers import is_raw_label, label_example, parse_speaker_label, raw_label_message
 from service.addresses import check_address, same_address
 
 LANGUAGES = SUPPORTED
@@ -224,7 +224,7 @@ def _speaker_names(values: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
             raise _Problem(
                 "speaker_names",
                 f"{label!r} is not a speaker label; use the label the documents show, "
-                f'e.g. "Speaker 1" = "{name.strip()}" (or "Intervenant 1")',
+                f"e.g. {label_example(1, name.strip())}",
             )
         if number in seen:
             raise _Problem("speaker_names", f"{label!r} and {seen[number]!r} name the same speaker; keep one")
