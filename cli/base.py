@@ -15,6 +15,7 @@ import click
 
 from pipeline import serialize
 from pipeline.errors import DocumentError, PipelineError
+from pipeline.locale import normalise_language
 from pipeline.merge import unattributed
 from pipeline.outputs.documents import FORMATS, parse_formats
 from pipeline.outputs.subtitles import to_srt, to_vtt
@@ -118,12 +119,13 @@ def check_language(ctx: click.Context, param: click.Parameter, value: str | None
     from pipeline.asr.whisper import whisper_languages  # imports faster-whisper's tokenizer only
 
     code = value.strip().lower()
-    if code == AUTO_LANGUAGE or code in whisper_languages():
+    if code == AUTO_LANGUAGE:
         return code
-    base = code.replace("_", "-").split("-")[0]
-    hint = f"; did you mean {base!r}?" if base in whisper_languages() else ""
+    base = normalise_language(code)  # a regional code ("fr-CA") is its language ("fr")
+    if base in whisper_languages() and base == code.replace("_", "-").split("-")[0]:
+        return base
     raise click.BadParameter(
-        f"{value!r} is not a language Whisper knows: give 'auto' or a code such as fr, en, de, es, nl{hint}"
+        f"{value!r} is not a language Whisper knows: give 'auto' or a code such as fr, en, de, es, nl"
     )
 
 

@@ -19,7 +19,11 @@ from pipeline.errors import (
     PipelineError,
     ToolMissingError,
 )
-from pipeline.merge import unattributed
+from pipeline.merge import assign_speakers, unattributed
+from pipeline.roles import Diarizer, Transcriber
+from pipeline.run import MeetingResult, run_meeting
+from pipeline.speakers import number_speakers, parse_speaker_label, rename_speakers
+from pipeline.stages import MeetingRequest, recording_settings
 from pipeline.types import (
     Audio,
     Diarization,
@@ -35,6 +39,16 @@ from pipeline.types import (
 )
 
 __all__ = [
+    "Diarizer",
+    "MeetingRequest",
+    "MeetingResult",
+    "Transcriber",
+    "assign_speakers",
+    "number_speakers",
+    "parse_speaker_label",
+    "recording_settings",
+    "rename_speakers",
+    "run_meeting",
     "AsrSettings",
     "Audio",
     "AudioDecodeError",

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
+from pipeline.merge import join_words
 from pipeline.types import TranscriptSegment
 
 Span = tuple[float, float]
@@ -55,7 +56,7 @@ def uncovered_speech(speech: Iterable[Span], words: Iterable[Span]) -> tuple[Spa
 def _absorb(segment: TranscriptSegment, extra: TranscriptSegment) -> TranscriptSegment:
     words = tuple(sorted(segment.words + extra.words, key=lambda w: (w.start, w.end)))
     if segment.words and extra.words:
-        text = "".join(w.text for w in words).strip()
+        text = join_words(words)
     else:
         first, second = sorted((segment, extra), key=lambda s: s.start)
         text = f"{first.text} {second.text}".strip()

@@ -12,6 +12,7 @@ import unicodedata
 import zlib
 from dataclasses import replace
 
+from pipeline.merge import join_words
 from pipeline.types import RejectedSegment, TranscriptSegment, Word
 
 # Whole-segment texts that come from subtitle credits in Whisper's training data, not from meetings.
@@ -77,12 +78,10 @@ def _without_loop(segment: TranscriptSegment) -> tuple[TranscriptSegment | None,
     if segment.words:
         kept: tuple[Word, ...] = segment.words[:keep] + segment.words[end:]
         dropped = segment.words[keep:end]
-        rejected = RejectedSegment(
-            dropped[0].start, dropped[-1].end, "".join(w.text for w in dropped).strip(), "repetition loop"
-        )
+        rejected = RejectedSegment(dropped[0].start, dropped[-1].end, join_words(dropped), "repetition loop")
         if not kept:
             return None, rejected
-        text = "".join(w.text for w in kept).strip()
+        text = join_words(kept)
         return replace(segment, start=kept[0].start, end=kept[-1].end, text=text, words=kept), rejected
     words = segment.text.split()
     rejected = RejectedSegment(segment.start, segment.end, " ".join(words[keep:end]), "repetition loop")

@@ -22,6 +22,11 @@ def test_public_api_is_pinned() -> None:
         "AudioDecodeError",
         "ModelUnavailableError",
         "EmptyRecordingError",
+        "MeetingRequest",
+        "run_meeting",
+        "recording_settings",
+        "Transcriber",
+        "Diarizer",
     }
     assert all(hasattr(pipeline, name) for name in pipeline.__all__)
 

@@ -67,7 +67,7 @@ def test_run_and_process_take_the_meeting_options_of_minutes(command: str) -> No
     ("args", "message"),
     [
         (["--language", "xx"], "'xx' is not a language Whisper knows"),
-        (["--language", "fr-CA"], "did you mean 'fr'?"),
+        (["--language", "123"], "'123' is not a language Whisper knows"),
         (["--format", "docx,pdf"], "unknown output format 'pdf'"),
         (["--formats", ","], "no format given"),
         (["--name", "Marie Dupont"], "expected LABEL=NAME"),
@@ -274,3 +274,10 @@ def test_resend_names_an_unknown_client(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["--config", str(config), "resend", "--client", "nobody"])
     assert result.exit_code == 1, result.output
     assert result.output.strip().splitlines() == [f"Error: {tmp_path / 'clients.toml'}: no client 'nobody'"]
+
+
+@pytest.mark.parametrize(("given", "meant"), [("fr-CA", "fr"), ("EN", "en"), ("fr_FR", "fr"), ("auto", "auto")])
+def test_a_regional_code_is_its_language(given: str, meant: str) -> None:
+    from cli.base import check_language
+
+    assert check_language(click.Context(main), None, given) == meant  # type: ignore[arg-type]
