@@ -69,4 +69,3 @@ def preload(asr: AsrSettings, diarize: DiarizeSettings) -> dict[str, float]:
         seconds[name] = time.perf_counter() - started
         logger.info("Loaded the %s model in %.1f s, before any recording", name, seconds[name])
     return seconds
-
