@@ -11,9 +11,10 @@ from prefect.tasks import exponential_backoff
 
 from pipeline.summarize import Minutes
 from service.clients import ClientConfig, Clients, load_clients
-from service.delivery import DeliveryLedger, deliver_minutes, send_alert
+from service.delivery import DeliveryLedger, DeliveryReport, deliver_minutes, send_alert
 from service.errors import DeliveryTransientError
 from service.intake import RecordingLedger, archive_recording, fail_recording, meeting_id
+from service.layout import Home
 from service.ledger import default_ledger_path
 from service.settings import ServiceConfig, clients_file, service_root
 
@@ -49,11 +50,13 @@ def _retry_transient(task: Any, run: Any, state: Any) -> bool:
     retry_condition_fn=_retry_transient,
     persist_result=False,
 )
-def deliver(minutes: Minutes, docx_path: Path, client: ClientConfig, sha256: str, settings: ServiceConfig) -> str:
-    """Email the minutes to the client's recipients (idempotent per recipient)."""
+def deliver(
+    minutes: Minutes, docx_path: Path, client: ClientConfig, sha256: str, settings: ServiceConfig
+) -> DeliveryReport:
+    """Email the minutes to the client's recipients (idempotent per recipient); what was done, for
+    :func:`log_finished`."""
     with DeliveryLedger(default_ledger_path(settings.service.home_dir)) as ledger:
-        report = deliver_minutes(minutes, docx_path, client, sha256, settings.email, ledger)
-    return f"{report.transport}: sent to {len(report.sent_to)}, {len(report.already_sent)} already had it"
+        return deliver_minutes(minutes, docx_path, client, sha256, settings.email, ledger)
 
 
 def meeting_folder(settings: ServiceConfig, client: str, sha256: str, recording_path: Path) -> str:
@@ -84,10 +87,15 @@ def file_failure(
 def alert(
     settings: ServiceConfig, client: str, recording: str, reason: str, run_url: str | None, language: str
 ) -> None:
+    """Tell the operators (``[email] operators``) that a recording's run failed, in `language`.
+
+    Emailed when SMTP and operators are configured; otherwise written as an ``.eml`` under the
+    service home's ``alerts/`` (see :func:`service.delivery.send_alert`), and the log says where.
+    """
     try:
         send_alert(
             settings.email,
-            settings.service.home_dir / "alerts",
+            Home(settings.service.home_dir).alerts,
             client=client,
             recording=recording,
             reason=reason,
@@ -96,3 +104,47 @@ def alert(
         )
     except Exception:  # an alert that cannot be sent must not hide the failure it reports
         logger.exception("Operator alert for %s / %s could not be sent", client, recording)
+
+
+def log_finished(
+    client: str,
+    recording: str,
+    out_dir: Path,
+    *,
+    watched: bool,
+    delivery: DeliveryReport | None = None,
+    review_pending: bool = False,
+) -> None:
+    """Log (INFO) one line saying where a finished run's minutes and email went.
+
+    Args:
+        client: The client folder.
+        recording: The recording's file name.
+        out_dir: The folder the documents were written to (the outbox folder, or the run's out dir).
+        watched: Whether the recording came from a watched folder (only those are emailed).
+        delivery: What :func:`deliver` did; None when nothing was delivered.
+        review_pending: The minutes wait for an operator's review before they are emailed.
+    """
+    logger.info(
+        "Finished %s / %s: minutes in %s; email: %s",
+        client,
+        recording,
+        out_dir,
+        _email_outcome(watched, delivery, review_pending),
+    )
+
+
+def _email_outcome(watched: bool, delivery: DeliveryReport | None, review_pending: bool) -> str:
+    if not watched:
+        return "not emailed: not a watched-folder recording"
+    if review_pending:
+        return "not emailed yet: review pending in the Prefect UI"
+    if delivery is None:
+        return "not emailed: no Word document was written to attach"
+    if delivery.transport == "none":
+        return f"already sent to {', '.join(delivery.already_sent)}"
+    if delivery.eml_path is not None:
+        return f"not sent (no [email] host), written to {delivery.eml_path} for {', '.join(delivery.sent_to)}"
+    return f"sent to {', '.join(delivery.sent_to)}" + (
+        f" ({', '.join(delivery.already_sent)} already had it)" if delivery.already_sent else ""
+    )

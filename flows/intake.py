@@ -14,10 +14,11 @@ import logging
 import threading
 import time
 from pathlib import Path
+from typing import cast
 
 from prefect import flow
 from prefect.client.orchestration import get_client
-from prefect.client.schemas.objects import StateType
+from prefect.client.schemas.objects import FlowRun, StateType
 from prefect.deployments import run_deployment
 from prefect.states import Scheduled
 
@@ -38,18 +39,21 @@ _RETRYABLE = {StateType.CRASHED, StateType.CANCELLED}
 
 def submit_ready(ready: Ready, config: str | None) -> str:
     """Create the recording's flow run (or find it); reschedule it if its last attempt crashed."""
-    run = run_deployment(
-        PROCESS_DEPLOYMENT,
-        parameters={
-            "recording_path": str(ready.path),
-            "client": ready.client,
-            "config": config,
-            "sha256": ready.sha256,
-        },
-        timeout=0,
-        as_subflow=False,  # each recording is its own run, not a child of the reconcile that found it
-        idempotency_key=idempotency_key(ready.client, ready.sha256),
-        tags=[f"client:{ready.client}"],
+    run = cast(
+        FlowRun,
+        run_deployment(  # the sync call: Prefect's return type also lists its coroutine
+            PROCESS_DEPLOYMENT,
+            parameters={
+                "recording_path": str(ready.path),
+                "client": ready.client,
+                "config": config,
+                "sha256": ready.sha256,
+            },
+            timeout=0,
+            as_subflow=False,  # each recording is its own run, not a child of the reconcile that found it
+            idempotency_key=idempotency_key(ready.client, ready.sha256),
+            tags=[f"client:{ready.client}"],
+        ),
     )
     state = run.state
     if state is not None and state.type in _RETRYABLE:
@@ -144,7 +148,7 @@ class InboxTrigger:
                 self._wake.wait(delay)
                 continue
             if failures:
-                logger.warning("Reconcile run requested after %d failed attempt(s)", failures)
+                logger.info("Reconcile run requested after %d failed attempt(s)", failures)
             failures = 0
 
     def __enter__(self) -> InboxTrigger:
@@ -159,12 +163,18 @@ class InboxTrigger:
         self._thread.join(timeout=5)
 
 
-def ensure_service_folders(settings: ServiceConfig) -> Path | None:
-    """Create inbox/<client>/ ... for every configured client (checked at start, refused if invalid)."""
+def ensure_service_folders(settings: ServiceConfig) -> tuple[int, Path] | None:
+    """Create inbox/<client>/ ... for every configured client (checked at start, refused if invalid).
+
+    Returns:
+        How many client folders are watched, and the inbox folder they are in; None without a
+        clients file.
+    """
     clients = service_clients(settings)
     if clients is None:
         return None
     root = service_root(settings.service)
     Layout(root).create(clients.folders)
-    logger.warning("Watching %d client folder(s) under %s", len(clients), root / "inbox")
-    return root
+    inbox = root / "inbox"
+    logger.info("Watching %d client folder(s) under %s", len(clients), inbox)
+    return len(clients), inbox

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from prefect.artifacts import (
@@ -49,8 +49,11 @@ class RunReport:
 
     def __init__(self, client: str, recording: str) -> None:
         self._key = artifact_key(client, recording)
-        self._id: UUID | None = create_progress_artifact(
-            progress=0.0, key=f"progress-{self._key}", description=f"{client} / {recording}: started"
+        self._id = cast(  # the sync call: Prefect's return type also lists its coroutine
+            UUID | None,
+            create_progress_artifact(
+                progress=0.0, key=f"progress-{self._key}", description=f"{client} / {recording}: started"
+            ),
         )
 
     @property
@@ -130,7 +133,8 @@ def alert_operators(flow: Any, run: Any, state: Any) -> None:
     reason = state.message or state.name
     params = run.parameters or {}
     what = f"{params.get('client', '?')} / {Path(str(params.get('recording_path', '?'))).name}"
-    logger.error("Run %s failed for %s: %s", run.name, what, reason)
+    named = "Run" if run.name == what else f"Run {run.name}"  # a served run is named after its recording
+    logger.error("%s failed for %s: %s", named, what, reason)
     create_markdown_artifact(
         f"# Run failed\n\n**Recording:** {what}\n\n**Reason:** {reason}\n",
         key=artifact_key("failure", str(params.get("client", "")), Path(str(params.get("recording_path", ""))).name),

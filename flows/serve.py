@@ -14,17 +14,19 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, cast
 
-from flows.environment import apply_prefect_environment
+from flows.environment import SERVICE_LOGGERS, apply_prefect_environment
+from flows.ready import ReadyAnnouncer, ready_line
 from flows.runner_thread import RunnerThread
 from flows.server import LocalServer, ServiceError, is_healthy, launch_local_server, start_local_server
 from flows.supervise import STABLE_S, Backoff, Supervisor, wait_for_api
-from service.settings import ServiceConfig, ServiceSettings, default_home
+from service.layout import Home
+from service.settings import ServiceConfig, ServiceSettings, clients_file, default_home
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +39,7 @@ def _owns_server(service: ServiceSettings, api_url: str) -> bool:
 
 
 def _server_log(service: ServiceSettings) -> Path:
-    return service.home_dir / "logs" / "prefect-server.log"
+    return Home(service.home_dir).logs / "prefect-server.log"
 
 
 @contextmanager
@@ -85,11 +87,13 @@ def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
-def _start_model_worker(log_path: Path, config_arg: str | None) -> subprocess.Popen[bytes]:
+def _start_model_worker(log_path: Path, config_arg: str | None, ready_file: Path) -> subprocess.Popen[bytes]:
     log_path.parent.mkdir(parents=True, exist_ok=True)
+    ready_file.unlink(missing_ok=True)  # written again by this worker once its models are loaded
+    command = [sys.executable, "-m", "flows.worker", "--ready-file", str(ready_file)]
     with log_path.open("ab") as log:
         return subprocess.Popen(
-            [sys.executable, "-m", "flows.worker", *(["--config", config_arg] if config_arg else [])],
+            [*command, *(["--config", config_arg] if config_arg else [])],
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -142,6 +146,20 @@ def _serve(deployments: list[Any], api_url: str, backoff: Backoff) -> None:
             wait_for_api(api_url, "flow runs wait until it is back")
 
 
+def show_service_logs() -> None:
+    """minutier's INFO lines on the console of `minutier serve`: its start-up, each run's outcome.
+
+    The CLI shows WARNING and above unless -v is given; the service is meant to be watched, so its
+    own loggers show INFO (DEBUG with -vv). Called once Prefect's environment is set: Prefect's
+    logging set-up, on import, sets these loggers to its own level first.
+    """
+    import prefect.main  # noqa: F401  (configures Prefect's logging, once; `import prefect` alone does not)
+
+    level = min(logging.getLogger().getEffectiveLevel(), logging.INFO)
+    for name in SERVICE_LOGGERS:
+        logging.getLogger(name).setLevel(level)
+
+
 def serve_forever(settings: ServiceConfig, config: Path | None, ui_message: bool = True) -> None:
     """Serve the deployments until Ctrl-C or SIGTERM; stops every child process it started."""
     os.environ["MINUTIER_TASK_WORKER"] = "1"  # flow runs send model stages to the worker below
@@ -149,6 +167,7 @@ def serve_forever(settings: ServiceConfig, config: Path | None, ui_message: bool
     config_arg = str(config.resolve()) if config else None
     service = settings.service
     env = apply_prefect_environment(service)
+    show_service_logs()
     api_url = env["PREFECT_API_URL"]
     backoff = Backoff()
     with Supervisor(api_url, backoff=backoff) as supervisor:
@@ -160,7 +179,7 @@ def serve_forever(settings: ServiceConfig, config: Path | None, ui_message: bool
             supervisor.start()
             _serve_with(supervisor, settings, config_arg, api_url, ui_message, backoff)
         except KeyboardInterrupt:
-            logger.warning("Stopping minutier serve")
+            logger.info("Stopping minutier serve")
         finally:
             _flush_run_logs()
 
@@ -176,6 +195,7 @@ def _serve_with(
     from datetime import timedelta
 
     from prefect.deployments import run_deployment
+    from prefect.deployments.runner import RunnerDeployment
     from prefect.types.entrypoint import EntrypointType
 
     from flows.intake import InboxTrigger, ensure_service_folders, reconcile_inbox
@@ -187,11 +207,12 @@ def _serve_with(
     watched = ensure_service_folders(settings)  # an invalid clients file stops the start here
     crash_orphaned_runs((PROCESS_DEPLOYMENT, RECONCILE_DEPLOYMENT))  # before anything new is started
     ensure_gpu_limit(settings.service.gpu_limit)
-    worker_log = settings.service.home_dir / "logs" / "model-worker.log"
+    home = Home(settings.service.home_dir)
+    worker_log, worker_ready = home.logs / "model-worker.log", home.work / "model-worker.ready"
     supervisor.add(
         "model worker",
-        _start_model_worker(worker_log, config_arg),
-        lambda: _start_model_worker(worker_log, config_arg),
+        _start_model_worker(worker_log, config_arg, worker_ready),
+        lambda: _start_model_worker(worker_log, config_arg, worker_ready),
         log=worker_log,
     )
     deployments = [
@@ -218,16 +239,52 @@ def _serve_with(
         lambda: crash_orphaned_runs_later((PROCESS_DEPLOYMENT, RECONCILE_DEPLOYMENT), default_home())
     )
     if ui_message:
-        logger.warning("Prefect UI: %s  (API: %s)", api_url.removesuffix("/api"), api_url)
+        logger.info("Prefect UI: %s  (API: %s)", api_url.removesuffix("/api"), api_url)
+    announcer = ReadyAnnouncer(
+        ready_line(api_url, watched, clients_file(settings.service)),
+        worker_ready,
+        worker_log,
+        polled_since_start((PROCESS_DEPLOYMENT, RECONCILE_DEPLOYMENT)),
+    )
     if watched is None:
-        _serve(deployments, api_url, backoff)
+        with announcer:
+            _serve(deployments, api_url, backoff)
         return
     for deployment in deployments:
-        deployment.apply()  # registered now, so the first reconcile can be asked for at once
-    with InboxTrigger(settings, config_arg) as trigger:
+        # Registered now, so the first reconcile can be asked for at once (the sync call: see `cast`).
+        cast(RunnerDeployment, deployment).apply()
+    with InboxTrigger(settings, config_arg) as trigger, announcer:
         supervisor.on_api_back(trigger.request)
         run_deployment(RECONCILE_DEPLOYMENT, parameters={"config": config_arg}, timeout=0)
         _serve(deployments, api_url, backoff)
+
+
+def polled_since_start(
+    names: tuple[str, ...], read_stamps: Callable[[tuple[str, ...]], Mapping[str, object]] | None = None
+) -> Callable[[], bool]:
+    """A check that a runner polled each deployment since the first call: its ``last_polled`` changed.
+
+    A change, not a comparison with this machine's clock (a remote server's clock may differ), nor
+    the deployment's status (still "ready" for a while after a previous `minutier serve` stopped).
+    `read_stamps` replaces reading them from the Prefect API.
+    """
+    read = read_stamps or _last_polled
+    first: dict[str, object] = {}
+
+    def polled() -> bool:
+        stamps = read(names)
+        for name, stamp in stamps.items():
+            first.setdefault(name, stamp)
+        return all(stamps.get(name) is not None and stamps[name] != first[name] for name in names)
+
+    return polled
+
+
+def _last_polled(names: tuple[str, ...]) -> dict[str, object]:
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        return {name: client.read_deployment_by_name(name).last_polled for name in names}
 
 
 def deploy_to_pool(settings: ServiceConfig, config: Path | None, pool: str) -> str:
@@ -239,6 +296,7 @@ def deploy_to_pool(settings: ServiceConfig, config: Path | None, pool: str) -> s
     apply_prefect_environment(settings.service)
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.actions import WorkPoolCreate
+    from prefect.deployments.runner import RunnerDeployment
     from prefect.exceptions import ObjectNotFound
     from prefect.types.entrypoint import EntrypointType
 
@@ -249,7 +307,7 @@ def deploy_to_pool(settings: ServiceConfig, config: Path | None, pool: str) -> s
             client.read_work_pool(pool)
         except ObjectNotFound:
             client.create_work_pool(WorkPoolCreate(name=pool, type="process"))
-            logger.warning("Created process work pool %r", pool)
+            logger.info("Created process work pool %r", pool)
     ensure_gpu_limit(settings.service.gpu_limit)
     deployment = process_recording.to_deployment(
         name=pool,
@@ -258,5 +316,5 @@ def deploy_to_pool(settings: ServiceConfig, config: Path | None, pool: str) -> s
         parameters={"config": str(config.resolve()) if config else None},
         description=f"One recording in, minutes out; runs on the workers of pool {pool!r}.",
     )
-    deployment.apply(work_pool_name=pool)
+    cast(RunnerDeployment, deployment).apply(work_pool_name=pool)  # the sync call
     return f"process-recording/{pool}"

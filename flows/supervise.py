@@ -206,7 +206,7 @@ class Supervisor:
             child.is_ready = True
             down = now - (child.down_since or now)
             child.down_since = None
-            logger.warning("The %s is back (pid %d), %.0f s after it stopped", child.name, child.process.pid, down)
+            logger.info("The %s is back (pid %d), %.0f s after it stopped", child.name, child.process.pid, down)
         elif now - child.started_at > self.ready_timeout_s:
             logger.error(
                 "The restarted %s did not become ready within %.0f s: restarting it%s",
@@ -235,7 +235,7 @@ class Supervisor:
         self._api_failures = 0
         if self._api_down_since is None:
             return
-        logger.warning(
+        logger.info(
             "The Prefect API at %s answers again (after %.0f s): asking for a reconcile",
             self.api_url,
             now - self._api_down_since,
@@ -261,4 +261,4 @@ def wait_for_api(api_url: str, hint: str, backoff: Backoff | None = None) -> Non
         logger.error("The Prefect API at %s does not answer (%s); trying again in %.0f s", api_url, hint, delay)
         time.sleep(delay)
     if failures:
-        logger.warning("The Prefect API at %s answers (waited %.0f s)", api_url, time.monotonic() - started)
+        logger.info("The Prefect API at %s answers (waited %.0f s)", api_url, time.monotonic() - started)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from pipeline.summarize.model import Minutes
@@ -18,7 +19,7 @@ from service.addresses import same_address
 from service.clients import ClientConfig
 from service.delivery.compose import compose_alert, compose_minutes_email, message_id_for
 from service.delivery.ledger import DeliveryLedger
-from service.delivery.transport import Transport, make_transport
+from service.delivery.transport import EmlTransport, Transport, make_transport
 from service.errors import DeliveryError, DeliveryRefusedError, DeliveryTransientError
 from service.settings import EmailSettings
 
@@ -116,42 +117,71 @@ def send_alert(
     run_url: str | None = None,
     language: str = "fr",
     transport: Transport | None = None,
-) -> bool:
-    """Email the operators that a run failed (or write it as ``.eml`` under `alerts_dir` without SMTP).
+) -> Path | None:
+    """Email the operators that a run failed, or keep the alert as an ``.eml`` file in `alerts_dir`.
+
+    An alert is never only logged. With no SMTP host it is written as ``.eml`` (nothing leaves the
+    machine). With no operator address configured it is written as ``.eml`` too, even when an SMTP
+    host is set, since there is nobody to send it to: that file is addressed to `settings.sender`,
+    the service's own address, because a message needs a recipient and no operator address exists.
+    Either way a log line says where the file is.
 
     Args:
         settings: SMTP settings; `operators` are the only recipients.
-        alerts_dir: Where ``.eml`` alerts go when no SMTP host is configured.
+        alerts_dir: Where ``.eml`` alerts go (the service home's ``alerts/``).
         client: The client folder.
         recording: The recording's file name.
         reason: Why it failed.
         run_url: A link to the run in the orchestrator's UI.
         language: "fr" or "en".
-        transport: Replaces the transport made from `settings`.
+        transport: Replaces the transport made from `settings` (for operators only).
 
     Returns:
-        False when no operator address is configured (the alert is only logged), else True.
+        The ``.eml`` file written, or None when the alert went out by email.
 
     Raises:
         DeliveryTransientError: the server is unreachable; the caller may retry.
         DeliveryRefusedError: the server refused the alert.
+        DeliveryError: the ``.eml`` file cannot be written.
     """
-    logger.error("Run failed for %s / %s: %s", client, recording, reason)
-    if not settings.operators:
-        logger.warning("No operator address configured ([email] operators): the alert is only logged")
-        return False
+    operators = settings.operators
+    recipients: tuple[str, ...] = operators or (settings.sender,)
+    if not operators:
+        transport = EmlTransport(alerts_dir, _alert_stem())
+    else:
+        transport = transport or make_transport(settings, alerts_dir, _alert_stem())
     message = compose_alert(
         settings.sender,
-        settings.operators,
+        recipients,
         client=client,
         recording=recording,
         reason=reason,
         run_url=run_url,
         language=language,
     )
-    transport = transport or make_transport(settings, alerts_dir, "alert")
-    result = transport.send(message, settings.operators)
+    result = transport.send(message, recipients)
     if result.refused:
         detail = "; ".join(f"{r.recipient}: {r.code} {r.text}" for r in result.refused)
         raise DeliveryRefusedError(f"operator alert refused: {detail}")
-    return True
+    if result.path is None:
+        logger.info("Operator alert for %s / %s emailed to %s", client, recording, ", ".join(recipients))
+    elif not operators:
+        logger.warning(
+            "Operator alert for %s / %s written to %s (no [email] operators: set them to have alerts emailed)",
+            client,
+            recording,
+            result.path,
+        )
+    else:
+        logger.warning(
+            "Operator alert for %s / %s written to %s (no [email] host: nothing is sent)",
+            client,
+            recording,
+            result.path,
+        )
+    return result.path
+
+
+def _alert_stem() -> str:
+    """``alert-20250312-1405``: alerts sort by time in their folder (a taken name gets " (2)")."""
+    return f"alert-{datetime.now():%Y%m%d-%H%M%S}"

@@ -272,7 +272,7 @@ def test_operator_alert(tmp_path: Path, smtp: tuple[Recorder, int]) -> None:
     settings = EmailSettings(
         host="127.0.0.1", port=port, security="plain", sender="cr@secretariat.fr", operators=("ops@secretariat.fr",)
     )
-    assert send_alert(
+    sent = send_alert(
         settings,
         tmp_path,
         client="acme",
@@ -280,13 +280,50 @@ def test_operator_alert(tmp_path: Path, smtp: tuple[Recorder, int]) -> None:
         reason="SMTP refused",
         run_url="http://127.0.0.1:4200/runs/flow-run/1",
     )
+    assert sent is None and not any(tmp_path.iterdir()), "an emailed alert leaves no file"
     ((_, rcpts, message),) = recorder.messages
     assert rcpts == ["ops@secretariat.fr"] and message["Subject"] == "[minutier] Échec\u00a0: acme / réunion.m4a"
     assert "SMTP refused" in message.get_content()
-    assert not send_alert(EmailSettings(), tmp_path, client="acme", recording="x", reason="y")
-    offline = EmailSettings(operators=("ops@secretariat.fr",))
-    assert send_alert(offline, tmp_path / "alerts", client="acme", recording="x", reason="y")
-    assert [p.suffix for p in (tmp_path / "alerts").iterdir()] == [".eml"]
+
+
+def _read_eml(path: Path) -> EmailMessage:
+    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    return message
+
+
+def test_operator_alert_without_smtp_is_an_eml_in_alerts(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="service.delivery")
+    offline = EmailSettings(sender="cr@secretariat.fr", operators=("ops@secretariat.fr",))
+    first = send_alert(offline, tmp_path / "alerts", client="acme", recording="x.m4a", reason="corrupt file")
+    second = send_alert(offline, tmp_path / "alerts", client="acme", recording="y.m4a", reason="empty file")
+    assert first is not None and second is not None and first != second, "each alert keeps its own file"
+    assert sorted(p.suffix for p in (tmp_path / "alerts").iterdir()) == [".eml", ".eml"]
+    message = _read_eml(first)
+    assert message["To"] == "ops@secretariat.fr" and message["Subject"] == "[minutier] Échec\u00a0: acme / x.m4a"
+    assert "corrupt file" in message.get_content()
+    assert f"written to {first} (no [email] host" in caplog.text
+
+
+def test_operator_alert_without_operators_is_still_written(
+    tmp_path: Path, smtp: tuple[Recorder, int], caplog: pytest.LogCaptureFixture
+) -> None:
+    """The README's promise: an alert as an .eml in alerts/, whatever [email] says, never only a log line."""
+    caplog.set_level(logging.INFO, logger="service.delivery")
+    recorder, port = smtp
+    for settings in (
+        EmailSettings(sender="cr@secretariat.fr"),
+        EmailSettings(host="127.0.0.1", port=port, security="plain", sender="cr@secretariat.fr"),
+    ):
+        path = send_alert(
+            settings, tmp_path / "alerts", client="acme", recording="x.m4a", reason="corrupt", language="en"
+        )
+        assert path is not None and path.parent == tmp_path / "alerts" and path.suffix == ".eml"
+        message = _read_eml(path)
+        assert message["To"] == "cr@secretariat.fr", "no operator: addressed to the service's own sender"
+        assert message["Subject"] == "[minutier] Failure: acme / x.m4a" and "corrupt" in message.get_content()
+        assert f"written to {path} (no [email] operators" in caplog.text
+    assert recorder.messages == [], "nobody to send it to: nothing goes to the SMTP server"
 
 
 def test_email_settings_from_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
