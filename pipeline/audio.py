@@ -13,13 +13,20 @@ import subprocess
 import tempfile
 from datetime import date, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import ffmpeg
 import numpy as np
 
 from pipeline.config import AudioSettings
-from pipeline.errors import CorruptAudioError, EmptyRecordingError, NoAudioStreamError, NotMediaError, ToolMissingError
+from pipeline.errors import (
+    AudioDecodeError,
+    CorruptAudioError,
+    EmptyRecordingError,
+    NoAudioStreamError,
+    NotMediaError,
+    ToolMissingError,
+)
 from pipeline.types import SAMPLE_RATE, Audio, MediaInfo
 
 logger = logging.getLogger(__name__)
@@ -27,6 +34,12 @@ logger = logging.getLogger(__name__)
 PROBE_TIMEOUT_S = 120
 _READ_CHUNK = 1 << 20
 _BYTES_PER_SAMPLE = 4
+# Below this a file cannot hold speech (it needs about 2 kHz of bandwidth), and ffmpeg's resampler
+# turns a few seconds at 1 Hz into nothing: refused by name rather than reported as truncated.
+MIN_SAMPLE_RATE = 4000
+# ffmpeg guesses a channel layout, and so can down-mix, for up to 8 channels; pan addresses 64.
+_LAYOUT_GUESS_MAX = 8
+_PAN_MAX_CHANNELS = 64
 # ffmpeg exits with these words in its message when the input is not a media file at all.
 _NOT_MEDIA_HINTS = ("Invalid data found", "moov atom not found", "Invalid argument", "could not find codec")
 # ffprobe reads a plain text file (.txt, .nfo, .asc ...) as "ASCII art" video, and subtitle
@@ -66,6 +79,9 @@ def _first_line(message: str, path: Path | None = None) -> str:
 def probe(path: Path | str) -> MediaInfo:
     """Read a file's container and audio stream metadata with ffprobe.
 
+    Of several audio tracks, the one flagged default (else the first) is the one described and
+    decoded; the others are counted in `audio_tracks`.
+
     Raises:
         EmptyRecordingError: the file has no bytes.
         NotMediaError: ffprobe does not recognise the file as media.
@@ -89,17 +105,73 @@ def probe(path: Path | str) -> MediaInfo:
     if not audio:
         kinds = ", ".join(sorted({str(s.get("codec_type")) for s in streams})) or "none"
         raise NoAudioStreamError(f"{path}: the file has no audio track (streams: {kinds})")
-    stream = audio[0]
-    raw_duration = stream.get("duration") or fmt.get("duration")
-    return MediaInfo(
+    index = _choose_track(audio)
+    stream = audio[index]
+    info = MediaInfo(
         format_name=str(fmt.get("format_name", "")),
-        duration=float(raw_duration) if raw_duration not in (None, "N/A") else None,
+        duration=_stream_duration(stream, fmt),
         audio_codec=str(stream.get("codec_name", "")),
         sample_rate=int(stream.get("sample_rate") or 0),
         channels=int(stream.get("channels") or 0),
         has_video=any(s.get("codec_type") == "video" for s in streams),
         created=_creation_time(fmt.get("tags", {}) or stream.get("tags", {})),
+        audio_tracks=len(audio),
+        track_index=index,
+        track_description=_describe_track(audio, index),
     )
+    return info
+
+
+def _is_default(stream: dict[str, Any]) -> bool:
+    return bool((stream.get("disposition") or {}).get("default"))
+
+
+def _choose_track(audio: list[dict[str, Any]]) -> int:
+    """The one audio track to decode: the first flagged default, else the first.
+
+    Mixing several tracks into one stream interleaves their samples into noise, and tracks
+    are often not voices of one room (a commentary, a second language, a desktop capture).
+    """
+    return next((i for i, stream in enumerate(audio) if _is_default(stream)), 0)
+
+
+def _describe_track(audio: list[dict[str, Any]], index: int) -> str:
+    """The chosen track in words: "track 1 of 2 (default, 'eng', 'Commentary', 2 channels)"."""
+    stream = audio[index]
+    if len(audio) == 1:
+        why = "only track"
+    else:
+        why = "default" if _is_default(stream) else "first, none flagged default"
+    tags = stream.get("tags") or {}
+    words = [why]
+    language = str(tags.get("language") or "")
+    if language and language != "und":
+        words.append(repr(language))
+    if tags.get("title"):
+        words.append(repr(str(tags["title"])))
+    channels = int(stream.get("channels") or 0)
+    words.append(f"{channels} channel{'s' if channels != 1 else ''}")
+    return f"track {index + 1} of {len(audio)} ({', '.join(words)})"
+
+
+def _stream_duration(stream: dict[str, Any], fmt: dict[str, Any]) -> float | None:
+    """The chosen track's own length: Matroska gives it only as a DURATION tag (HH:MM:SS.nnn).
+
+    The container's duration is that of its longest track, which a shorter chosen track would
+    otherwise fail as truncated.
+    """
+    raw = stream.get("duration")
+    if raw not in (None, "N/A"):
+        return float(raw)
+    tag = (stream.get("tags") or {}).get("DURATION")
+    if tag:
+        try:
+            hours, minutes, seconds = str(tag).split(":")
+            return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+        except ValueError:
+            pass
+    raw = fmt.get("duration")
+    return float(raw) if raw not in (None, "N/A") else None
 
 
 def _reads_as_text(format_name: str, streams: list[dict[str, object]]) -> bool:
@@ -153,10 +225,25 @@ def _wav_declared_bytes(path: Path) -> tuple[int, int] | None:
             offset += 8 + chunk_size + (chunk_size & 1)
 
 
-def _decode_command(path: Path, channel: int | None) -> list[str]:
+def _mono_filter(channels: int, channel: int | None) -> str | None:
+    """The pan filter that makes one channel of many, or None where ffmpeg's own down-mix applies.
+
+    ffmpeg down-mixes by channel layout, and guesses one only up to 8 channels: past that (a
+    32-channel array recorder) it refuses, so every channel is given the same weight instead.
+    """
+    if channel is not None:
+        return f"pan=mono|c0=c{channel}"
+    if channels <= _LAYOUT_GUESS_MAX:
+        return None
+    weight = 1 / channels
+    return "pan=mono|c0=" + "+".join(f"{weight!r}*c{i}" for i in range(channels))
+
+
+def _decode_command(path: Path, info: MediaInfo, channel: int | None) -> list[str]:
     # A plain -af string: ffmpeg-python's filter graph over-escapes the '=' inside pan's argument.
-    select = {"af": f"pan=mono|c0=c{channel}"} if channel is not None else {}
-    audio = ffmpeg.input(_ffmpeg_url(path)).audio
+    pan = _mono_filter(info.channels, channel)
+    select = {"af": pan} if pan is not None else {}
+    audio = ffmpeg.input(_ffmpeg_url(path))[f"a:{info.track_index}"]  # -map 0:a:N, that track alone
     out = ffmpeg.output(audio, "pipe:", format="f32le", acodec="pcm_f32le", ac=1, ar=SAMPLE_RATE, **select)
     quiet = out.global_args("-nostdin", "-hide_banner", "-nostats", "-v", "error")
     return ffmpeg.compile(quiet, cmd=_require("ffmpeg"))
@@ -221,8 +308,20 @@ def _stream_decode(path: Path, command: list[str], out: BinaryIO) -> tuple[int, 
 
 def _check_before_decode(path: Path, channel: int | None) -> MediaInfo:
     info = probe(path)
+    if info.audio_tracks > 1:
+        logger.info("%s: %d audio tracks; using %s", path.name, info.audio_tracks, info.track_description)
     if channel is not None and not 0 <= channel < max(info.channels, 1):
         raise CorruptAudioError(f"{path}: channel {channel} requested but the file has {info.channels}")
+    if 0 < info.sample_rate < MIN_SAMPLE_RATE:
+        raise AudioDecodeError(
+            f"{path}: sample rate {info.sample_rate} Hz: not a recording ffmpeg can resample to speech"
+            f" (at least {MIN_SAMPLE_RATE} Hz is needed; telephone audio is 8000 Hz)"
+        )
+    if info.channels > _PAN_MAX_CHANNELS:
+        raise AudioDecodeError(
+            f"{path}: {info.channels} audio channels: ffmpeg mixes at most {_PAN_MAX_CHANNELS};"
+            " export the microphones you need to a file with fewer channels"
+        )
     declared = _wav_declared_bytes(path)
     if declared is not None and declared[0] > declared[1]:
         missing = declared[0] - declared[1]
@@ -247,7 +346,9 @@ def _check_after_decode(path: Path, info: MediaInfo, duration: float, stderr: st
 
 
 def load_audio(path: Path | str, settings: AudioSettings | None = None, *, channel: int | None = None) -> Audio:
-    """Decode a recording to 16 kHz mono float32; channels are down-mixed unless one is chosen.
+    """Decode one audio track to 16 kHz mono float32; channels are down-mixed unless one is chosen.
+
+    The track is the one :func:`probe` chose (default, else first): several are never mixed.
 
     Args:
         path: any file ffmpeg can read (wav, mp3, m4a, ogg/opus, flac, webm, mp4, mkv, amr, wma ...).
@@ -258,11 +359,12 @@ def load_audio(path: Path | str, settings: AudioSettings | None = None, *, chann
         EmptyRecordingError: empty file, or audio shorter than `settings.min_duration`.
         NotMediaError, NoAudioStreamError: not a media file / no audio track.
         CorruptAudioError: damaged or truncated audio.
+        AudioDecodeError: a sample rate too low for speech, or more channels than ffmpeg can mix.
     """
     settings = settings or AudioSettings()
     path = Path(path)
     info = _check_before_decode(path, channel)
-    samples, stderr = _run_decode(path, _decode_command(path, channel), info.duration)
+    samples, stderr = _run_decode(path, _decode_command(path, info, channel), info.duration)
     _check_after_decode(path, info, len(samples) / SAMPLE_RATE, stderr, settings)
     return Audio(samples=samples, sample_rate=SAMPLE_RATE)
 
@@ -281,7 +383,7 @@ def decode_into(path: Path | str, out: BinaryIO, settings: AudioSettings | None 
     settings = settings or AudioSettings()
     path = Path(path)
     info = _check_before_decode(path, None)
-    written, stderr = _stream_decode(path, _decode_command(path, None), out)
+    written, stderr = _stream_decode(path, _decode_command(path, info, None), out)
     samples = written // _BYTES_PER_SAMPLE
     _check_after_decode(path, info, samples / SAMPLE_RATE, stderr, settings)
     return samples

@@ -55,6 +55,13 @@ class MediaInfo:
     has_video: bool
     # When the recorder says it started ("creation_time" tag of phones, Zoom, Teams), if it says so.
     created: datetime | None = None
+    # How many audio tracks the file holds; only one is decoded (OBS, Teams and commentary exports hold several).
+    audio_tracks: int = 1
+    # The decoded track among them, 0-based (ffmpeg's "0:a:N"); codec, rate, channels and duration are its own.
+    track_index: int = 0
+    # The decoded track in words, for the log and the minutes' provenance:
+    # "track 1 of 2 (default, 'eng', 2 channels)".
+    track_description: str = ""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
