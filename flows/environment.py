@@ -3,7 +3,8 @@
 Prefect reads its settings from environment variables, so the service, its flow-run processes
 and its task worker all inherit one consistent set: a project-local PREFECT_HOME, analytics off,
 results persisted (so a re-run reuses finished stages), and minutier's own log records shipped
-to the Prefect UI, shown on the console at INFO and kept in ``<home>/logs/minutier.log``.
+to the Prefect UI. `minutier serve` adds its logging configuration (:func:`apply_service_logging`):
+minutier's records shown on the console at INFO, and kept with tracebacks in ``<home>/logs/minutier.log``.
 """
 
 from __future__ import annotations
@@ -49,7 +50,6 @@ def prefect_environment(service: ServiceSettings) -> dict[str, str]:
         "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "true",
         "PREFECT_LOCAL_STORAGE_PATH": str(prefect_home / "storage"),
         "PREFECT_LOGGING_EXTRA_LOGGERS": ",".join(SERVICE_LOGGERS),
-        "PREFECT_LOGGING_CONFIG_PATH": str(logging_config_path(service)),
         # The watcher and the service log outside flow runs too: those records stay local.
         "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
         "PREFECT_UI_SHOW_PROMOTIONAL_CONTENT": "false",
@@ -65,7 +65,6 @@ def apply_prefect_environment(service: ServiceSettings) -> dict[str, str]:
     """Set Prefect's variables in this process (inherited by every child) and return them.
 
     A value the operator already exported wins, except the telemetry switches, which stay off.
-    minutier's logging configuration is written where PREFECT_LOGGING_CONFIG_PATH points to it.
     """
     env = prefect_environment(service)
     forced = {"PREFECT_SERVER_ANALYTICS_ENABLED", "PYANNOTE_METRICS_ENABLED"}
@@ -73,8 +72,22 @@ def apply_prefect_environment(service: ServiceSettings) -> dict[str, str]:
         if key in forced or key not in os.environ:
             os.environ[key] = value
     service.home_dir.mkdir(parents=True, exist_ok=True)
-    write_logging_config(service)
     return {key: os.environ[key] for key in env}
+
+
+def apply_service_logging(service: ServiceSettings) -> Path | None:
+    """Point Prefect at :func:`logging_config` (written now) in this process and every child it starts.
+
+    For `minutier serve` only, before Prefect is imported: its flow runs and model worker log to
+    the service's console and log file. A PREFECT_LOGGING_CONFIG_PATH the operator exported wins.
+    Returns the configuration file in use (None: Prefect is not installed, its defaults apply).
+    """
+    if "PREFECT_LOGGING_CONFIG_PATH" in os.environ:
+        return Path(os.environ["PREFECT_LOGGING_CONFIG_PATH"])
+    path = write_logging_config(service)
+    if path is not None:
+        os.environ["PREFECT_LOGGING_CONFIG_PATH"] = str(path)
+    return path
 
 
 def write_logging_config(service: ServiceSettings) -> Path | None:

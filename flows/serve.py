@@ -20,7 +20,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, cast
 
-from flows.environment import SERVICE_LOGGERS, apply_prefect_environment
+from flows.environment import SERVICE_LOGGERS, apply_prefect_environment, apply_service_logging
 from flows.ready import ReadyAnnouncer, ready_line
 from flows.runner_thread import RunnerThread
 from flows.server import LocalServer, ServiceError, is_healthy, launch_local_server, start_local_server
@@ -167,6 +167,7 @@ def serve_forever(settings: ServiceConfig, config: Path | None, ui_message: bool
     config_arg = str(config.resolve()) if config else None
     service = settings.service
     env = apply_prefect_environment(service)
+    apply_service_logging(service)
     show_service_logs()
     api_url = env["PREFECT_API_URL"]
     backoff = Backoff()

@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-from tests.flows.conftest import HOME
 from tests.flows.fakes import child_environment
 from tests.flows.service_harness import CLIENTS_TOML, Service, service_config, wait_for
 
@@ -34,5 +33,5 @@ def test_a_corrupt_file_is_one_line_on_the_console_and_an_alert_file(prefect_ser
     assert "(traceback in the run's logs in the Prefect UI and in " in after
     (alert,) = (tmp_path / "home/alerts").glob("*.eml")
     assert f"written to {alert} (no [email] operators" in after
-    kept = (HOME / "logs/minutier.log").read_text()  # the session's log file: the service inherits its settings
+    kept = (tmp_path / "home/logs/minutier.log").read_text()
     assert "Traceback (most recent call last)" in kept and "broken.m4a: not a readable audio" in kept

@@ -11,14 +11,14 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from flows.console import ServiceConsoleHandler, is_named_failure, without_traceback
 from flows.delivery import alert, log_finished
-from flows.environment import SERVICE_LOGGERS, log_file, logging_config
+from flows.environment import SERVICE_LOGGERS, apply_service_logging, log_file, logging_config
 from flows.ready import ReadyAnnouncer, ready_line
 from flows.serve import polled_since_start, show_service_logs
 from flows.worker import write_ready_file
@@ -71,9 +71,11 @@ def test_prefect_logging_config_shows_minutier_and_keeps_tracebacks_in_the_log_f
     script = (
         "import logging, sys\n"
         "from pathlib import Path\n"
-        "from flows.environment import apply_prefect_environment\n"
+        "from flows.environment import apply_prefect_environment, apply_service_logging\n"
         "from service.settings import ServiceSettings\n"
-        "apply_prefect_environment(ServiceSettings(home_dir=Path(sys.argv[1])))\n"
+        "service = ServiceSettings(home_dir=Path(sys.argv[1]))\n"
+        "apply_prefect_environment(service)\n"
+        "apply_service_logging(service)\n"
         "from prefect import flow\n"
         "from pipeline.errors import NotMediaError\n"
         "logging.getLogger('flows.delivery').info('Finished acme / a.m4a')\n"
@@ -100,6 +102,17 @@ def test_prefect_logging_config_shows_minutier_and_keeps_tracebacks_in_the_log_f
     assert f"traceback in the run's logs in the Prefect UI and in {log_file(service)}" in console
     kept = log_file(service).read_text(encoding="utf-8")
     assert "Finished acme / a.m4a" in kept and "Traceback (most recent call last)" in kept
+
+
+def test_an_exported_logging_config_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    service = ServiceSettings(home_dir=tmp_path / "home")
+    monkeypatch.setenv("PREFECT_LOGGING_CONFIG_PATH", "")  # recorded, so the variable is restored afterwards
+    monkeypatch.delenv("PREFECT_LOGGING_CONFIG_PATH")
+    written = apply_service_logging(service)
+    assert written is not None and written.is_file() and os.environ["PREFECT_LOGGING_CONFIG_PATH"] == str(written)
+    written.unlink()
+    monkeypatch.setenv("PREFECT_LOGGING_CONFIG_PATH", str(tmp_path / "mine.yml"))
+    assert apply_service_logging(service) == tmp_path / "mine.yml" and not written.exists()
 
 
 def test_serve_shows_minutier_info_lines_by_default(restore_levels: None) -> None:
@@ -152,10 +165,10 @@ def test_the_ready_line_says_when_the_models_did_not_load(tmp_path: Path, caplog
     assert record.levelno == logging.ERROR and "whisper model not found" in record.getMessage()
 
 
-def _wait(predicate: object, timeout: float = 5.0) -> None:
+def _wait(predicate: Callable[[], bool], timeout: float = 5.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if predicate():  # type: ignore[operator]
+        if predicate():
             return
         time.sleep(0.02)
     raise AssertionError("timed out")
