@@ -143,7 +143,3 @@ def publish_failure(flow: Any, run: Any, state: Any) -> None:
         key=artifact_key("failure", str(params.get("client", "")), Path(str(params.get("recording_path", ""))).name),
         description="Why this run failed",
     )
-
-
-# The former name, kept until flows/process.py imports publish_failure (it never alerted anyone).
-alert_operators = publish_failure

@@ -18,8 +18,8 @@ import httpx
 from prefect import flow
 from prefect.runtime import flow_run
 
-from flows.delivery import alert, archive, client_config, deliver, file_failure, meeting_folder
-from flows.operator import RunReport, add_run_tags, alert_operators, publish_results
+from flows.delivery import alert, archive, client_config, deliver, file_failure, log_finished, meeting_folder
+from flows.operator import RunReport, add_run_tags, publish_failure, publish_results
 from flows.orphans import run_lock
 from flows.review import await_review
 from flows.tasks import attribute, decode, diarize, identify_speakers, transcribe, write_documents, write_minutes
@@ -105,17 +105,17 @@ def on_run_failure(flow: Any, flow_run: Any, state: Any) -> None:
     if isinstance(cause, httpx.TransportError):  # the Prefect server, not the recording, failed
         on_run_crashed(flow, flow_run, state)
         return
-    alert_operators(flow, flow_run, state)
+    publish_failure(flow, flow_run, state)
     params = flow_run.parameters or {}
     settings = load_config(params.get("config"))
     client = client_config(settings, str(params.get("client")))
     reason = state.message or state.name
     if params.get("sha256") and client is not None:
         file_failure(settings, client, str(params["sha256"]), cause or reason)
-    _email_operators(settings, params, client, reason)
+    _alert_operators(settings, params, client, reason)
 
 
-def _email_operators(settings: Any, params: dict[str, Any], client: Any, reason: str) -> None:
+def _alert_operators(settings: Any, params: dict[str, Any], client: Any, reason: str) -> None:
     """The email (or .eml) both run hooks send the operators about one recording, in its client's language."""
     alert(
         settings,
@@ -136,7 +136,7 @@ def on_run_crashed(flow: Any, flow_run: Any, state: Any) -> None:
     client = client_config(settings, str(params.get("client")))
     attempts = _attempts(settings, str(params.get("client")), params.get("sha256"))
     if client is None or attempts is None or attempts >= MAX_ATTEMPTS:
-        alert_operators(flow, flow_run, state)
+        publish_failure(flow, flow_run, state)
         if client is not None and params.get("sha256"):
             file_failure(settings, client, str(params["sha256"]), state.message or state.name)
         reason = state.message or state.name
@@ -146,7 +146,7 @@ def on_run_crashed(flow: Any, flow_run: Any, state: Any) -> None:
             "Run of %s / %s crashed: %s", params.get("client"), Path(str(params.get("recording_path"))).name, reason
         )
         _ask_for_reconcile(params.get("config"))
-    _email_operators(settings, params, client, reason)
+    _alert_operators(settings, params, client, reason)
 
 
 def _ask_for_reconcile(config: str | None) -> None:
@@ -255,9 +255,11 @@ def process_recording(
             written = write_documents(minutes, target, formats, stem, settings.minutes)
         report.stage("documents")
         publish_results(report.key, minutes, written)
-        sent = "not emailed: not a watched-folder recording"
+        delivery = None
+        watched = sha256 is not None and client_cfg is not None
         if sha256 and client_cfg is not None:
             archive(settings, client, sha256)
-            sent = deliver(minutes, written["docx"], client_cfg, sha256, settings) if "docx" in written else sent
-        logger.info("Minutes of %s / %s in %s; %s", client, recording_path.name, target, sent)
+            if "docx" in written:
+                delivery = deliver(minutes, written["docx"], client_cfg, sha256, settings)
+        log_finished(client, recording_path.name, target, watched=watched, delivery=delivery)
         return {fmt: str(path) for fmt, path in written.items()}
