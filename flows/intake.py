@@ -28,7 +28,6 @@ from flows.retention import apply_retention
 from flows.submit import PROCESS_DEPLOYMENT, RECONCILE_DEPLOYMENT, idempotency_key
 from flows.supervise import Backoff
 from service.intake import InboxWatcher, Layout, Readiness, Ready, RecordingLedger, scan_inbox
-from service.ledger import default_ledger_path
 from service.settings import ServiceConfig, default_home, load_config, service_root
 
 logger = logging.getLogger(__name__)
@@ -87,7 +86,7 @@ def _reconcile(settings: ServiceConfig, config: str | None) -> list[str]:
     Layout(root).create(clients.folders)
     readiness = Readiness(settings.service.settle_s)
     submitted: list[str] = []
-    with RecordingLedger(default_ledger_path(settings.service.home_dir)) as ledger:
+    with RecordingLedger(Home(settings.service.home_dir).ledger) as ledger:
         for round_ in range(MAX_SETTLE_ROUNDS):
             for ready in scan_inbox(root, clients, ledger, readiness, resume=round_ == 0):
                 submitted.append(submit_ready(ready, config))
@@ -116,7 +115,9 @@ class InboxTrigger:
         self._wake = threading.Event()  # ... now: cuts a back-off short
         self._stop = threading.Event()
         root = service_root(settings.service)
-        self._watcher = InboxWatcher(root / "inbox", lambda _path: self._event.set(), polling=settings.service.polling)
+        self._watcher = InboxWatcher(
+            Layout(root).inbox_root, lambda _path: self._event.set(), polling=settings.service.polling
+        )
         self._thread = threading.Thread(target=self._loop, name="inbox-trigger", daemon=True)
 
     def request(self) -> None:
@@ -175,6 +176,6 @@ def ensure_service_folders(settings: ServiceConfig) -> tuple[int, Path] | None:
         return None
     root = service_root(settings.service)
     Layout(root).create(clients.folders)
-    inbox = root / "inbox"
+    inbox = Layout(root).inbox_root
     logger.info("Watching %d client folder(s) under %s", len(clients), inbox)
     return len(clients), inbox

@@ -38,6 +38,8 @@ from prefect.exceptions import ObjectNotFound
 from prefect.runtime import flow_run
 from prefect.states import Crashed
 
+from service.layout import Home
+
 logger = logging.getLogger(__name__)
 
 # Longer than a run's process takes from Pending to its lock (spawn and imports, on a loaded host).
@@ -49,7 +51,7 @@ AFTER_OUTAGE_S = 90.0
 
 
 def _lock_path(home: Path, run_id: str) -> Path:
-    return home / "runs" / f"{run_id}.lock"
+    return Home(home).runs / f"{run_id}.lock"
 
 
 @contextmanager

@@ -29,6 +29,7 @@ from pipeline.models import get_diarizer, get_transcriber
 from pipeline.summarize import MeetingMeta, Minutes
 from pipeline.types import Audio, Diarization, Recording, SpeakerTranscript, Transcript
 from pipeline.workspace import decode_to_file, load_decoded
+from service.layout import Home
 from service.settings import default_home
 
 logger = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ class ServiceLocks(FileSystemLockManager):
 
     @property  # type: ignore[override]
     def lock_files_directory(self) -> Path:
-        return default_home() / "locks"
+        return Home(default_home()).locks
 
     @lock_files_directory.setter
     def lock_files_directory(self, value: Path) -> None:  # the base class assigns it; ours is derived
