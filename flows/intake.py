@@ -27,7 +27,8 @@ from flows.orphans import run_lock
 from flows.retention import apply_retention
 from flows.submit import PROCESS_DEPLOYMENT, RECONCILE_DEPLOYMENT, idempotency_key
 from flows.supervise import Backoff
-from service.intake import InboxWatcher, Layout, Readiness, Ready, RecordingLedger, scan_inbox
+from service.intake import InboxWatcher, Readiness, Ready, RecordingLedger, scan_inbox
+from service.layout import Home, Layout
 from service.settings import ServiceConfig, default_home, load_config, service_root
 
 logger = logging.getLogger(__name__)
