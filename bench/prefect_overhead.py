@@ -118,9 +118,9 @@ def measure(
     config = home / "bench.toml"
     config.write_text(f'[service]\nhome_dir = "{home}"\nport = {_free_port()}\n', encoding="utf-8")
     from pipeline.audio import probe
-    from pipeline.config import load_settings
+    from service.settings import load_config
 
-    settings = load_settings(config)
+    settings = load_config(config)
     duration = probe(recording).duration or 0.0
     result: dict[str, Any] = {"machine": machine(), "recording": str(recording), "duration": duration, "runs": []}
     with ExitStack() as stack:
