@@ -9,7 +9,6 @@ decoded audio travels as a file path, never through Prefect.
 from __future__ import annotations
 
 import logging
-import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,11 +21,11 @@ from flows.delivery import alert, archive, client_config, deliver, file_failure,
 from flows.operator import RunReport, add_run_tags, publish_failure, publish_results
 from flows.orphans import run_lock
 from flows.review import await_review
-from flows.tasks import attribute, decode, diarize, identify_speakers, transcribe, write_documents, write_minutes
+from flows.tasks import attribute, decode, run_model_stages, write_documents, write_minutes
 from pipeline.models import get_transcriber
 from pipeline.speakers import rename_speakers
 from pipeline.stages import DEFAULT_FORMATS, MeetingRequest, meeting_meta, recording_settings
-from pipeline.types import Diarization, Recording, Transcript
+from pipeline.types import Recording
 from pipeline.workspace import discard_decoded
 from service.intake import RecordingLedger
 from service.layout import Home, Layout
@@ -43,60 +42,6 @@ MAX_ATTEMPTS = 3
 def run_name() -> str:
     params = flow_run.get_parameters()
     return f"{params.get('client', 'default')} / {Path(str(params.get('recording_path', '?'))).name}"
-
-
-def _run_models(
-    recording: Recording, audio_path: Path, settings: ServiceConfig
-) -> tuple[Transcript, Diarization, dict[str, str]]:
-    """The model stages: transcription and diarization at once, then known voices; in the long-lived
-    task worker when the service runs one (models stay loaded there), else in this process."""
-    limit = settings.service.gpu_limit
-    args_t = (recording, audio_path, settings.asr, limit)
-    args_d = (recording, audio_path, settings.diarize, limit)
-    if settings.service.task_worker:
-        future_t: Any = transcribe.delay(*args_t)
-        future_d: Any = diarize.delay(*args_d)
-        transcript, diarization = _worker_result(future_t), _worker_result(future_d)
-        known = _worker_result(identify_speakers.delay(recording, audio_path, diarization, settings.diarize, limit))
-        return transcript, diarization, known
-    future_t = transcribe.submit(*args_t)
-    future_d = diarize.submit(*args_d)
-    transcript, diarization = future_t.result(), future_d.result()
-    return transcript, diarization, identify_speakers(recording, audio_path, diarization, settings.diarize, limit)
-
-
-def _worker_result(future: Any, poll_s: float = 5.0) -> Any:
-    """Wait for a task worker's result, re-reading its state now and then: a completion event
-    that fires before Prefect's waiter is subscribed would otherwise be missed for good.
-
-    While the Prefect server is unreachable or restarting (requests fail, or a task run has no
-    state yet) the wait goes on: the stage goes on in the worker, and `minutier serve` queues it
-    again if the server lost it (:mod:`flows.recovery`). Failing here would file a good recording
-    under failed/ because of the orchestrator.
-    """
-    lost_since: float | None = None
-    while True:
-        try:
-            if future.state.is_final():
-                break
-            future.wait(timeout=poll_s)
-        except (httpx.HTTPError, RuntimeError) as e:
-            if isinstance(e, RuntimeError) and "has no state" not in str(e):
-                raise
-            if lost_since is None:
-                lost_since = time.monotonic()
-                logger.warning(
-                    "Lost track of model stage %s (%s: %s): waiting for the Prefect server",
-                    future.task_run_id,
-                    type(e).__name__,
-                    e,
-                )
-            time.sleep(poll_s)
-            continue
-        if lost_since is not None:
-            logger.warning("Model stage %s found again after %.0f s", future.task_run_id, time.monotonic() - lost_since)
-            lost_since = None
-    return future.result()
 
 
 def on_run_failure(flow: Any, flow_run: Any, state: Any) -> None:
@@ -236,7 +181,7 @@ def process_recording(
         audio_path = decode(recording, settings.audio, work)
         report.stage("decoded")
         try:
-            transcript, diarization, known = _run_models(recording, audio_path, settings)
+            transcript, diarization, known = run_model_stages(recording, audio_path, settings)
         finally:
             discard_decoded(work, recording)
         add_run_tags(f"language:{transcript.language}")

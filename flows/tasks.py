@@ -12,12 +12,14 @@ import hashlib
 import logging
 import os
 import socket
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 from prefect import task
 from prefect.cache_policies import CacheKeyFnPolicy
 from prefect.context import TaskRunContext
@@ -30,7 +32,7 @@ from pipeline.summarize import MeetingMeta, Minutes
 from pipeline.types import Audio, Diarization, Recording, SpeakerTranscript, Transcript
 from pipeline.workspace import decode_to_file, load_decoded
 from service.layout import Home
-from service.settings import default_home
+from service.settings import ServiceConfig, default_home
 
 logger = logging.getLogger(__name__)
 
@@ -192,3 +194,57 @@ def write_documents(
 
 # What the model worker serves: the stages that need a loaded model.
 MODEL_TASKS = (transcribe, diarize, identify_speakers)
+
+
+def run_model_stages(
+    recording: Recording, audio_path: Path, settings: ServiceConfig
+) -> tuple[Transcript, Diarization, dict[str, str]]:
+    """The model stages: transcription and diarization at once, then known voices; in the long-lived
+    task worker when the service runs one (models stay loaded there), else in this process."""
+    limit = settings.service.gpu_limit
+    args_t = (recording, audio_path, settings.asr, limit)
+    args_d = (recording, audio_path, settings.diarize, limit)
+    if settings.service.task_worker:
+        future_t: Any = transcribe.delay(*args_t)
+        future_d: Any = diarize.delay(*args_d)
+        transcript, diarization = worker_result(future_t), worker_result(future_d)
+        known = worker_result(identify_speakers.delay(recording, audio_path, diarization, settings.diarize, limit))
+        return transcript, diarization, known
+    future_t = transcribe.submit(*args_t)
+    future_d = diarize.submit(*args_d)
+    transcript, diarization = future_t.result(), future_d.result()
+    return transcript, diarization, identify_speakers(recording, audio_path, diarization, settings.diarize, limit)
+
+
+def worker_result(future: Any, poll_s: float = 5.0) -> Any:
+    """Wait for a task worker's result, re-reading its state now and then: a completion event
+    that fires before Prefect's waiter is subscribed would otherwise be missed for good.
+
+    While the Prefect server is unreachable or restarting (requests fail, or a task run has no
+    state yet) the wait goes on: the stage goes on in the worker, and `minutier serve` queues it
+    again if the server lost it (:mod:`flows.recovery`). Failing here would file a good recording
+    under failed/ because of the orchestrator.
+    """
+    lost_since: float | None = None
+    while True:
+        try:
+            if future.state.is_final():
+                break
+            future.wait(timeout=poll_s)
+        except (httpx.HTTPError, RuntimeError) as e:
+            if isinstance(e, RuntimeError) and "has no state" not in str(e):
+                raise
+            if lost_since is None:
+                lost_since = time.monotonic()
+                logger.warning(
+                    "Lost track of model stage %s (%s: %s): waiting for the Prefect server",
+                    future.task_run_id,
+                    type(e).__name__,
+                    e,
+                )
+            time.sleep(poll_s)
+            continue
+        if lost_since is not None:
+            logger.warning("Model stage %s found again after %.0f s", future.task_run_id, time.monotonic() - lost_since)
+            lost_since = None
+    return future.result()
