@@ -3,6 +3,10 @@
 Only the standard library's :class:`email.message.EmailMessage`. The minutes email is written
 in the client's language, addressed to that client's recipients and nobody else (no Cc, no
 Bcc), and carries a deterministic Message-ID so a resumed send is recognisably the same email.
+
+A recording's file name may hold anything a file system allows (line breaks, tabs, 255 bytes of
+accents or emoji): what goes into a header loses its control characters (:func:`header_text`),
+and the package's policy encodes the rest (RFC 2047 words, RFC 2231 parameters) and folds it.
 """
 
 from __future__ import annotations
@@ -20,9 +24,15 @@ from pipeline.summarize.humanize import format_date, format_numeric_date
 from pipeline.summarize.model import Minutes
 from service.clients import ClientConfig
 from service.errors import DeliveryError
+from service.layout import _fit
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _MAX_SUMMARY_CHARS = 1500
+# C0 and C1 controls and the Unicode line/paragraph separators: a header must stay one line.
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+# Lone surrogates: what Python makes of a file name's bytes that are not UTF-8 (unencodable).
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+_UNSAFE = re.compile(f"{_CONTROLS.pattern}|{_SURROGATES.pattern}")
 
 
 def message_id_for(client: str, recording_sha256: str, sender: str) -> str:
@@ -41,7 +51,7 @@ def minutes_subject(minutes: Minutes, client: ClientConfig) -> str:
     parts.append(client.name)
     if minutes.held_on is not None:
         parts.append(format_numeric_date(minutes.held_on, client.language))
-    return " \u2013 ".join(_one_line(p) for p in parts)
+    return " \u2013 ".join(header_text(p) for p in parts)
 
 
 def minutes_body(minutes: Minutes, client: ClientConfig) -> str:
@@ -118,7 +128,7 @@ def compose_minutes_email(
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(minutes_body(minutes, client))
     maintype, subtype = DOCX_MIME.split("/")
-    message.add_attachment(document, maintype=maintype, subtype=subtype, filename=docx_path.name)
+    message.add_attachment(document, maintype=maintype, subtype=subtype, filename=attachment_name(docx_path))
     return message
 
 
@@ -144,7 +154,7 @@ def compose_alert(
     locale = locale_for(language)
     words, sep = locale.alert, locale.separator
     message = EmailMessage()
-    message["Subject"] = _one_line(f"[minutier] {words.subject} {client} / {recording}")
+    message["Subject"] = header_text(f"[minutier] {words.subject} {client} / {recording}")
     message["From"] = sender
     message["To"] = ", ".join(operators)
     message["Date"] = formatdate(localtime=True)
@@ -152,10 +162,10 @@ def compose_alert(
     lines = [
         words.failed,
         "",
-        f"{words.client}{sep}{client}",
-        f"{words.recording}{sep}{recording}",
+        f"{words.client}{sep}{visible(client)}",
+        f"{words.recording}{sep}{visible(recording)}",
         f"{words.date}{sep}{stamp}",
-        f"{words.reason}{sep}{reason}",
+        f"{words.reason}{sep}{_SURROGATES.sub(_escaped, reason)}",
     ]
     if run_url:
         lines.append(f"{words.run}{sep}{run_url}")
@@ -163,6 +173,23 @@ def compose_alert(
     return message
 
 
-def _one_line(text: str) -> str:
-    """Header text on one line: line breaks would start new headers."""
-    return " ".join(re.split(r"[\r\n\t\v\f\x1c-\x1e\x85\u2028\u2029]+", text)).strip()
+def header_text(text: str) -> str:
+    """`text` fit for one header: each run of control characters (line breaks, tabs) becomes one
+    space, bytes that were not UTF-8 become U+FFFD. Nothing is cut: the policy folds long headers."""
+    return _SURROGATES.sub("\ufffd", _CONTROLS.sub(" ", text)).strip()
+
+
+def attachment_name(path: Path) -> str:
+    """The file name an attachment is offered under: header-safe, within 255 bytes, never empty."""
+    stem = header_text(path.stem) or "minutes"
+    return _fit(stem, header_text(path.suffix))
+
+
+def visible(text: str) -> str:
+    """`text` on one line with each control character and undecodable byte shown escaped
+    (``\\n``, ``\\udce9``): an operator reads the exact name, and no line is forged."""
+    return _UNSAFE.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return match.group().encode("unicode_escape").decode("ascii")

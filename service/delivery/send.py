@@ -17,7 +17,7 @@ from pathlib import Path
 from pipeline.summarize.model import Minutes
 from service.addresses import same_address
 from service.clients import ClientConfig
-from service.delivery.compose import compose_alert, compose_minutes_email, message_id_for
+from service.delivery.compose import compose_alert, compose_minutes_email, message_id_for, visible
 from service.delivery.ledger import DeliveryLedger
 from service.delivery.transport import EmlTransport, Transport, make_transport
 from service.errors import DeliveryError, DeliveryRefusedError, DeliveryTransientError
@@ -163,6 +163,7 @@ def send_alert(
     if result.refused:
         detail = "; ".join(f"{r.recipient}: {r.code} {r.text}" for r in result.refused)
         raise DeliveryRefusedError(f"operator alert refused: {detail}")
+    recording = visible(recording)  # one log line, whatever the file name holds
     if result.path is None:
         logger.info("Operator alert for %s / %s emailed to %s", client, recording, ", ".join(recipients))
     elif not operators:

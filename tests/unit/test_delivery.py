@@ -8,6 +8,8 @@ import email.policy
 import io
 import ipaddress
 import logging
+import os
+import re
 import ssl
 from collections.abc import Iterator
 from dataclasses import replace
@@ -19,17 +21,30 @@ import docx
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+from click.testing import CliRunner
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from cli import main
 from pipeline.errors import ConfigError
-from pipeline.outputs import write_minutes_docx
+from pipeline.outputs import write_documents, write_minutes_docx
 from pipeline.summarize import MeetingMeta, Minutes, OfflineSummarizer, build_minutes
 from service.clients import ClientConfig
-from service.delivery import DOCX_MIME, DeliveryLedger, compose_minutes_email, deliver_minutes, send_alert
+from service.delivery import (
+    DOCX_MIME,
+    DeliveryLedger,
+    EmlTransport,
+    compose_minutes_email,
+    deliver_minutes,
+    send_alert,
+)
+from service.delivery.compose import header_text, visible
 from service.errors import DeliveryRefusedError, DeliveryTransientError
+from service.intake import RecordingLedger, meeting_id
+from service.layout import Layout
+from service.ledger import default_ledger_path
 from service.settings import EmailSettings, load_config
 from tests.smtp import Recorder, free_port
 from tests.unit.meetings import EN_DATE, FR_DATE, english_meeting, french_meeting
@@ -347,3 +362,111 @@ def test_plain_login_to_a_remote_host_is_refused(tmp_path: Path, fr_minutes: Min
     settings = EmailSettings(host="smtp.example.fr", security="plain", username="u", sender="cr@secretariat.fr")
     with pytest.raises(ConfigError, match="unencrypted"):
         deliver_minutes(fr_minutes, _docx(fr_minutes, tmp_path), ACME, SHA, settings, ledger)
+
+
+# Names a file system accepts, so the intake takes them: each must reach the client, by SMTP or as an .eml.
+LONG_NAME = (
+    "Réunion du comité de pilotage élargi : décisions, échéances et prochaines étapes "
+    + "budget, recrutement, planning ; " * 6
+)[:242] + ".wav"  # 246 characters, 253 bytes: the .eml's staging name would pass 255
+RECORDABLE = {
+    "newline": "point hebdo\nsuite.wav",
+    "carriage return and tab": "compte rendu\r\tfinal.wav",
+    "246 characters": LONG_NAME,
+    "emoji": "Pot de départ " + "🎉" * 58 + ".wav",
+    "bytes that are not UTF-8": os.fsdecode(b"r\xe9union.wav"),
+}
+
+
+def _sent_name(recording: str) -> str:
+    """What the client sees: control characters as one space, undecodable bytes as U+FFFD."""
+    stem = re.sub(r"[\r\n\t]+", " ", recording.rsplit(".", 1)[0]).replace("\udce9", "\ufffd")
+    return stem + ".docx"
+
+
+@pytest.mark.parametrize("recording", RECORDABLE.values(), ids=RECORDABLE.keys())
+def test_every_recordable_name_is_delivered(
+    tmp_path: Path, fr_minutes: Minutes, smtp: tuple[Recorder, int], ledger: DeliveryLedger, recording: str
+) -> None:
+    folder = tmp_path / "outbox" / "acme" / "meeting-ab12"
+    folder.mkdir(parents=True)
+    path = folder / (recording.rsplit(".", 1)[0] + ".docx")  # as flows/process.py names the documents
+    write_minutes_docx(fr_minutes, path)
+    recorder, port = smtp
+    by_smtp = deliver_minutes(fr_minutes, path, ACME, SHA, _plain(port), ledger)
+    by_eml = deliver_minutes(fr_minutes, path, ACME, "cd" * 32, EmailSettings(sender="cr@secretariat.fr"), ledger)
+
+    assert by_smtp.sent_to == by_eml.sent_to == ACME.recipients
+    ((_, rcpts, received),) = recorder.messages
+    eml = by_eml.eml_path
+    assert rcpts == list(ACME.recipients) and eml is not None
+    assert sorted(os.listdir(folder)) == sorted([path.name, eml.name]), "no staging file left behind"
+    assert len(os.fsencode(eml.name)) <= 255 and eml.name.startswith(recording[:8])
+    for message in (received, _read_eml(eml)):
+        assert message["Subject"] == "Compte rendu – Comité de pilotage – ACME SA – 12/03/2025"
+        (part,) = list(message.iter_attachments())
+        assert part.get_filename() == _sent_name(recording)
+        assert docx.Document(io.BytesIO(part.get_content())).paragraphs[0].text == "Comité de pilotage"
+
+
+@pytest.mark.parametrize("recording", RECORDABLE.values(), ids=RECORDABLE.keys())
+def test_every_recordable_name_can_be_alerted(tmp_path: Path, smtp: tuple[Recorder, int], recording: str) -> None:
+    recorder, port = smtp
+    operators = ("ops@secretariat.fr",)
+    online = EmailSettings(
+        host="127.0.0.1", port=port, security="plain", sender="cr@secretariat.fr", operators=operators
+    )
+    offline = EmailSettings(sender="cr@secretariat.fr", operators=operators)
+    assert send_alert(online, tmp_path, client="acme", recording=recording, reason="corrupt") is None
+    path = send_alert(offline, tmp_path, client="acme", recording=recording, reason="corrupt")
+    assert path is not None and path.parent == tmp_path
+    subject = "[minutier] Échec\u00a0: acme / " + _sent_name(recording).removesuffix(".docx") + ".wav"
+    for message in (recorder.messages[0][2], _read_eml(path)):
+        assert message["Subject"] == subject, "the whole name, folded by the policy, never cut"
+        lines = message.get_content().splitlines()
+        assert f"Enregistrement\u00a0: {visible(recording)}" in lines and "Raison\u00a0: corrupt" in lines
+    raw = path.read_bytes()
+    assert max(map(len, raw.splitlines())) <= 78 and b"\r\n\t" not in raw
+
+
+def test_visible_shows_what_the_name_holds() -> None:
+    assert visible(RECORDABLE["carriage return and tab"]) == "compte rendu\\r\\tfinal.wav"
+    assert visible(RECORDABLE["bytes that are not UTF-8"]) == "r\\udce9union.wav"
+    assert visible(LONG_NAME) == LONG_NAME and header_text(" a\u2028b\x85 ") == "a b"
+
+
+def test_eml_names_stay_within_255_bytes_and_whole_characters(tmp_path: Path) -> None:
+    message = EmailMessage()
+    message["Subject"] = "x"
+    message.set_content("x")
+    for stem in ("🎉" * 70, "é" * 200):  # longer than any file system allows
+        path = EmlTransport(tmp_path, stem).send(message, ("a@acme.fr",)).path
+        assert path is not None and path.suffix == ".eml" and len(os.fsencode(path.name)) <= 255
+        assert path.name.encode("utf-8").decode("utf-8") == path.name and stem.startswith(path.stem)
+        assert _read_eml(path)["Subject"] == "x"
+
+
+def test_resend_delivers_a_246_character_name(tmp_path: Path) -> None:
+    """`minutier resend` writes the .eml of minutes whose recording had the longest name the intake takes."""
+    config = tmp_path / "minutier.toml"
+    config.write_text(f'[service]\nhome_dir = "{tmp_path.as_posix()}"\n', encoding="utf-8")
+    (tmp_path / "clients.toml").write_text(
+        '[clients.acme]\nname = "ACME SA"\nrecipients = ["direction@acme.fr"]\n', encoding="utf-8"
+    )
+    meeting = meeting_id(LONG_NAME, SHA)
+    folder = Layout(tmp_path).outbox("acme", meeting)
+    minutes = build_minutes(french_meeting(), OfflineSummarizer(), MeetingMeta(title="Comité", held_on=FR_DATE))
+    write_documents(minutes, folder, "docx,json", stem=LONG_NAME.removesuffix(".wav"))
+    with RecordingLedger(default_ledger_path(tmp_path)) as recordings:
+        recordings.receive("acme", SHA, LONG_NAME, tmp_path / "archive" / LONG_NAME, meeting)
+        recordings.update("acme", SHA, state="done")
+
+    result = CliRunner().invoke(main, ["--config", str(config), "resend", "--client", "acme"])
+    assert result.exit_code == 0, result.output
+    assert f"{meeting}: sent to 1 recipient(s) via eml" in result.output
+    (eml,) = folder.glob("*.eml")
+    assert eml.name == LONG_NAME.removesuffix(".wav") + ".eml"
+    (part,) = list(_read_eml(eml).iter_attachments())
+    assert part.get_filename() == LONG_NAME.removesuffix(".wav") + ".docx"
+    again = CliRunner().invoke(main, ["--config", str(config), "resend", "--client", "acme"])
+    assert again.exit_code == 0 and again.output == "" and len(list(folder.glob("*.eml"))) == 1
