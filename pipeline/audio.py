@@ -20,12 +20,12 @@ import numpy as np
 
 from pipeline.config import AudioSettings
 from pipeline.errors import (
-    AudioDecodeError,
     CorruptAudioError,
     EmptyRecordingError,
     NoAudioStreamError,
     NotMediaError,
     ToolMissingError,
+    UnsupportedAudioError,
 )
 from pipeline.types import SAMPLE_RATE, Audio, MediaInfo
 
@@ -313,12 +313,12 @@ def _check_before_decode(path: Path, channel: int | None) -> MediaInfo:
     if channel is not None and not 0 <= channel < max(info.channels, 1):
         raise CorruptAudioError(f"{path}: channel {channel} requested but the file has {info.channels}")
     if 0 < info.sample_rate < MIN_SAMPLE_RATE:
-        raise AudioDecodeError(
+        raise UnsupportedAudioError(
             f"{path}: sample rate {info.sample_rate} Hz: not a recording ffmpeg can resample to speech"
             f" (at least {MIN_SAMPLE_RATE} Hz is needed; telephone audio is 8000 Hz)"
         )
     if info.channels > _PAN_MAX_CHANNELS:
-        raise AudioDecodeError(
+        raise UnsupportedAudioError(
             f"{path}: {info.channels} audio channels: ffmpeg mixes at most {_PAN_MAX_CHANNELS};"
             " export the microphones you need to a file with fewer channels"
         )
@@ -359,7 +359,7 @@ def load_audio(path: Path | str, settings: AudioSettings | None = None, *, chann
         EmptyRecordingError: empty file, or audio shorter than `settings.min_duration`.
         NotMediaError, NoAudioStreamError: not a media file / no audio track.
         CorruptAudioError: damaged or truncated audio.
-        AudioDecodeError: a sample rate too low for speech, or more channels than ffmpeg can mix.
+        UnsupportedAudioError: a sample rate too low for speech, or more channels than ffmpeg can mix.
     """
     settings = settings or AudioSettings()
     path = Path(path)

@@ -31,6 +31,19 @@ class EmptyRecordingError(AudioDecodeError):
     """The file is empty, or its audio is shorter than the configured minimum."""
 
 
+class UnsupportedAudioError(AudioDecodeError):
+    """The audio is readable but outside what the pipeline decodes (a sample rate below 4000 Hz,
+    more channels than ffmpeg can mix)."""
+
+
+class NoSpeechError(PipelineError):
+    """The recording decoded, but no speech was found in it: silence, noise, music, a wrong track.
+
+    A PipelineError, not an AudioDecodeError: the audio was read whole, and it is what the models
+    found in it that stops the run, so "the recording could not be read" would be untrue.
+    """
+
+
 class ModelUnavailableError(PipelineError):
     """A model cannot be found or loaded (missing package, wrong path, gated hub model)."""
 

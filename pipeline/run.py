@@ -98,7 +98,8 @@ def run_meeting(
         The minutes, the documents written (format, path) and each stage's wall time.
 
     Raises:
-        PipelineError: a named error of the stage that failed (bad audio, missing model...).
+        PipelineError: a named error of the stage that failed (bad audio, missing model...);
+            NoSpeechError when the recording holds no speech (no minutes are written).
     """
     request = request or MeetingRequest()
     timer = _Timer()
@@ -107,6 +108,7 @@ def run_meeting(
     transcript, diarization = transcribe_and_diarize(
         audio, transcriber, diarizer, concurrent=concurrent, progress=progress, timer=timer
     )
+    stages.require_speech(transcript, audio.duration, path)
     known = timer.run("voices", lambda: stages.identify_speakers(audio, diarization, diarizer, settings.diarize))
     st = timer.run("attribute", lambda: stages.attribute(transcript, diarization, known, request.speaker_names))
     meta = stages.meeting_meta(recording, request, transcript, diarization)

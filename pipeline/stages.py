@@ -18,6 +18,7 @@ from typing import TypeVar
 
 from pipeline.audio import load_audio, probe, recorded_on
 from pipeline.config import AudioSettings, DiarizeSettings, MinutesSettings, Settings
+from pipeline.errors import NoSpeechError
 from pipeline.merge import assign_speakers
 from pipeline.outputs.documents import write_documents as _write_documents
 from pipeline.roles import Diarizer, Progress, Transcriber
@@ -94,6 +95,35 @@ def decode(path: Path, settings: AudioSettings) -> Audio:
 def transcribe(audio: Audio, transcriber: Transcriber, progress: Progress | None = None) -> Transcript:
     """Speech to text; the transcript names the model that ran."""
     return transcriber.transcribe(audio, progress)
+
+
+def require_speech(transcript: Transcript, audio_duration: float, path: Path) -> None:
+    """Stop here when the transcript holds no speech: minutes of silence or noise are never delivered.
+
+    Run right after the model stages. No speech means no segment with a word in it once the
+    hallucination guards have removed what Whisper makes up on silence, noise or music (credits,
+    "...", loops); those removed passages stay in `transcript.rejected` and are counted here.
+
+    Args:
+        transcript: The transcript of the whole recording.
+        audio_duration: Seconds of decoded audio (the message says how much was listened to).
+        path: The recording, named in the message.
+
+    Raises:
+        NoSpeechError: not one word of speech was found.
+    """
+    if any(_has_word(segment.text) for segment in transcript.segments):
+        return
+    rejected = len(transcript.rejected)
+    dropped = f"; {rejected} passage(s) rejected as non-speech" if rejected else ""
+    raise NoSpeechError(
+        f"{path}: no speech found in {audio_duration:.0f} s of audio{dropped}: silence, noise or music only;"
+        " check the file, or the audio track if the recording has several"
+    )
+
+
+def _has_word(text: str) -> bool:
+    return any(char.isalnum() for char in text)
 
 
 def diarize(audio: Audio, diarizer: Diarizer) -> Diarization:

@@ -132,7 +132,22 @@ LOCALE = Locale(
             ("no_audio", "The file has no audio track (a video without sound?)."),
             ("not_media", "This file is not a readable audio or video recording."),
             ("corrupt", "The recording is damaged or incomplete (an interrupted copy?)."),
+            (
+                "unsupported",
+                "The recording's format is not supported (sample rate below 4000 Hz, or more than 64 "
+                "channels); export it again as an ordinary audio file.",
+            ),
             ("decode", "The recording could not be read."),
+            (
+                "no_speech",
+                "No speech was found in this recording: silence, noise or music only. Check the file "
+                "or, if it has several, its audio track.",
+            ),
+            (
+                "vanished",
+                "The recording was moved or deleted from the processing folder while it was being "
+                "processed. Drop it again into the client's folder to have it processed.",
+            ),
             ("delivery", "The minutes were written but the email could not be sent."),
             ("document", "The document could not be written."),
             ("model", "The transcription service is not available."),

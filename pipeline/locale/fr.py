@@ -133,7 +133,22 @@ LOCALE = Locale(
             ("no_audio", "Le fichier ne contient pas de piste audio (vidéo sans son ?)."),
             ("not_media", "Ce fichier n'est pas un enregistrement audio ou vidéo lisible."),
             ("corrupt", "L'enregistrement est endommagé ou incomplet (copie interrompue ?)."),
+            (
+                "unsupported",
+                "Le format de l'enregistrement n'est pas pris en charge (fréquence d'échantillonnage "
+                "inférieure à 4000 Hz ou plus de 64 canaux) ; exportez-le à nouveau en fichier audio ordinaire.",
+            ),
             ("decode", "L'enregistrement n'a pas pu être lu."),
+            (
+                "no_speech",
+                "Aucune parole n'a été trouvée dans cet enregistrement : silence, bruit ou musique "
+                "seulement. Vérifiez le fichier ou, s'il en a plusieurs, sa piste audio.",
+            ),
+            (
+                "vanished",
+                "L'enregistrement a été déplacé ou supprimé du dossier de traitement pendant son "
+                "traitement. Déposez-le à nouveau dans le dossier du client pour qu'il soit traité.",
+            ),
             ("delivery", "Le compte rendu a été rédigé mais l'e-mail n'a pas pu être envoyé."),
             ("document", "Le document n'a pas pu être écrit."),
             ("model", "Le service de transcription n'est pas disponible."),

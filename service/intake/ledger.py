@@ -2,7 +2,8 @@
 
 A recording's state goes received -> processing -> done | failed. The same content dropped
 again for the same client finds its row, whatever its file name; a row left in a non-final
-state by a crash is resumed by the next reconcile.
+state by a crash is resumed by the next reconcile. A failed recording dropped again starts a
+new life (``retries`` counts them), which is a new run, not the failed one found again.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ CREATE TABLE IF NOT EXISTS recordings (
     meeting_id  TEXT NOT NULL,
     state       TEXT NOT NULL CHECK (state IN ('received', 'processing', 'done', 'failed')),
     attempts    INTEGER NOT NULL DEFAULT 0,
+    retries     INTEGER NOT NULL DEFAULT 0,
     reason      TEXT,
     received_at TEXT NOT NULL,
     updated_at  TEXT NOT NULL,
@@ -32,6 +34,8 @@ CREATE TABLE IF NOT EXISTS recordings (
 );
 CREATE INDEX IF NOT EXISTS recordings_path ON recordings (path);
 """
+# Columns added since the table was first released: (name, definition), added to older ledgers.
+_ADDED_COLUMNS = (("retries", "INTEGER NOT NULL DEFAULT 0"),)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +51,8 @@ class LedgerEntry:
         state: received, processing, done or failed.
         attempts: How many times it was handed to processing.
         reason: Why it failed, when it did.
+        retries: How many times it was dropped again after a failed run: each such drop is a
+            new run (its submission key includes this count).
         received_at: First seen (UTC, ISO 8601).
         updated_at: Last change (UTC, ISO 8601).
     """
@@ -61,6 +67,7 @@ class LedgerEntry:
     reason: str | None
     received_at: str
     updated_at: str
+    retries: int = 0
 
     @property
     def final(self) -> bool:
@@ -81,6 +88,7 @@ def _entry(row: sqlite3.Row | None) -> LedgerEntry | None:
         row["reason"],
         row["received_at"],
         row["updated_at"],
+        row["retries"],
     )
 
 
@@ -88,6 +96,14 @@ class RecordingLedger(LedgerTable):
     """The recordings table of the service ledger. Safe to share between threads of one process."""
 
     SCHEMA = _SCHEMA
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        with self._lock:
+            present = {row["name"] for row in self._db.execute("PRAGMA table_info(recordings)")}
+            for name, definition in _ADDED_COLUMNS:
+                if name not in present:
+                    _add_column(self._db, name, definition)
 
     def get(self, client: str, sha256: str) -> LedgerEntry | None:
         """The row of this client's recording with this content, or None."""
@@ -115,7 +131,7 @@ class RecordingLedger(LedgerTable):
         return tuple(e for e in map(_entry, rows) if e is not None)
 
     def receive(self, client: str, sha256: str, name: str, path: Path, meeting_id: str) -> LedgerEntry:
-        """Record a new recording (state received), or restart a failed one; returns the row.
+        """Record a new recording (state received), or restart a failed one (one more retry); returns the row.
 
         A row already present in another state is returned unchanged: the caller treats the
         file as a duplicate or as the resumption of the same recording.
@@ -127,7 +143,8 @@ class RecordingLedger(LedgerTable):
                 self._db.execute(
                     "INSERT INTO recordings (client, sha256, name, path, meeting_id, state, received_at, updated_at)"
                     " VALUES (?, ?, ?, ?, ?, 'received', ?, ?) ON CONFLICT (client, sha256) DO UPDATE SET"
-                    " state = 'received', path = excluded.path, reason = NULL, updated_at = excluded.updated_at"
+                    " state = 'received', path = excluded.path, reason = NULL, retries = recordings.retries + 1,"
+                    " updated_at = excluded.updated_at"
                     " WHERE recordings.state = 'failed'",
                     (client, sha256, name, str(path), meeting_id, now, now),
                 )
@@ -142,6 +159,18 @@ class RecordingLedger(LedgerTable):
         if entry is None:  # the row was just inserted or found under the same lock
             raise RuntimeError(f"{self.path}: recording {sha256[:12]} of {client!r} vanished from the ledger")
         return entry
+
+    def retry(self, client: str, sha256: str) -> int:
+        """Count one more life for a recording whose last run failed without the ledger knowing; the new count."""
+        with self._lock:
+            rows = self._db.execute(  # fetchall: the statement completes, so autocommit commits it
+                "UPDATE recordings SET retries = retries + 1, updated_at = ? WHERE client = ? AND sha256 = ?"
+                " RETURNING retries",
+                (utc_now(), client, sha256),
+            ).fetchall()
+        if not rows:
+            raise KeyError(f"{self.path}: no recording {sha256[:12]} of {client!r}")
+        return int(rows[0]["retries"])
 
     def update(
         self,
@@ -162,3 +191,12 @@ class RecordingLedger(LedgerTable):
                 " attempts = attempts + ?, updated_at = ? WHERE client = ? AND sha256 = ?",
                 (state, str(path) if path is not None else None, reason, int(attempt), utc_now(), client, sha256),
             )
+
+
+def _add_column(db: sqlite3.Connection, name: str, definition: str) -> None:
+    """Add a column to an older ledger; another process opening it at the same moment may have won."""
+    try:
+        db.execute(f"ALTER TABLE recordings ADD COLUMN {name} {definition}")
+    except sqlite3.OperationalError as e:
+        if "duplicate column" not in str(e):
+            raise

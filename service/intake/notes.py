@@ -15,12 +15,15 @@ from pipeline.errors import (
     EmptyRecordingError,
     ModelUnavailableError,
     NoAudioStreamError,
+    NoSpeechError,
     NotMediaError,
     PipelineError,
+    UnsupportedAudioError,
 )
 from pipeline.locale import locale_for
 from pipeline.locale.schema import lookup
 from service.errors import DeliveryError
+from service.intake.errors import RecordingVanishedError
 
 REASON_SUFFIX = ".reason.txt"
 NOTE_SUFFIX = ".note.txt"
@@ -31,7 +34,10 @@ _KINDS: tuple[tuple[type[BaseException], str], ...] = (
     (NoAudioStreamError, "no_audio"),
     (NotMediaError, "not_media"),
     (CorruptAudioError, "corrupt"),
+    (UnsupportedAudioError, "unsupported"),
     (AudioDecodeError, "decode"),
+    (NoSpeechError, "no_speech"),
+    (RecordingVanishedError, "vanished"),
     (DeliveryError, "delivery"),
     (DocumentError, "document"),
     (ModelUnavailableError, "model"),

@@ -34,7 +34,7 @@ from service.intake.notes import (
     plain_reason,
 )
 from service.intake.readiness import Readiness, is_temporary
-from service.layout import Layout, meeting_id, move_file, write_note
+from service.layout import Layout, meeting_id, move_file, unique_target, write_note
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +52,7 @@ class Ready:
         meeting_id: Output folder name under ``outbox/<client>/``.
         name: File name as dropped.
         resumed: True when found in ``processing/`` at start (its previous run was interrupted).
+        retry: How many times it was dropped again after a failed run: 0 for its first life.
     """
 
     client: str
@@ -60,6 +61,7 @@ class Ready:
     meeting_id: str
     name: str
     resumed: bool = False
+    retry: int = 0
 
     @property
     def recording(self) -> Recording:
@@ -126,6 +128,9 @@ def fail_recording(
 ) -> Path:
     """Move a recording to ``failed/<client>/`` with a ``<name>.reason.txt`` in the client's language.
 
+    A recording whose file is gone (moved or deleted by hand while it was processed) gets its
+    note all the same, and the ledger records it failed at the path it would have had.
+
     Args:
         root: The service root.
         ledger: The recordings ledger.
@@ -135,7 +140,8 @@ def fail_recording(
             as technical detail), or a reason already in plain words (an operator's rejection).
 
     Returns:
-        Where the recording now is. Idempotent: a recording already failed stays where it is.
+        Where the recording now is (or would be, when its file is gone). Idempotent: a recording
+        already failed stays where it is.
 
     Raises:
         IntakeError: the ledger has no such recording, or the file cannot be moved.
@@ -147,7 +153,12 @@ def fail_recording(
         reason, details = plain_reason(error, client.language), str(error) or type(error).__name__
     else:
         reason, details = error, None
-    target = _to_failed(Layout(root), client, entry.path, reason, details)
+    try:
+        target = _to_failed(Layout(root), client, entry.path, reason, details)
+    except IntakeError:
+        if os.path.lexists(entry.path):  # there, but it cannot be moved: that is the error to report
+            raise
+        target = _note_missing(Layout(root), client, entry.path, reason, details)
     ledger.update(client.folder, sha256, state="failed", path=target, reason=details or reason)
     return target
 
@@ -165,6 +176,23 @@ def _to_failed(layout: Layout, client: ClientConfig, path: Path, reason: str, de
     note = failure_note(path.name, client.name, reason, client.language, details=details)
     write_note(folder, target.name + REASON_SUFFIX, note)
     logger.warning("Filed %s under failed/%s: %s", path.name, client.folder, details or reason)
+    return target
+
+
+def _note_missing(layout: Layout, client: ClientConfig, path: Path, reason: str, details: str | None) -> Path:
+    """File the reason of a recording whose file is gone: the note, under the name the file would have had."""
+    folder = layout.failed(client.folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = unique_target(folder, path.name.replace("\\", "_"), (REASON_SUFFIX,))
+    note = failure_note(path.name, client.name, reason, client.language, details=details)
+    write_note(folder, target.name + REASON_SUFFIX, note)
+    logger.warning(
+        "Filed the reason of %s under failed/%s (the file is no longer at %s): %s",
+        path.name,
+        client.folder,
+        path,
+        details or reason,
+    )
     return target
 
 
@@ -265,7 +293,7 @@ def _claim(
     target = path if path.parent == processing else move_file(path, processing)
     ledger.update(client.folder, entry.sha256, state="processing", path=target, attempt=True)
     logger.info("Took %s for %s (%s)%s", path.name, client.folder, entry.meeting_id, " again" if resumed else "")
-    return Ready(client.folder, target, entry.sha256, entry.meeting_id, entry.name, resumed)
+    return Ready(client.folder, target, entry.sha256, entry.meeting_id, entry.name, resumed, entry.retries)
 
 
 def _archive_duplicate(layout: Layout, client: ClientConfig, path: Path, entry: LedgerEntry, day: date) -> None:

@@ -12,7 +12,14 @@ import pytest
 
 from pipeline.audio import decode_into, load_audio, probe
 from pipeline.config import AudioSettings
-from pipeline.errors import AudioDecodeError, CorruptAudioError, EmptyRecordingError, NoAudioStreamError, NotMediaError
+from pipeline.errors import (
+    AudioDecodeError,
+    CorruptAudioError,
+    EmptyRecordingError,
+    NoAudioStreamError,
+    NotMediaError,
+    UnsupportedAudioError,
+)
 from tests.conftest import MakeMedia
 from tests.media import run_ffmpeg, write_wav
 
@@ -281,7 +288,7 @@ def test_more_channels_than_ffmpeg_mixes_is_refused_by_name(tmp_path: Path) -> N
     frames[:, 0] = 0.5 * np.sin(2 * np.pi * 300 * np.arange(16_000) / 16_000)
     path = write_wav(tmp_path / "huge.wav", frames, 16_000)
     for decode in (load_audio, lambda p: decode_into(p, io.BytesIO())):
-        with pytest.raises(AudioDecodeError, match="huge.wav: 65 audio channels: ffmpeg mixes at most 64"):
+        with pytest.raises(UnsupportedAudioError, match="huge.wav: 65 audio channels: ffmpeg mixes at most 64"):
             decode(path)
 
 
@@ -289,7 +296,7 @@ def test_one_hertz_wav_is_refused_for_its_sample_rate(make_media: MakeMedia) -> 
     path = make_media("slow.wav", "anoisesrc=duration=5:sample_rate=8000", "-ar", "1")
     assert probe(path).sample_rate == 1
     for decode in (load_audio, lambda p: decode_into(p, io.BytesIO())):
-        with pytest.raises(AudioDecodeError, match="slow.wav: sample rate 1 Hz: not a recording") as caught:
+        with pytest.raises(UnsupportedAudioError, match="slow.wav: sample rate 1 Hz: not a recording") as caught:
             decode(path)
         assert not isinstance(caught.value, CorruptAudioError)  # valid, not "truncated or damaged"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from service.intake import (
     Readiness,
     Ready,
     RecordingLedger,
+    RecordingVanishedError,
     archive_recording,
     fail_recording,
     is_temporary,
@@ -398,3 +400,52 @@ def test_run_intake_submits_once_and_retries_when_submit_fails(
     assert sorted(r.name for r in submitted) == ["avant-démarrage.wav", "pendant copie.wav"] or sorted(
         r.name for r in submitted
     ) == ["avant-démarrage.wav", "pendant.wav"]
+
+
+def test_recording_gone_from_processing_is_filed_with_its_note_and_a_new_drop_is_a_new_life(
+    tmp_path: Path, root: Path, clients: Clients, ledger: RecordingLedger
+) -> None:
+    _drop(root, "acme", "comité.wav", b"RIFF comite")
+    (ready,) = _scan(root, clients, ledger)
+    assert ready.retry == 0
+    os.rename(ready.path, tmp_path / "moved by hand.wav")  # an operator tidies processing/ mid-run
+    error = RecordingVanishedError(f"{ready.path}: the recording disappeared from processing/ during its run")
+    failed = fail_recording(root, ledger, clients.require("acme"), ready.sha256, error)
+    assert failed == root / "failed" / "acme" / "comité.wav" and not os.path.lexists(failed)
+    note = (root / "failed" / "acme" / "comité.wav.reason.txt").read_text(encoding="utf-8")
+    assert "déplacé ou supprimé du dossier de traitement" in note and "disappeared from processing/" in note
+    entry = ledger.get("acme", ready.sha256)
+    assert entry is not None and entry.state == "failed" and entry.path == failed and entry.reason == str(error)
+    # Filing it again is a no-op (the crash hook and the failure hook may both try).
+    assert fail_recording(root, ledger, clients.require("acme"), ready.sha256, "again") == failed
+
+    # Dropped again: taken, as a new life of the recording (its own run, not the failed one).
+    os.rename(tmp_path / "moved by hand.wav", root / "inbox" / "acme" / "comité.wav")
+    (again,) = _scan(root, clients, ledger)
+    assert again.sha256 == ready.sha256 and again.retry == 1 and again.path.exists()
+    assert ledger.get("acme", ready.sha256).state == "processing"  # type: ignore[union-attr]
+    # A crash resumes the same life; only a drop after another failure starts the next one.
+    (resumed,) = _scan(root, clients, ledger, resume=True)
+    assert resumed.resumed and resumed.retry == 1
+    assert ledger.retry("acme", ready.sha256) == 2 and ledger.get("acme", ready.sha256).retries == 2  # type: ignore[union-attr]
+    # The second file under the same name never takes the first one's note.
+    fail_recording(root, ledger, clients.require("acme"), ready.sha256, CorruptAudioError("bad"))
+    assert (root / "failed" / "acme" / "comité (2).wav").exists()
+
+
+def test_a_ledger_from_before_retries_is_upgraded_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "old" / "ledger.sqlite3"
+    path.parent.mkdir()
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "CREATE TABLE recordings (client TEXT NOT NULL, sha256 TEXT NOT NULL, name TEXT NOT NULL,"
+            " path TEXT NOT NULL, meeting_id TEXT NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+            " reason TEXT, received_at TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (client, sha256))"
+        )
+        db.execute(
+            "INSERT INTO recordings VALUES ('acme', 'ab', 'a.wav', '/x/a.wav', 'a-ab', 'failed', 1, 'bad', 't', 't')"
+        )
+    db.close()
+    with RecordingLedger(path) as first, RecordingLedger(path) as second:  # the second finds it upgraded
+        assert first.get("acme", "ab").retries == 0  # type: ignore[union-attr]
+        assert second.receive("acme", "ab", "a.wav", Path("/x/b.wav"), "a-ab").retries == 1
