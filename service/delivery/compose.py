@@ -5,14 +5,14 @@ in the client's language, addressed to that client's recipients and nobody else 
 Bcc), and carries a deterministic Message-ID so a resumed send is recognisably the same email.
 
 A recording's file name may hold anything a file system allows (line breaks, tabs, 255 bytes of
-accents or emoji): what goes into a header loses its control characters (:func:`header_text`),
-and the package's policy encodes the rest (RFC 2047 words, RFC 2231 parameters) and folds it.
+accents or emoji): what goes into a header loses its control characters
+(:func:`service.names.one_line`), and the package's policy encodes the rest (RFC 2047 words,
+RFC 2231 parameters) and folds long headers; nothing is cut.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -25,14 +25,10 @@ from pipeline.summarize.model import Minutes
 from service.clients import ClientConfig
 from service.errors import DeliveryError
 from service.layout import _fit
+from service.names import one_line, visible, without_surrogates
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _MAX_SUMMARY_CHARS = 1500
-# C0 and C1 controls and the Unicode line/paragraph separators: a header must stay one line.
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
-# Lone surrogates: what Python makes of a file name's bytes that are not UTF-8 (unencodable).
-_SURROGATES = re.compile(r"[\ud800-\udfff]")
-_UNSAFE = re.compile(f"{_CONTROLS.pattern}|{_SURROGATES.pattern}")
 
 
 def message_id_for(client: str, recording_sha256: str, sender: str) -> str:
@@ -51,7 +47,7 @@ def minutes_subject(minutes: Minutes, client: ClientConfig) -> str:
     parts.append(client.name)
     if minutes.held_on is not None:
         parts.append(format_numeric_date(minutes.held_on, client.language))
-    return " \u2013 ".join(header_text(p) for p in parts)
+    return " \u2013 ".join(one_line(p) for p in parts)
 
 
 def minutes_body(minutes: Minutes, client: ClientConfig) -> str:
@@ -154,7 +150,7 @@ def compose_alert(
     locale = locale_for(language)
     words, sep = locale.alert, locale.separator
     message = EmailMessage()
-    message["Subject"] = header_text(f"[minutier] {words.subject} {client} / {recording}")
+    message["Subject"] = one_line(f"[minutier] {words.subject} {client} / {recording}")
     message["From"] = sender
     message["To"] = ", ".join(operators)
     message["Date"] = formatdate(localtime=True)
@@ -165,7 +161,7 @@ def compose_alert(
         f"{words.client}{sep}{visible(client)}",
         f"{words.recording}{sep}{visible(recording)}",
         f"{words.date}{sep}{stamp}",
-        f"{words.reason}{sep}{_SURROGATES.sub(_escaped, reason)}",
+        f"{words.reason}{sep}{without_surrogates(reason)}",
     ]
     if run_url:
         lines.append(f"{words.run}{sep}{run_url}")
@@ -173,23 +169,7 @@ def compose_alert(
     return message
 
 
-def header_text(text: str) -> str:
-    """`text` fit for one header: each run of control characters (line breaks, tabs) becomes one
-    space, bytes that were not UTF-8 become U+FFFD. Nothing is cut: the policy folds long headers."""
-    return _SURROGATES.sub("\ufffd", _CONTROLS.sub(" ", text)).strip()
-
-
 def attachment_name(path: Path) -> str:
     """The file name an attachment is offered under: header-safe, within 255 bytes, never empty."""
-    stem = header_text(path.stem) or "minutes"
-    return _fit(stem, header_text(path.suffix))
-
-
-def visible(text: str) -> str:
-    """`text` on one line with each control character and undecodable byte shown escaped
-    (``\\n``, ``\\udce9``): an operator reads the exact name, and no line is forged."""
-    return _UNSAFE.sub(_escaped, text)
-
-
-def _escaped(match: re.Match[str]) -> str:
-    return match.group().encode("unicode_escape").decode("ascii")
+    stem = one_line(path.stem) or "minutes"
+    return _fit(stem, one_line(path.suffix))

@@ -17,10 +17,11 @@ from pathlib import Path
 from pipeline.summarize.model import Minutes
 from service.addresses import same_address
 from service.clients import ClientConfig
-from service.delivery.compose import compose_alert, compose_minutes_email, message_id_for, visible
+from service.delivery.compose import compose_alert, compose_minutes_email, message_id_for
 from service.delivery.ledger import DeliveryLedger
 from service.delivery.transport import EmlTransport, Transport, make_transport
 from service.errors import DeliveryError, DeliveryRefusedError, DeliveryTransientError
+from service.names import visible
 from service.settings import EmailSettings
 
 logger = logging.getLogger(__name__)

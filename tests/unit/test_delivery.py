@@ -40,11 +40,11 @@ from service.delivery import (
     deliver_minutes,
     send_alert,
 )
-from service.delivery.compose import header_text, visible
 from service.errors import DeliveryRefusedError, DeliveryTransientError
 from service.intake import RecordingLedger, meeting_id
 from service.layout import Layout
 from service.ledger import default_ledger_path
+from service.names import one_line, visible, without_surrogates
 from service.settings import EmailSettings, load_config
 from tests.smtp import Recorder, free_port
 from tests.unit.meetings import EN_DATE, FR_DATE, english_meeting, french_meeting
@@ -410,7 +410,10 @@ def test_every_recordable_name_is_delivered(
 
 
 @pytest.mark.parametrize("recording", RECORDABLE.values(), ids=RECORDABLE.keys())
-def test_every_recordable_name_can_be_alerted(tmp_path: Path, smtp: tuple[Recorder, int], recording: str) -> None:
+def test_every_recordable_name_can_be_alerted(
+    tmp_path: Path, smtp: tuple[Recorder, int], recording: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="service.delivery")
     recorder, port = smtp
     operators = ("ops@secretariat.fr",)
     online = EmailSettings(
@@ -427,12 +430,14 @@ def test_every_recordable_name_can_be_alerted(tmp_path: Path, smtp: tuple[Record
         assert f"Enregistrement\u00a0: {visible(recording)}" in lines and "Raison\u00a0: corrupt" in lines
     raw = path.read_bytes()
     assert max(map(len, raw.splitlines())) <= 78 and b"\r\n\t" not in raw
+    assert f"Operator alert for acme / {visible(recording)} written to {path}" in caplog.text, "one log line"
 
 
 def test_visible_shows_what_the_name_holds() -> None:
     assert visible(RECORDABLE["carriage return and tab"]) == "compte rendu\\r\\tfinal.wav"
     assert visible(RECORDABLE["bytes that are not UTF-8"]) == "r\\udce9union.wav"
-    assert visible(LONG_NAME) == LONG_NAME and header_text(" a\u2028b\x85 ") == "a b"
+    assert visible(LONG_NAME) == LONG_NAME and one_line(" a\u2028b\x85 ") == "a b"
+    assert without_surrogates("ligne 1\nr\udce9union") == "ligne 1\nr\\udce9union", "a reason keeps its lines"
 
 
 def test_eml_names_stay_within_255_bytes_and_whole_characters(tmp_path: Path) -> None:
