@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 
 from prefect.client.orchestration import get_client
-from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterState, TaskRunFilterStateType
+from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterState, TaskRunFilterStateType, TaskRunFilterTags
 from prefect.client.schemas.objects import StateType, TaskRun
 from prefect.states import Scheduled
 
@@ -22,9 +22,17 @@ logger = logging.getLogger(__name__)
 PAGE = 200  # the most task runs the API returns at once
 
 
-def requeue_waiting_stages() -> int:
-    """Queue again the background task runs still waiting for a worker; returns how many."""
-    waiting = TaskRunFilter(state=TaskRunFilterState(type=TaskRunFilterStateType(any_=[StateType.SCHEDULED])))
+def requeue_waiting_stages(tag: str) -> int:
+    """Queue again this service's background task runs still waiting for a worker; returns how many.
+
+    Args:
+        tag: The tag of the service's model stages (:func:`flows.tasks.stage_tag`): another service's
+            on a shared server are its own to requeue.
+    """
+    waiting = TaskRunFilter(
+        state=TaskRunFilterState(type=TaskRunFilterStateType(any_=[StateType.SCHEDULED])),
+        tags=TaskRunFilterTags(all_=[tag]),
+    )
     with get_client(sync_client=True) as client:
         runs: list[TaskRun] = []
         while page := client.read_task_runs(task_run_filter=waiting, limit=PAGE, offset=len(runs)):

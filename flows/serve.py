@@ -1,5 +1,9 @@
 """`minutier serve`: the Prefect server (unless a remote one is configured), the deployments, a model worker.
 
+One service per state folder (:mod:`flows.home_lock`), and never on a server it did not start
+unless `[service] api_url` (or PREFECT_API_URL) names it: with none configured, a port that
+something already answers on is refused, not joined.
+
 The service outlives its parts: the server and the model worker are restarted when they die
 (:mod:`flows.supervise`), and serving the deployments starts again when the Prefect API went
 away long enough for Prefect's runner to give up. Recordings dropped meanwhile wait in their
@@ -21,9 +25,17 @@ from types import FrameType
 from typing import Any, cast
 
 from flows.environment import SERVICE_LOGGERS, apply_prefect_environment, apply_service_logging
+from flows.home_lock import hold_home
 from flows.ready import ReadyAnnouncer, ready_line
 from flows.runner_thread import RunnerThread
-from flows.server import LocalServer, ServiceError, is_healthy, launch_local_server, start_local_server
+from flows.server import (
+    LocalServer,
+    ServiceError,
+    answers_as,
+    is_healthy,
+    launch_local_server,
+    start_local_server,
+)
 from flows.supervise import STABLE_S, Backoff, Supervisor, wait_for_api
 from service.layout import Home
 from service.settings import ServiceConfig, ServiceSettings, clients_file, default_home
@@ -34,7 +46,8 @@ _EXTERNAL_HINT = "start it, or unset [service] api_url and PREFECT_API_URL to us
 
 
 def _owns_server(service: ServiceSettings, api_url: str) -> bool:
-    """Whether minutier starts the server: none configured, and none already answering on our port."""
+    """Whether a one-off command (`minutier process`) starts a server: none configured, and none answering
+    on the port (a running `minutier serve`'s is used). `minutier serve` itself never joins one unasked."""
     return service.api_url is None and not is_healthy(api_url)
 
 
@@ -109,7 +122,7 @@ def _supervise_server(supervisor: Supervisor, service: ServiceSettings, env: dic
         "Prefect server",
         server.process,
         lambda: launch_local_server(service.host, service.port, env, log).process,
-        ready=lambda: is_healthy(server.api_url),
+        ready=lambda: answers_as(server.api_url, server.home),  # ours, not another taking the port meanwhile
         log=log,
         serves_api=True,
     )
@@ -161,7 +174,18 @@ def show_service_logs() -> None:
 
 
 def serve_forever(settings: ServiceConfig, config: Path | None, ui_message: bool = True) -> None:
-    """Serve the deployments until Ctrl-C or SIGTERM; stops every child process it started."""
+    """Serve the deployments until Ctrl-C or SIGTERM; stops every child process it started.
+
+    Raises:
+        ServiceError: another `minutier serve` uses the same home, or (no server configured) the port
+            of the service's own Prefect server is taken.
+    """
+    service = settings.service
+    with hold_home(service.home_dir):  # before anything is started or touched
+        _serve_forever(settings, config, ui_message)
+
+
+def _serve_forever(settings: ServiceConfig, config: Path | None, ui_message: bool) -> None:
     os.environ["MINUTIER_TASK_WORKER"] = "1"  # flow runs send model stages to the worker below
     signal.signal(signal.SIGTERM, _raise_interrupt)
     config_arg = str(config.resolve()) if config else None
@@ -173,7 +197,7 @@ def serve_forever(settings: ServiceConfig, config: Path | None, ui_message: bool
     backoff = Backoff()
     with Supervisor(api_url, backoff=backoff) as supervisor:
         try:
-            if _owns_server(service, api_url):
+            if service.api_url is None:  # our own server, on a free port (launch_local_server checks)
                 _supervise_server(supervisor, service, env)
             else:
                 wait_for_api(api_url, _EXTERNAL_HINT, backoff)
@@ -204,12 +228,13 @@ def _serve_with(
     from flows.process import process_recording
     from flows.recovery import requeue_waiting_stages
     from flows.submit import PROCESS_DEPLOYMENT, RECONCILE_DEPLOYMENT
+    from flows.tasks import model_worker_log, stage_tag
 
     watched = ensure_service_folders(settings)  # an invalid clients file stops the start here
     crash_orphaned_runs((PROCESS_DEPLOYMENT, RECONCILE_DEPLOYMENT))  # before anything new is started
     ensure_gpu_limit(settings.service.gpu_limit)
     home = Home(settings.service.home_dir)
-    worker_log, worker_ready = home.logs / "model-worker.log", home.work / "model-worker.ready"
+    worker_log, worker_ready = model_worker_log(home.path), home.work / "model-worker.ready"
     supervisor.add(
         "model worker",
         _start_model_worker(worker_log, config_arg, worker_ready),
@@ -235,7 +260,8 @@ def _serve_with(
         ),
     ]
     # When the API answers again: what the server lost, orphaned runs (later), and a reconcile (below).
-    supervisor.on_api_back(requeue_waiting_stages)
+    tag = stage_tag(settings.service)
+    supervisor.on_api_back(lambda: requeue_waiting_stages(tag))
     supervisor.on_api_back(
         lambda: crash_orphaned_runs_later((PROCESS_DEPLOYMENT, RECONCILE_DEPLOYMENT), default_home())
     )

@@ -1,10 +1,17 @@
-"""The embedded Prefect server: started by minutier when no remote server is configured."""
+"""The embedded Prefect server: started by minutier when no remote server is configured.
+
+A server minutier did not start is used only when configured (`[service] api_url`): one found
+answering on the port it was to start its own on is refused, never joined, since its database,
+queues and workers are another service's.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -12,6 +19,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pipeline.errors import PipelineError
 
@@ -32,12 +40,61 @@ def is_healthy(api_url: str, timeout: float = 2.0) -> bool:
         return False
 
 
-def wait_healthy(api_url: str, timeout: float, process: subprocess.Popen[bytes] | None = None) -> None:
+def port_answers(host: str, port: int, timeout: float = 2.0) -> bool:
+    """Whether something accepts connections on `host`:`port` (a bind-all host is tried on loopback)."""
+    target = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+    try:
+        with socket.create_connection((target, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def port_taken(host: str, port: int) -> ServiceError:
+    """The refusal to start on a port something else already answers on (never joined unasked)."""
+    return ServiceError(
+        f"port {port} on {host} is already taken (another minutier serve's Prefect server, or another program): "
+        f'give this service another [service] port, or set [service] api_url = "http://{host}:{port}/api" '
+        "to share that Prefect server on purpose"
+    )
+
+
+def server_home(api_url: str, timeout: float = 5.0) -> Path | None:
+    """The PREFECT_HOME of the Prefect server at `api_url`, from its settings; None if it does not tell
+    (not a Prefect server, or one that wants credentials)."""
+    try:
+        with urllib.request.urlopen(f"{api_url.rstrip('/')}/admin/settings", timeout=timeout) as response:
+            home = json.load(response).get("home")
+    except (urllib.error.URLError, OSError, ValueError, AttributeError):
+        return None
+    return Path(home) if isinstance(home, str) and home else None
+
+
+def answers_as(api_url: str, home: Path) -> bool:
+    """Whether the Prefect server answering at `api_url` is the one keeping its state in `home`
+    (one that does not tell its home is taken at its word: the port was checked free before it started)."""
+    if not is_healthy(api_url):
+        return False
+    found = server_home(api_url)
+    return found is None or found.resolve() == home.resolve()
+
+
+def wait_healthy(
+    api_url: str, timeout: float, process: subprocess.Popen[bytes] | None = None, home: Path | None = None
+) -> None:
+    """Wait until the server at `api_url` answers; with `home`, until the one answering is that home's.
+
+    Raises:
+        ServiceError: `process` exited first (the port was taken meanwhile: said so), or the timeout passed.
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if is_healthy(api_url):
+        if answers_as(api_url, home) if home is not None else is_healthy(api_url):
             return
         if process is not None and process.poll() is not None:
+            address = urlsplit(api_url)
+            if address.hostname and address.port and port_answers(address.hostname, address.port):
+                raise port_taken(address.hostname, address.port)  # another server started on it first
             raise ServiceError(f"the Prefect server exited with code {process.returncode}; see its log")
         time.sleep(0.5)
     raise ServiceError(f"the Prefect server at {api_url} did not answer within {timeout:.0f} s")
@@ -45,11 +102,16 @@ def wait_healthy(api_url: str, timeout: float, process: subprocess.Popen[bytes] 
 
 @dataclass
 class LocalServer:
-    """A `prefect server start` child process, bound to loopback by default."""
+    """A `prefect server start` child process, bound to loopback by default, keeping its state in `home`."""
 
     api_url: str
     process: subprocess.Popen[bytes]
     log_path: Path
+    home: Path
+
+    def answers(self) -> bool:
+        """Whether this server (not another one on its port) answers."""
+        return self.process.poll() is None and answers_as(self.api_url, self.home)
 
     def stop(self, timeout: float = 20.0) -> None:
         if stop_process_group(self.process, timeout):
@@ -73,10 +135,14 @@ def stop_process_group(process: subprocess.Popen[bytes], timeout: float = 20.0) 
 
 
 def launch_local_server(host: str, port: int, env: dict[str, str], log_path: Path) -> LocalServer:
-    """Start `prefect server start` with `env` (PREFECT_HOME, analytics off) without waiting for it."""
+    """Start `prefect server start` with `env` (PREFECT_HOME, analytics off) without waiting for it.
+
+    Raises:
+        ServiceError: something already answers on the port: a server minutier did not start is never joined.
+    """
     api_url = f"http://{host}:{port}/api"
-    if is_healthy(api_url):
-        raise ServiceError(f"something already answers at {api_url}: set [service] api_url to use it, or another port")
+    if port_answers(host, port):
+        raise port_taken(host, port)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     prefect = str(Path(sys.executable).with_name("prefect"))
     with log_path.open("ab") as log:
@@ -88,14 +154,14 @@ def launch_local_server(host: str, port: int, env: dict[str, str], log_path: Pat
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    return LocalServer(api_url, process, log_path)
+    return LocalServer(api_url, process, log_path, Path(env["PREFECT_HOME"]))
 
 
 def start_local_server(host: str, port: int, env: dict[str, str], log_path: Path) -> LocalServer:
     """Start the Prefect server (see :func:`launch_local_server`) and wait until it answers."""
     server = launch_local_server(host, port, env, log_path)
     try:
-        wait_healthy(server.api_url, START_TIMEOUT_S, server.process)
+        wait_healthy(server.api_url, START_TIMEOUT_S, server.process, server.home)
     except BaseException:
         server.stop()
         raise

@@ -8,23 +8,25 @@ first one's result instead of computing it again.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
+import re
 import socket
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
-from prefect import task
+from prefect import Task, task
 from prefect.cache_policies import CacheKeyFnPolicy
 from prefect.context import TaskRunContext
 from prefect.locking.filesystem import FileSystemLockManager
 
+from flows.stage_wait import PrefectProbe, worker_result
 from pipeline import stages
 from pipeline.config import AsrSettings, AudioSettings, DiarizeSettings, MinutesSettings
 from pipeline.models import get_diarizer, get_transcriber
@@ -32,7 +34,7 @@ from pipeline.summarize import MeetingMeta, Minutes
 from pipeline.types import Audio, Diarization, Recording, SpeakerTranscript, Transcript
 from pipeline.workspace import decode_to_file, load_decoded
 from service.layout import Home
-from service.settings import ServiceConfig, default_home
+from service.settings import ServiceConfig, ServiceSettings, default_home
 
 logger = logging.getLogger(__name__)
 
@@ -136,10 +138,15 @@ def _audio(recording: Recording, audio_path: Path) -> Audio:
     return stages.decode(recording.path, AudioSettings())
 
 
-def model_stage(name: str) -> Any:
+def model_stage(name: str, tags: set[str]) -> Any:
     """The task decorator of a model stage: cached per recording and settings, retried once."""
     return task(
-        name=name, cache_policy=stage_cache(name), cache_expiration=CACHE_EXPIRY, retries=1, retry_delay_seconds=15
+        name=name,
+        cache_policy=stage_cache(name),
+        cache_expiration=CACHE_EXPIRY,
+        retries=1,
+        retry_delay_seconds=15,
+        tags=tags,
     )
 
 
@@ -149,22 +156,19 @@ def decode(recording: Recording, settings: AudioSettings, work_dir: Path) -> Pat
     return decode_to_file(recording, settings, work_dir)
 
 
-@model_stage("transcribe")
-def transcribe(recording: Recording, audio_path: Path, settings: AsrSettings, gpu_limit: str) -> Transcript:
+def transcribe_stage(recording: Recording, audio_path: Path, settings: AsrSettings, gpu_limit: str) -> Transcript:
     transcriber = get_transcriber(settings)
     with gpu_slot(transcriber.device, gpu_limit):
         return stages.transcribe(_audio(recording, audio_path), transcriber)
 
 
-@model_stage("diarize")
-def diarize(recording: Recording, audio_path: Path, settings: DiarizeSettings, gpu_limit: str) -> Diarization:
+def diarize_stage(recording: Recording, audio_path: Path, settings: DiarizeSettings, gpu_limit: str) -> Diarization:
     diarizer = get_diarizer(settings)
     with gpu_slot(diarizer.device, gpu_limit):
         return stages.diarize(_audio(recording, audio_path), diarizer)
 
 
-@task(name="identify-speakers", retries=1, retry_delay_seconds=15, persist_result=False)
-def identify_speakers(
+def identify_stage(
     recording: Recording, audio_path: Path, diarization: Diarization, settings: DiarizeSettings, gpu_limit: str
 ) -> dict[str, str]:
     """Known voices, in the model worker: it holds the diarizer whose embeddings recognise them."""
@@ -192,8 +196,73 @@ def write_documents(
     return stages.write_documents(minutes, out_dir, formats, stem, settings)
 
 
-# What the model worker serves: the stages that need a loaded model.
-MODEL_TASKS = (transcribe, diarize, identify_speakers)
+def service_key(service: ServiceSettings) -> str:
+    """What tells this service's model stages from another's on one Prefect server: its `[service] name`,
+    else its home folder (readable, with a digest that keeps two homes of the same name apart)."""
+    source = service.name or str(service.home_dir.expanduser().resolve())
+    readable = re.sub(r"[^a-z0-9]+", "_", (service.name or service.home_dir.name).lower()).strip("_")[:24]
+    digest = hashlib.sha256(source.encode()).hexdigest()[:8]
+    return f"{readable}_{digest}" if readable else digest
+
+
+def stage_tag(service: ServiceSettings) -> str:
+    """The tag every model stage of the service carries (shown in the UI, and how its stages are found)."""
+    return _tag(service_key(service))
+
+
+def _tag(key: str) -> str:
+    return f"service:{key}"
+
+
+def model_worker_log(home: Path) -> Path:
+    return Home(home).logs / "model-worker.log"
+
+
+@dataclass(frozen=True, slots=True)
+class ModelStages:
+    """The stages that need a loaded model, as the tasks of one service (see :func:`service_stages`)."""
+
+    transcribe: Task[..., Transcript]
+    diarize: Task[..., Diarization]
+    identify_speakers: Task[..., dict[str, str]]
+
+    def all(self) -> tuple[Task[..., Any], ...]:
+        """What the service's model worker serves."""
+        return (self.transcribe, self.diarize, self.identify_speakers)
+
+
+def service_stages(service: ServiceSettings) -> ModelStages:
+    """The model stages of `service`, the same in the flow that sends them and in the worker that serves them.
+
+    A task worker takes the task runs of the task keys it serves, and Prefect derives a task's key
+    from its function's qualified name: each stage is wrapped in a function named after the service
+    (``transcribe_stage_<key>``), so a model worker never takes the stages of another service that
+    shares its Prefect server.
+    """
+    return _stages_of(service_key(service))
+
+
+@functools.lru_cache(maxsize=8)
+def _stages_of(key: str) -> ModelStages:
+    tags = {_tag(key)}
+    return ModelStages(
+        transcribe=model_stage("transcribe", tags)(_named_for(transcribe_stage, key)),
+        diarize=model_stage("diarize", tags)(_named_for(diarize_stage, key)),
+        identify_speakers=task(
+            name="identify-speakers", retries=1, retry_delay_seconds=15, persist_result=False, tags=tags
+        )(_named_for(identify_stage, key)),
+    )
+
+
+def _named_for(stage: Callable[..., Any], key: str) -> Callable[..., Any]:
+    """`stage` under a qualified name of its own to one service (its signature and docs kept)."""
+
+    @functools.wraps(stage)
+    def named(*args: Any, **kwargs: Any) -> Any:
+        return stage(*args, **kwargs)
+
+    named.__qualname__ = f"{stage.__name__}_{key}"
+    return named
 
 
 def run_model_stages(
@@ -202,49 +271,26 @@ def run_model_stages(
     """The model stages: transcription and diarization at once, then known voices; in the long-lived
     task worker when the service runs one (models stay loaded there), else in this process."""
     limit = settings.service.gpu_limit
+    own = service_stages(settings.service)
     args_t = (recording, audio_path, settings.asr, limit)
     args_d = (recording, audio_path, settings.diarize, limit)
     if settings.service.task_worker:
-        future_t: Any = transcribe.delay(*args_t)
-        future_d: Any = diarize.delay(*args_d)
-        transcript, diarization = worker_result(future_t), worker_result(future_d)
-        known = worker_result(identify_speakers.delay(recording, audio_path, diarization, settings.diarize, limit))
+        probe = PrefectProbe(stage_tag(settings.service))
+        hint = f"is the model worker running? See {model_worker_log(settings.service.home_dir)}"
+
+        def send(stage: Task[..., Any], *args: Any) -> tuple[Any, Callable[[], Any], str]:
+            resend = functools.partial(stage.delay, *args)
+            return resend(), resend, stage.name
+
+        def result(sent: tuple[Any, Callable[[], Any], str]) -> Any:
+            future, resend, name = sent
+            return worker_result(future, resend, probe=probe, what=name, hint=hint)
+
+        sent_t, sent_d = send(own.transcribe, *args_t), send(own.diarize, *args_d)  # both run at once
+        transcript, diarization = result(sent_t), result(sent_d)
+        known = result(send(own.identify_speakers, recording, audio_path, diarization, settings.diarize, limit))
         return transcript, diarization, known
-    future_t = transcribe.submit(*args_t)
-    future_d = diarize.submit(*args_d)
+    future_t = own.transcribe.submit(*args_t)
+    future_d = own.diarize.submit(*args_d)
     transcript, diarization = future_t.result(), future_d.result()
-    return transcript, diarization, identify_speakers(recording, audio_path, diarization, settings.diarize, limit)
-
-
-def worker_result(future: Any, poll_s: float = 5.0) -> Any:
-    """Wait for a task worker's result, re-reading its state now and then: a completion event
-    that fires before Prefect's waiter is subscribed would otherwise be missed for good.
-
-    While the Prefect server is unreachable or restarting (requests fail, or a task run has no
-    state yet) the wait goes on: the stage goes on in the worker, and `minutier serve` queues it
-    again if the server lost it (:mod:`flows.recovery`). Failing here would file a good recording
-    under failed/ because of the orchestrator.
-    """
-    lost_since: float | None = None
-    while True:
-        try:
-            if future.state.is_final():
-                break
-            future.wait(timeout=poll_s)
-        except (httpx.HTTPError, RuntimeError) as e:
-            if isinstance(e, RuntimeError) and "has no state" not in str(e):
-                raise
-            if lost_since is None:
-                lost_since = time.monotonic()
-                logger.warning(
-                    "Lost track of model stage %s (%s: %s): waiting for the Prefect server",
-                    future.task_run_id,
-                    type(e).__name__,
-                    e,
-                )
-            time.sleep(poll_s)
-            continue
-        if lost_since is not None:
-            logger.warning("Model stage %s found again after %.0f s", future.task_run_id, time.monotonic() - lost_since)
-            lost_since = None
-    return future.result()
+    return transcript, diarization, own.identify_speakers(recording, audio_path, diarization, settings.diarize, limit)

@@ -1,7 +1,9 @@
 """The model worker: a long-lived Prefect task worker that keeps Whisper and pyannote loaded.
 
 Flow runs are short-lived processes; their model stages are sent here (`task.delay`) so the
-models load once per worker process and are reused by every recording. They are loaded before
+models load once per worker process and are reused by every recording. A worker serves one
+service's stages only (:func:`flows.tasks.service_stages`), even on a Prefect server that
+several services share. They are loaded before
 the worker serves, so the first recording does not wait for them. Start one per GPU
 (`CUDA_VISIBLE_DEVICES=N python -m flows.worker`) or one per CPU host.
 """
@@ -15,7 +17,7 @@ from pathlib import Path
 
 from prefect.task_worker import serve
 
-from flows.tasks import MODEL_TASKS
+from flows.tasks import service_key, service_stages
 from pipeline.errors import PipelineError
 from pipeline.models import preload
 from service.settings import load_config
@@ -48,8 +50,10 @@ def main(argv: list[str] | None = None) -> None:
         problem = str(e)
     if args.ready_file is not None:
         write_ready_file(args.ready_file, problem)
-    # Two stages at a time: one recording's transcription and diarization side by side.
-    serve(*MODEL_TASKS, limit=2)
+    # Only this service's stages (their task keys name it), two at a time: one recording's
+    # transcription and diarization side by side.
+    logger.info("Serving the model stages of service %s", service_key(settings.service))
+    serve(*service_stages(settings.service).all(), limit=2)
 
 
 def write_ready_file(path: Path, problem: str) -> None:

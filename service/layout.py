@@ -134,6 +134,11 @@ class Home:
         return self.path / "prefect"
 
     @property
+    def serve_lock(self) -> Path:
+        """Locked by the one `minutier serve` using this home, for its whole life (it holds its pid and host)."""
+        return self.path / "serve.lock"
+
+    @property
     def ledger(self) -> Path:
         return default_ledger_path(self.path)
 

@@ -36,7 +36,10 @@ class ServiceSettings:
     """The orchestration service (Prefect).
 
     With `api_url` unset, minutier starts its own Prefect server (SQLite, bound to `host`) with
-    its state under `home_dir`; set it (or PREFECT_API_URL) to use a remote server instead.
+    its state under `home_dir`, and refuses to start if something already answers on `port`; set
+    it (or PREFECT_API_URL) to use a server started elsewhere, possibly shared by several services.
+    `name` tells this service's model stages from another's on such a server (default: its home
+    folder); model workers on other hosts of the same service need the same `name`.
     """
 
     home_dir: Path = field(default_factory=default_home)
@@ -56,8 +59,11 @@ class ServiceSettings:
     # RGPD: recordings (archived or failed), their derived copies and Prefect runs older than this
     # many days are deleted, each deletion logged; minutes are kept. None (the default) keeps all.
     retention_days: int | None = None
+    name: str | None = None
 
     def __post_init__(self) -> None:
+        if self.name is not None and (not self.name.strip() or not self.name.isprintable()):
+            raise ConfigError(f"[service] name = {self.name!r}: give a short printable name, or leave it unset")
         if self.retention_days is not None and self.retention_days < 0:
             raise ConfigError(
                 f"[service] retention_days = {self.retention_days}: must be 0 or more (or unset to keep recordings)"
