@@ -37,25 +37,26 @@ MAX_SETTLE_ROUNDS = 60
 _RETRYABLE = {StateType.CRASHED, StateType.CANCELLED}
 
 
-def submit_ready(ready: Ready, config: str | None) -> str:
-    """Create the recording's flow run (or find it); reschedule it if its last attempt crashed."""
-    run = cast(
-        FlowRun,
-        run_deployment(  # the sync call: Prefect's return type also lists its coroutine
-            PROCESS_DEPLOYMENT,
-            parameters={
-                "recording_path": str(ready.path),
-                "client": ready.client,
-                "config": config,
-                "sha256": ready.sha256,
-            },
-            timeout=0,
-            as_subflow=False,  # each recording is its own run, not a child of the reconcile that found it
-            idempotency_key=idempotency_key(ready.client, ready.sha256),
-            tags=[f"client:{ready.client}"],
-        ),
-    )
+def submit_ready(ready: Ready, config: str | None, ledger: RecordingLedger | None = None) -> str:
+    """Create the recording's flow run (or find it); reschedule it if its last attempt crashed.
+
+    One run per life of a recording: a recording dropped again after a failed run is a new run
+    (``ready.retry`` is in its key), never the failed one found again. With the `ledger`, a
+    failed run found for a fresh drop (its failure never reached the ledger) starts a new life too.
+    """
+    run = _run_for(ready, config, ready.retry)
     state = run.state
+    if state is not None and state.type == StateType.FAILED and not ready.resumed and ledger is not None:
+        retry = ledger.retry(ready.client, ready.sha256)
+        logger.warning(
+            "Recording %s of %s was dropped again after its run %s failed: a new run (retry %d)",
+            ready.name,
+            ready.client,
+            run.name,
+            retry,
+        )
+        run = _run_for(ready, config, retry)
+        state = run.state
     if state is not None and state.type in _RETRYABLE:
         with get_client(sync_client=True) as client:
             client.set_flow_run_state(run.id, Scheduled(), force=True)
@@ -69,6 +70,26 @@ def submit_ready(ready: Ready, config: str | None) -> str:
             state.name if state else "?",
         )
     return str(run.id)
+
+
+def _run_for(ready: Ready, config: str | None, retry: int) -> FlowRun:
+    """The flow run of this life of the recording, created if it has none (the first life's key has no suffix)."""
+    return cast(
+        FlowRun,
+        run_deployment(  # the sync call: Prefect's return type also lists its coroutine
+            PROCESS_DEPLOYMENT,
+            parameters={
+                "recording_path": str(ready.path),
+                "client": ready.client,
+                "config": config,
+                "sha256": ready.sha256,
+            },
+            timeout=0,
+            as_subflow=False,  # each recording is its own run, not a child of the reconcile that found it
+            idempotency_key=idempotency_key(ready.client, ready.sha256, f"retry {retry}" if retry else ""),
+            tags=[f"client:{ready.client}"],
+        ),
+    )
 
 
 @flow(name="reconcile-inbox", persist_result=False)
@@ -90,7 +111,7 @@ def _reconcile(settings: ServiceConfig, config: str | None) -> list[str]:
     with RecordingLedger(Home(settings.service.home_dir).ledger) as ledger:
         for round_ in range(MAX_SETTLE_ROUNDS):
             for ready in scan_inbox(root, clients, ledger, readiness, resume=round_ == 0):
-                submitted.append(submit_ready(ready, config))
+                submitted.append(submit_ready(ready, config, ledger))
             if not readiness.waiting:
                 break
             time.sleep(readiness.settle_s)  # a file is still being written: look again once it may have settled

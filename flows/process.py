@@ -9,6 +9,9 @@ decoded audio travels as a file path, never through Prefect.
 from __future__ import annotations
 
 import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,10 +27,11 @@ from flows.review import await_review
 from flows.tasks import attribute, decode, run_model_stages, write_documents, write_minutes
 from pipeline.models import get_transcriber
 from pipeline.speakers import rename_speakers
-from pipeline.stages import DEFAULT_FORMATS, MeetingRequest, meeting_meta, recording_settings
+from pipeline.stages import DEFAULT_FORMATS, MeetingRequest, meeting_meta, recording_settings, require_speech
 from pipeline.types import Recording
-from pipeline.workspace import discard_decoded
-from service.intake import RecordingLedger
+from pipeline.workspace import discard_decoded, load_decoded
+from service.clients import ClientConfig
+from service.intake import RecordingLedger, RecordingVanishedError
 from service.layout import Home, Layout
 from service.requests import client_request, client_settings
 from service.settings import ServiceConfig, default_home, load_config, service_root
@@ -56,8 +60,24 @@ def on_run_failure(flow: Any, flow_run: Any, state: Any) -> None:
     client = client_config(settings, str(params.get("client")))
     reason = state.message or state.name
     if params.get("sha256") and client is not None:
-        file_failure(settings, client, str(params["sha256"]), cause or reason)
+        reason = _file_failure(settings, client, str(params["sha256"]), cause or reason, reason)
     _alert_operators(settings, params, client, reason)
+
+
+def _file_failure(
+    settings: ServiceConfig, client: ClientConfig, sha256: str, cause: BaseException | str, reason: str
+) -> str:
+    """File the recording under failed/ (see :func:`file_failure`); the reason the operators are told.
+
+    A hook that raised would leave the recording in processing/ and the ledger saying so, with
+    nobody told: a failure to file it is logged and added to the operators' alert instead.
+    """
+    try:
+        file_failure(settings, client, sha256, cause)
+    except Exception as e:
+        logger.exception("The failed recording %s of %s could not be filed under failed/", sha256[:12], client.folder)
+        return f"{reason} (and it could not be filed under failed/: {e})"
+    return reason
 
 
 def _alert_operators(settings: Any, params: dict[str, Any], client: Any, reason: str) -> None:
@@ -82,9 +102,9 @@ def on_run_crashed(flow: Any, flow_run: Any, state: Any) -> None:
     attempts = _attempts(settings, str(params.get("client")), params.get("sha256"))
     if client is None or attempts is None or attempts >= MAX_ATTEMPTS:
         publish_failure(flow, flow_run, state)
-        if client is not None and params.get("sha256"):
-            file_failure(settings, client, str(params["sha256"]), state.message or state.name)
         reason = state.message or state.name
+        if client is not None and params.get("sha256"):
+            reason = _file_failure(settings, client, str(params["sha256"]), reason, reason)
     else:
         reason = f"{state.message or state.name} (attempt {attempts} of {MAX_ATTEMPTS}: it will be tried again)"
         logger.warning(
@@ -113,6 +133,24 @@ def _attempts(settings: ServiceConfig, client: str, sha256: str | None) -> int |
     with RecordingLedger(Home(settings.service.home_dir).ledger) as ledger:
         entry = ledger.get(client, sha256)
     return entry.attempts if entry is not None else None
+
+
+@contextmanager
+def _kept_in_processing(path: Path, watched: bool) -> Iterator[None]:
+    """A watched recording that leaves processing/ mid-run fails the run by that name, whichever stage noticed.
+
+    Without it the run fails with whatever the stage raised (FileNotFoundError, a probe error), and
+    the secretary's note would blame the recording itself.
+    """
+    try:
+        yield
+    except Exception as e:
+        if watched and not os.path.lexists(path):
+            raise RecordingVanishedError(
+                f"{path}: the recording disappeared from processing/ during its run (moved or deleted);"
+                " drop it again into the client's inbox to process it"
+            ) from e
+        raise
 
 
 def _failure_cause(state: Any) -> BaseException | None:
@@ -176,35 +214,39 @@ def process_recording(
             if sha256
             else Recording.from_path(recording_path)
         )
-        work = Home(settings.service.home_dir).work
-        add_run_tags(f"client:{client}", f"device:{get_transcriber(settings.asr).device}")
-        audio_path = decode(recording, settings.audio, work)
-        report.stage("decoded")
-        try:
-            transcript, diarization, known = run_model_stages(recording, audio_path, settings)
-        finally:
-            discard_decoded(work, recording)
-        add_run_tags(f"language:{transcript.language}")
-        report.stage("diarized")
-        st = attribute(transcript, diarization, known, request.speaker_names)
-        report.stage("attributed")
-        meta = meeting_meta(recording, request, transcript, diarization)
-        minutes = write_minutes(st, settings.minutes, meta)
-        report.stage("minutes")
-        target = out_dir or Layout(service_root(settings.service)).outbox(client, recording.meeting_id)
-        stem = recording_path.stem  # the documents keep the recording's own (readable) name
-        written = write_documents(minutes, target, formats, stem, settings.minutes)
-        if client_cfg is not None and client_cfg.review:
-            decision = await_review(minutes, client_cfg.review_timeout_s)
-            minutes = write_minutes(rename_speakers(minutes.transcript, decision.speaker_names), settings.minutes, meta)
+        with _kept_in_processing(recording_path, watched=sha256 is not None):
+            work = Home(settings.service.home_dir).work
+            add_run_tags(f"client:{client}", f"device:{get_transcriber(settings.asr).device}")
+            audio_path = decode(recording, settings.audio, work)
+            report.stage("decoded")
+            try:
+                transcript, diarization, known = run_model_stages(recording, audio_path, settings)
+                require_speech(transcript, load_decoded(audio_path).duration, recording_path)
+            finally:
+                discard_decoded(work, recording)
+            add_run_tags(f"language:{transcript.language}")
+            report.stage("diarized")
+            st = attribute(transcript, diarization, known, request.speaker_names)
+            report.stage("attributed")
+            meta = meeting_meta(recording, request, transcript, diarization)
+            minutes = write_minutes(st, settings.minutes, meta)
+            report.stage("minutes")
+            target = out_dir or Layout(service_root(settings.service)).outbox(client, recording.meeting_id)
+            stem = recording_path.stem  # the documents keep the recording's own (readable) name
             written = write_documents(minutes, target, formats, stem, settings.minutes)
-        report.stage("documents")
-        publish_results(report.key, minutes, written)
+            if client_cfg is not None and client_cfg.review:
+                decision = await_review(minutes, client_cfg.review_timeout_s)
+                named = rename_speakers(minutes.transcript, decision.speaker_names)
+                minutes = write_minutes(named, settings.minutes, meta)
+                written = write_documents(minutes, target, formats, stem, settings.minutes)
+            report.stage("documents")
+            publish_results(report.key, minutes, written)
+            if sha256 and client_cfg is not None:
+                archive(settings, client, sha256)
+        # Archived: a delivery failure from here on is the mail's, never a vanished recording's.
         delivery = None
         watched = sha256 is not None and client_cfg is not None
-        if sha256 and client_cfg is not None:
-            archive(settings, client, sha256)
-            if "docx" in written:
-                delivery = deliver(minutes, written["docx"], client_cfg, sha256, settings)
+        if sha256 and client_cfg is not None and "docx" in written:
+            delivery = deliver(minutes, written["docx"], client_cfg, sha256, settings)
         log_finished(client, recording_path.name, target, watched=watched, delivery=delivery)
         return {fmt: str(path) for fmt, path in written.items()}
