@@ -9,6 +9,7 @@ file must end in the right place, and the good files around the bad ones must be
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import threading
 import time
@@ -16,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +91,19 @@ def _symlink_outside(out: Path) -> Path:
     return out
 
 
+# Names that once lost the email (issue 14): minutes written, never delivered. Each is emailed once.
+NEWLINE = Case("newline in the name", "acme", "ordre du jour\nsuite.wav", lambda p: _speech_like(p, 2.0, seed=12), DONE)
+LONG_NAME = Case(
+    "246-character name",
+    "acme",
+    (
+        "Réunion du comité de pilotage élargi : décisions, échéances et prochaines étapes "
+        + "budget, recrutement, planning ; " * 6
+    )[:242]
+    + ".wav",  # 253 bytes (each accent is 2): as long as a name the intake takes, with room for ".docx"
+    lambda p: _speech_like(p, 2.0, seed=13),
+    DONE,
+)
 CASES = (
     Case("good file (fr)", "acme", "point hebdo.wav", lambda p: _speech_like(p, 4.0, seed=1), DONE),
     Case("good file (en)", "acme-corp", "weekly sync.mp3", lambda p: ffmpeg(p, "sine=f=300:d=4"), DONE),
@@ -181,6 +196,8 @@ CASES = (
         stored="budget .._.._outbox ...wav",
     ),
     Case("symlink outside the inbox", "acme", "raccourci.wav", _symlink_outside, FAILED, "hors du dossier du client"),
+    NEWLINE,
+    LONG_NAME,
 )
 SLOW = Case("file still being written", "acme", "dictée en cours.wav", lambda p: None, DONE)
 LONG = Case(
@@ -225,6 +242,12 @@ def _minutes_of(root: Path, case: Case) -> list[Path]:
     return _named(root / "outbox" / case.client, case.filed.rsplit(".", 1)[0] + ".docx")
 
 
+def _emailed(smtp: SmtpServer, case: Case) -> list[EmailMessage]:
+    """The emails whose attachment is this case's minutes (a line break in a name is sent as a space)."""
+    sent = re.sub(r"[\r\n\t]+", " ", case.filed.rsplit(".", 1)[0]) + ".docx"
+    return [m for _, _, m in smtp.recorder.messages if any(a.get_filename() == sent for a in m.iter_attachments())]
+
+
 def _named(folder: Path, name: str) -> list[Path]:
     """Files called `name` one level below `folder` (no glob: names hold glob characters)."""
     return [d / name for d in folder.iterdir() if os.path.lexists(d / name)] if folder.is_dir() else []
@@ -255,7 +278,7 @@ def test_bad_inputs_end_in_the_right_place(site: tuple[Path, Path, SmtpServer], 
     for case in cases:
         print(f"  {outcomes[case.what]:>6}  {case.what}: {case.name!r}")
     assert outcomes == {case.what: case.expect for case in cases}
-    assert tally == {DONE: 12, FAILED: 8, "lost": 0}
+    assert tally == {DONE: 14, FAILED: 8, "lost": 0}
     left = [p for p in (root / "inbox").rglob("*") if p.is_file() or p.is_symlink()]
     assert not left, f"something stayed in the inbox: {left}"
     assert not list((root / "processing").rglob("*.*")), "something stayed in processing/"
@@ -291,6 +314,8 @@ def test_bad_inputs_end_in_the_right_place(site: tuple[Path, Path, SmtpServer], 
         expected = sum(1 for c in cases if c.client == client and c.expect == DONE)
         assert len(messages) == expected, (client, len(messages))
         assert all(set(rcpts) <= recipients[client] for _, rcpts, _ in messages)
+    for case in (NEWLINE, LONG_NAME):
+        assert len(_emailed(smtp, case)) == 1, f"{case.what}: the minutes were not emailed exactly once"
     alerts = smtp.messages_to("ops@cabinet.example")
     assert all(rcpts == ["ops@cabinet.example"] for _, rcpts, _ in alerts)
     assert len(alerts) == 7, "one operator alert per failed run (the link never became a run)"
