@@ -10,6 +10,10 @@ the first transcription that takes it writes ``<folder>/transcribing`` and then 
 can kill the process mid-transcription); later ones run normally. While ``<folder>/hold`` exists,
 transcriptions write ``<folder>/transcribing`` and wait until the test deletes it (so a test can
 break something else while a recording is being processed).
+
+Like Whisper behind its voice-activity filter, the fake finds no speech (an empty transcript) in
+digital silence or broadband noise, told apart from the tones the tests use for meetings by the
+spectral flatness of the first 30 s; so a service test can drop silence or noise and see it refused.
 """
 
 from __future__ import annotations
@@ -19,11 +23,16 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from pipeline.asr.whisper import UNDETERMINED
 from pipeline.types import Audio, Diarization, SpeakerTurn, Transcript, TranscriptSegment, Word
 
 FAKE_ENV = "MINUTIER_FAKE_MODELS"
 FAKE_SITE = Path(__file__).with_name("fake_site")
 BLOCK_S = 600.0
+# Spectral flatness: ~0 for tones, about 1e-4 for real speech, 0.03 for pink noise, 0.5 for white noise.
+NOISE_FLATNESS = 0.005
 _TEXT = "Bonjour à tous. Nous décidons de valider le budget. Marie enverra le compte rendu avant vendredi."
 
 
@@ -42,6 +51,8 @@ class FakeTranscriber:
         self._maybe_block()
         self._maybe_hold()
         duration = len(audio.samples) / audio.sample_rate
+        if not hears_speech(audio):
+            return Transcript(UNDETERMINED, duration, "fake", ())
         end = min(duration, 6.0)
         words = tuple(Word(end * i / 14, end * (i + 1) / 14, w, 0.9) for i, w in enumerate(_TEXT.split()[:14]))
         return Transcript("fr", duration, "fake", (TranscriptSegment(0.0, end, _TEXT, words),))
@@ -62,6 +73,16 @@ class FakeTranscriber:
         deadline = time.monotonic() + BLOCK_S
         while hold.exists() and time.monotonic() < deadline:
             time.sleep(0.2)
+
+
+def hears_speech(audio: Audio) -> bool:
+    """False for digital silence and for noise (a flat spectrum), as Whisper's VAD filter finds them."""
+    head = np.asarray(audio.samples[: 30 * audio.sample_rate], dtype=np.float64)
+    if head.size == 0 or float(np.abs(head).max()) < 1e-4:
+        return False
+    power = np.abs(np.fft.rfft(head * np.hanning(head.size))) ** 2 + 1e-20
+    flatness = float(np.exp(np.mean(np.log(power))) / np.mean(power))
+    return flatness < NOISE_FLATNESS
 
 
 class FakeDiarizer:
