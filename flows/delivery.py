@@ -10,10 +10,11 @@ from prefect import task
 from prefect.tasks import exponential_backoff
 
 from pipeline.summarize import Minutes
-from service.clients import ClientConfig, Clients, load_clients
+from service.clients import ClientConfig, Clients
 from service.delivery import DeliveryLedger, DeliveryReport, deliver_minutes, send_alert
 from service.errors import DeliveryTransientError
 from service.intake import RecordingLedger, archive_recording, fail_recording, meeting_id
+from service.known_clients import load_running_clients, load_start_clients
 from service.layout import Home
 from service.ledger import default_ledger_path
 from service.settings import ServiceConfig, clients_file, service_root
@@ -21,10 +22,20 @@ from service.settings import ServiceConfig, clients_file, service_root
 logger = logging.getLogger(__name__)
 
 
-def service_clients(settings: ServiceConfig) -> Clients | None:
-    """The configured clients, or None when the service has no clients file."""
+def service_clients(settings: ServiceConfig, *, starting: bool = False) -> Clients | None:
+    """The configured clients, or None when the service has no clients file.
+
+    Starting, an invalid file stops the service (its one-line ConfigError). Running, an invalid
+    file is reported once per version and its last valid version is used meanwhile (see
+    :mod:`service.known_clients`): no reconcile or run fails over an edit in progress.
+    """
     path = clients_file(settings.service)
-    return load_clients(path) if path.exists() else None
+    if not path.exists():
+        return None
+    ledger = Home(settings.service.home_dir).ledger
+    if starting:
+        return load_start_clients(path, ledger)
+    return load_running_clients(path, ledger).clients
 
 
 def client_config(settings: ServiceConfig, client: str) -> ClientConfig | None:

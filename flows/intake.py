@@ -102,7 +102,7 @@ def reconcile_inbox(config: str | None = None) -> list[str]:
 def _reconcile(settings: ServiceConfig, config: str | None) -> list[str]:
     clients = service_clients(settings)
     if clients is None:
-        logger.info("No clients file: nothing to watch")
+        logger.info("No clients file (or none valid yet): nothing to watch")
         return []
     root = service_root(settings.service)
     Layout(root).create(clients.folders)
@@ -193,7 +193,7 @@ def ensure_service_folders(settings: ServiceConfig) -> tuple[int, Path] | None:
         How many client folders are watched, and the inbox folder they are in; None without a
         clients file.
     """
-    clients = service_clients(settings)
+    clients = service_clients(settings, starting=True)
     if clients is None:
         return None
     root = service_root(settings.service)

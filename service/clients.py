@@ -28,6 +28,7 @@ matches by prefix, case or accent variant.
 
 from __future__ import annotations
 
+import re
 import tomllib
 import unicodedata
 from collections.abc import Iterator, Mapping
@@ -324,14 +325,52 @@ def load_clients(path: Path | str) -> Clients:
         The clients, in file order.
 
     Raises:
-        ConfigError: the file is missing or not TOML, or a client is invalid; the message names
-            the file, the client and the field.
+        ConfigError: the file is missing or not TOML, or a client is invalid; the message (one
+            line) names the file, the line or the client and field, and what to do.
     """
     path = Path(path)
+    return parse_clients_file(read_clients_file(path), path)
+
+
+def read_clients_file(path: Path) -> bytes:
+    """The bytes of the clients file.
+
+    Raises:
+        ConfigError: the file is missing or cannot be read.
+    """
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return path.read_bytes()
     except FileNotFoundError as e:
         raise ConfigError(f"{path}: clients file not found") from e
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise ConfigError(f"{path}: not valid TOML ({e})") from e
-    return parse_clients(data, path)
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read the clients file ({e.strerror or e})") from e
+
+
+def parse_clients_file(data: bytes, path: Path) -> Clients:
+    """The clients of a clients file's content; `path` is named in errors and anchors relative paths.
+
+    Raises:
+        ConfigError: not UTF-8, not TOML (the message names the line), or a client is invalid.
+    """
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {e.start}); save the file as UTF-8") from e
+    try:
+        parsed = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(_toml_problem(path, e)) from e
+    return parse_clients(parsed, path)
+
+
+def _toml_problem(path: Path, error: tomllib.TOMLDecodeError) -> str:
+    """One line from tomllib's message, whose position ends it: the file, the line, what is wrong, what to do."""
+    message = str(error)
+    where = re.search(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$", message)
+    what = message[: where.start()] if where else message
+    what = what[:1].lower() + what[1:]
+    if where is None:
+        return f"{path}: not valid TOML ({what}); correct it and save the file"
+    if where[1] is None:
+        return f"{path}: not valid TOML at the end of the file ({what}); close what is left open and save the file"
+    return f"{path}, line {where[1]}, column {where[2]}: not valid TOML ({what}); correct that line and save the file"

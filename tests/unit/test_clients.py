@@ -143,3 +143,27 @@ def test_bad_files(tmp_path: Path, text: str, message: str) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="clients file not found"):
         load_clients(tmp_path / "nope.toml")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '[clients.acme]\nname = "ACME"\nrecipients = "a@b.fr\n',
+            r"clients.toml, line 3, column 21: not valid TOML \(illegal character .*\); correct that line and save",
+        ),
+        ("[clients.acme\n", r"clients.toml, line 1, column 14: not valid TOML \(expected '\]'"),
+        ('[clients.acme]\nrecipients = ["a@b.fr"\n', r"clients.toml: not valid TOML at the end of the file \(unclosed"),
+    ],
+)
+def test_a_toml_error_is_one_line_with_the_file_the_line_and_the_fix(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message) as caught:
+        load_clients(_write(tmp_path, text))
+    assert "\n" not in str(caught.value) and str(tmp_path / "clients.toml") in str(caught.value)
+
+
+def test_not_utf8_says_how_to_save_it(tmp_path: Path) -> None:
+    path = tmp_path / "clients.toml"
+    path.write_bytes('[clients.acme]\nname = "Société"\n'.encode("latin-1"))
+    with pytest.raises(ConfigError, match="clients.toml: not UTF-8 text .*; save the file as UTF-8"):
+        load_clients(path)
