@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from pipeline.outputs.names import fit_name
 from pipeline.workspace import decoded_folder
 from service.clients import check_folder_name
 from service.errors import IntakeError
@@ -44,7 +45,6 @@ from service.ledger import default_ledger_path
 logger = logging.getLogger(__name__)
 
 STAGES = ("inbox", "processing", "archive", "failed", "outbox")
-_MAX_NAME_BYTES = 255
 _MOVE_LOCK = threading.Lock()
 
 
@@ -166,15 +166,6 @@ def meeting_id(file_name: str, sha256: str) -> str:
     return f"{slug}-{sha256[:8]}"
 
 
-def _fit(stem: str, suffix: str) -> str:
-    """``stem + suffix`` cut (in the stem) to the file system's 255-byte limit."""
-    budget = _MAX_NAME_BYTES - len(os.fsencode(suffix))
-    encoded = os.fsencode(stem)
-    if len(encoded) <= budget:
-        return stem + suffix
-    return encoded[:budget].decode("utf-8", "ignore") + suffix
-
-
 def _split(name: str) -> tuple[str, str]:
     dot = name.rfind(".")
     return (name[:dot], name[dot:]) if dot > 0 else (name, "")
@@ -189,8 +180,10 @@ def unique_target(folder: Path, name: str, reserve: tuple[str, ...] = ()) -> Pat
         reserve: Extra suffixes that must also be free for the chosen name (e.g. ".reason.txt").
     """
     stem, ext = _split(check_component(name))
+    # Cut so that the names derived from this one (its ".reason.txt" note) fit too.
+    room = max((len(os.fsencode(r)) for r in reserve), default=0)
     for n in range(1, 10_000):
-        candidate = _fit(stem, ext) if n == 1 else _fit(stem, f" ({n}){ext}")
+        candidate = fit_name(stem, ext if n == 1 else f" ({n}){ext}", reserve=room)
         target = folder / candidate
         if not os.path.lexists(target) and not any(os.path.lexists(folder / (candidate + r)) for r in reserve):
             return target
@@ -223,7 +216,7 @@ def move_file(source: Path, folder: Path, *, reserve: tuple[str, ...] = ()) -> P
 
 
 def _copy_across(source: Path, target: Path) -> None:
-    staging = target.with_name(_fit(f".{target.name}", ".moving"))
+    staging = target.with_name(fit_name(f".{target.name}", ".moving"))
     try:
         if source.is_symlink():
             os.symlink(os.readlink(source), staging)
@@ -246,7 +239,7 @@ def write_note(folder: Path, name: str, text: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     with _MOVE_LOCK:
         target = unique_target(folder, name)
-        staging = folder / _fit(f".{target.name}", ".writing")
+        staging = folder / fit_name(f".{target.name}", ".writing")
         staging.write_text(text, encoding="utf-8")
         os.rename(staging, target)
     return target

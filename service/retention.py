@@ -34,6 +34,7 @@ from service.intake.ledger import RecordingLedger
 from service.intake.notes import NOTE_SUFFIX, REASON_SUFFIX, deletion_notice
 from service.layout import Home, Layout
 from service.ledger import LedgerTable
+from service.names import visible, without_surrogates
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +130,7 @@ class AuditLog(LedgerTable):
     def record(self, purge: Purge) -> None:
         stamp = self.policy.now.astimezone().isoformat(timespec="seconds")
         line = (
-            f"{stamp}\tdeleted\t{purge.client or '-'}\t{purge.item}\tsha256={purge.sha256 or '?'}\t"
+            f"{stamp}\tdeleted\t{purge.client or '-'}\t{visible(purge.item)}\tsha256={purge.sha256 or '?'}\t"
             f"since={purge.since.isoformat()}\t{purge.kind}\t{self.policy.reason}\n"
         )
         self.text_path.parent.mkdir(parents=True, exist_ok=True)
@@ -141,7 +142,7 @@ class AuditLog(LedgerTable):
             "INSERT INTO purges (client, path, sha256, archived, purged_at, reason, kind) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 purge.client or "",
-                purge.item,
+                without_surrogates(purge.item),
                 purge.sha256,
                 purge.since.isoformat(),
                 stamp,

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pipeline.errors import DocumentError
 from pipeline.outputs.docx import write_minutes_docx
+from pipeline.outputs.names import fit_name
 from pipeline.outputs.subtitles import to_srt, to_vtt
 from pipeline.outputs.text import to_json, to_markdown, to_text
 from pipeline.summarize.model import Minutes
@@ -77,7 +78,8 @@ def write_documents(
         DocumentError: an unknown format, an unreadable template, or a folder that cannot be written.
     """
     names = parse_formats(formats)
-    base = stem or document_stem(minutes)
+    # One stem for every format, short enough for the longest extension (a recording may be named up to the limit).
+    base = fit_name(stem or document_stem(minutes), "", reserve=max(len(f".{n}") for n in names))
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:

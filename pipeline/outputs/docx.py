@@ -7,6 +7,7 @@ dropped; its styles, page setup, letterhead header and footer are kept.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from pathlib import Path
 from typing import IO, Any
@@ -71,7 +72,8 @@ def write_minutes_docx(minutes: Minutes, out: Path | IO[bytes], template: Path |
             document.save(out)  # type: ignore[arg-type]
     except OSError as e:
         if isinstance(out, Path):
-            out.unlink(missing_ok=True)  # no half-written document left next to the good ones
+            with contextlib.suppress(OSError):  # e.g. the name itself was refused: nothing was written
+                out.unlink(missing_ok=True)  # no half-written document left next to the good ones
         raise DocumentError(f"{out}: cannot write the document ({e.strerror or e})") from e
     logger.info("Wrote DOCX minutes%s", f" to {out}" if isinstance(out, Path) else "")
 

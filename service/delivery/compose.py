@@ -20,11 +20,11 @@ from pathlib import Path
 
 from pipeline.locale import locale_for, normalise_language
 from pipeline.outputs.labels import due_label
+from pipeline.outputs.names import fit_name
 from pipeline.summarize.humanize import format_date, format_numeric_date
 from pipeline.summarize.model import Minutes
 from service.clients import ClientConfig
 from service.errors import DeliveryError
-from service.layout import _fit
 from service.names import one_line, visible, without_surrogates
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -172,4 +172,4 @@ def compose_alert(
 def attachment_name(path: Path) -> str:
     """The file name an attachment is offered under: header-safe, within 255 bytes, never empty."""
     stem = one_line(path.stem) or "minutes"
-    return _fit(stem, one_line(path.suffix))
+    return fit_name(stem, one_line(path.suffix))

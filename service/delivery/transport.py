@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Protocol
 
 from pipeline.errors import ConfigError
+from pipeline.outputs.names import fit_name
 from service.errors import DeliveryError, DeliveryRefusedError, DeliveryTransientError
-from service.layout import _fit, unique_target
+from service.layout import unique_target
 from service.settings import EmailSettings
 
 logger = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ class EmlTransport:
             with _EML_LOCK:
                 # Both names within the file system's 255 bytes, however long the recording's name.
                 target = unique_target(self.folder, f"{self.stem}.eml")
-                staging = self.folder / _fit(f".{target.name}", ".writing")
+                staging = self.folder / fit_name(f".{target.name}", ".writing")
                 staging.write_bytes(data)
                 os.rename(staging, target)
         except OSError as e:

@@ -19,6 +19,7 @@ from service import layout as layout_module
 from service.clients import Clients, parse_clients
 from service.errors import IntakeError
 from service.intake import (
+    REASON_SUFFIX,
     InboxWatcher,
     Layout,
     Readiness,
@@ -449,3 +450,12 @@ def test_a_ledger_from_before_retries_is_upgraded_in_place(tmp_path: Path) -> No
     with RecordingLedger(path) as first, RecordingLedger(path) as second:  # the second finds it upgraded
         assert first.get("acme", "ab").retries == 0  # type: ignore[union-attr]
         assert second.receive("acme", "ab", "a.wav", Path("/x/b.wav"), "a-ab").retries == 1
+
+
+def test_a_long_name_keeps_its_reason_note_beside_it(root: Path, clients: Clients, ledger: RecordingLedger) -> None:
+    name = "é" * 123 + ".wav"  # 250 bytes: "<name>.reason.txt" would be over the limit
+    _drop(root, "acme", name, b"damaged")
+    (ready,) = _scan(root, clients, ledger)
+    failed = fail_recording(root, ledger, clients.require("acme"), ready.sha256, CorruptAudioError("damaged"))
+    note = failed.with_name(failed.name + REASON_SUFFIX)  # where retention and secretaries look for it
+    assert note.is_file() and len(os.fsencode(note.name)) <= 255

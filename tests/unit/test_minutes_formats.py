@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -123,3 +124,11 @@ def test_words_of_two_asr_windows_are_not_glued_in_any_output() -> None:
     }
     for name, text in outputs.items():
         assert "correspondante. en écoutant" in " ".join(text.split()), name  # lines may wrap there
+
+
+def test_a_recording_named_up_to_the_limit_gets_every_document(fr_minutes: Minutes, tmp_path: Path) -> None:
+    stem = "Réunion " + "é" * 119  # 247 bytes: the recording "<stem>.wav" is 251, within the limit
+    written = write_documents(fr_minutes, tmp_path, "docx,md,json", stem=stem)
+    stems = {path.name.rsplit(".", 1)[0] for path in written.values()}
+    assert len(stems) == 1, "every format keeps the same stem"
+    assert all(len(os.fsencode(path.name)) <= 255 and path.is_file() for path in written.values())
