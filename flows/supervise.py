@@ -11,6 +11,7 @@ the recordings dropped meanwhile (they wait in their inbox) are taken at once.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import subprocess
 import threading
@@ -28,6 +29,9 @@ STABLE_S = 60.0
 API_DOWN_AFTER = 2
 API_CHECK_S = 2.0
 API_TIMEOUT_S = 5.0
+# What of a dead child's log goes into the line that reports its death.
+LOG_TAIL_LINES = 5
+LOG_TAIL_CHARS = 800
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +56,23 @@ def describe_exit(code: int) -> str:
         return f"was killed by signal {-code}"
 
 
+def log_tail(path: Path, lines: int = LOG_TAIL_LINES, max_chars: int = LOG_TAIL_CHARS) -> str:
+    """The last non-blank lines of a log, joined with " | " on one line (the last `max_chars` of them).
+
+    Read from the end, so a log of any size costs a few kilobytes; "" when it cannot be read.
+    """
+    try:
+        with path.open("rb") as log:
+            log.seek(0, os.SEEK_END)
+            log.seek(max(0, log.tell() - 16 * max_chars))
+            text = log.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+    last = [line.strip() for line in text.splitlines() if line.strip()][-lines:]
+    joined = " | ".join(last)
+    return joined if len(joined) <= max_chars else "..." + joined[-max_chars:]
+
+
 @dataclass
 class _Child:
     """One supervised child process and its restart bookkeeping (touched by the supervisor thread only)."""
@@ -71,6 +92,12 @@ class _Child:
     @property
     def see_log(self) -> str:
         return f" (see {self.log})" if self.log else ""
+
+    @property
+    def last_words(self) -> str:
+        """Why it stopped, as its log says: the see-log hint and the log's last lines, on one line."""
+        tail = log_tail(self.log) if self.log else ""
+        return f"{self.see_log}; its log ends: {tail}" if tail else self.see_log
 
 
 class Supervisor:
@@ -180,7 +207,7 @@ class Supervisor:
             child.process.pid,
             describe_exit(code),
             delay,
-            child.see_log,
+            child.last_words,
         )
         child.process, child.due = None, now + delay
         child.down_since = child.down_since or now

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import signal
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +39,12 @@ def _run(
     monkeypatch.setattr("pipeline.models.get_transcriber", lambda s: FakeModel(events, "whisper", whisper_error))
     monkeypatch.setattr("pipeline.models.get_diarizer", lambda s: diarizer(events, "diarization"))
     monkeypatch.setattr(worker, "serve", lambda *tasks, limit: events.append(f"serve {len(tasks)} tasks"))
-    worker.main(argv or [])
+    monkeypatch.setattr(worker, "log_stop_signals", lambda: None)  # the test process keeps its own handlers
+    try:
+        worker.main(argv or [])
+    except SystemExit as end:  # the stand-in serve() returns at once: the worker says so and exits
+        if end.code != worker.SERVE_RETURNED_EXIT:
+            raise
     return events
 
 
@@ -66,3 +74,51 @@ def test_a_bad_config_stops_the_worker(
     with pytest.raises(SystemExit) as stop:
         _run(monkeypatch, argv=["--config", str(tmp_path / "missing.toml")])
     assert stop.value.code == 2 and "configuration file not found" in capsys.readouterr().err
+
+
+def test_serve_returning_is_logged_and_exits_non_zero(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(worker, "log_stop_signals", lambda: None)
+    with pytest.raises(SystemExit) as end:
+        worker.serve_until_stopped(lambda: None)
+    assert end.value.code == worker.SERVE_RETURNED_EXIT == 75
+    assert "Model worker stopping: serving returned (the Prefect server ended the subscription" in caplog.text
+
+
+def test_an_exception_out_of_serve_is_logged_with_its_traceback(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(worker, "log_stop_signals", lambda: None)
+
+    def broken() -> None:
+        raise ConnectionError("websocket closed: 1011 keepalive ping timeout")
+
+    with pytest.raises(ConnectionError):
+        worker.serve_until_stopped(broken)
+    (record,) = [r for r in caplog.records if r.getMessage().startswith("Model worker stopping")]
+    assert record.levelno == logging.CRITICAL and record.exc_info is not None
+    assert (
+        record.getMessage() == "Model worker stopping: ConnectionError: websocket closed: 1011 keepalive ping timeout"
+    )
+
+
+def test_a_signal_is_logged_and_still_ends_the_worker_by_that_signal(tmp_path: Path) -> None:
+    script = (
+        "import logging, sys, time\n"
+        "import flows.worker as worker\n"
+        "logging.basicConfig(level=logging.INFO)\n"
+        "def serve():\n"
+        "    print('serving', flush=True)\n"
+        "    time.sleep(60)\n"
+        "worker.serve_until_stopped(serve)\n"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=Path.cwd()
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == b"serving"
+    child.send_signal(signal.SIGTERM)
+    output = child.communicate(timeout=30)[0].decode()
+    assert child.returncode == -signal.SIGTERM, output  # the supervisor still reads "killed by SIGTERM"
+    assert "Model worker stopping: received SIGTERM" in output

@@ -12,11 +12,12 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from flows.supervise import Backoff, Supervisor, describe_exit
+from flows.supervise import Backoff, Supervisor, describe_exit, log_tail
 
 
 def _wait(predicate: Callable[[], Any], timeout: float, what: str) -> None:
@@ -109,3 +110,42 @@ def test_api_outage_is_logged_and_its_return_acted_on(
         _wait(lambda: returns, 5, "the return to be acted on")
         time.sleep(0.5)
     assert len(returns) == 1 and "answers again" in caplog.text
+
+
+def test_a_child_that_exits_quietly_is_reported_with_its_code_and_the_end_of_its_log(
+    api: tuple[str, type[_Health]], caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    log = tmp_path / "model-worker.log"
+    log.write_text("".join(f"INFO loaded line {n}\n" for n in range(5000)), encoding="utf-8")
+    started: list[subprocess.Popen[bytes]] = []
+
+    def launch() -> subprocess.Popen[bytes]:
+        started.append(_sleeper())
+        return started[-1]
+
+    caplog.set_level(logging.INFO, logger="flows.supervise")
+    script = "print('INFO Subscribing to runs of task(s): transcribe'); print(); print('INFO the end')"
+    with log.open("ab") as out:  # exits 0 at once: the model worker that left under load without a word
+        quiet = subprocess.Popen([sys.executable, "-c", script], stdout=out, start_new_session=True)
+    supervisor = Supervisor(api[0], backoff=Backoff(0.2, 1), check_s=0.05, api_check_s=0.1)
+    supervisor.add("model worker", quiet, launch, log=log)
+    with supervisor:
+        supervisor.start()
+        _wait(lambda: started, 10, "a restart")
+    (line,) = [r.getMessage() for r in caplog.records if "exited with code 0" in r.getMessage()]
+    assert line.startswith(f"The model worker (pid {quiet.pid}) exited with code 0; restarting it in 0 s (see {log})")
+    assert line.endswith(
+        "its log ends: INFO loaded line 4997 | INFO loaded line 4998 | INFO loaded line 4999 |"
+        " INFO Subscribing to runs of task(s): transcribe | INFO the end"
+    )
+    assert "\n" not in line
+
+
+def test_log_tail_reads_the_end_only_and_stays_short(tmp_path: Path) -> None:
+    assert log_tail(tmp_path / "missing.log") == ""
+    (tmp_path / "empty.log").write_text("\n\n", encoding="utf-8")
+    assert log_tail(tmp_path / "empty.log") == ""
+    long = tmp_path / "long.log"
+    long.write_text("x" * 5000 + "\nend\n", encoding="utf-8")
+    tail = log_tail(long, lines=2, max_chars=100)
+    assert len(tail) == 103 and tail.startswith("...x") and tail.endswith(" | end")
