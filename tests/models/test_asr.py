@@ -12,7 +12,9 @@ import pytest
 
 from pipeline.asr.whisper import UNDETERMINED, WhisperTranscriber
 from pipeline.audio import load_audio
+from pipeline.errors import NoSpeechError
 from pipeline.evaluation import word_error_rate
+from pipeline.stages import require_speech
 from pipeline.types import Audio, Transcript
 
 
@@ -75,6 +77,12 @@ def test_language_detected(transcriber: WhisperTranscriber, eval_dir: Path, clip
     result = _transcribe(transcriber, eval_dir / clip)
     assert result.language == language
     assert result.segments, "speech expected"
+    require_speech(result, result.duration, eval_dir / clip)  # the service and `minutes` go on with it
+
+
+def test_bundled_sample_has_speech(transcriber: WhisperTranscriber, sample_wav: Path) -> None:
+    result = _transcribe(transcriber, sample_wav)
+    require_speech(result, result.duration, sample_wav)
 
 
 @pytest.mark.parametrize("clip", ["pyannote_sample/sample.wav", "ami_debug/dev00.wav", "ms_customspeech_fr/audio.wav"])
@@ -96,6 +104,8 @@ def test_silence_gives_an_empty_transcript(transcriber: WhisperTranscriber) -> N
     result = transcriber.transcribe(Audio(np.zeros(16_000 * 10, dtype=np.float32)))
     assert result.segments == () and result.text == ""
     assert result.language == UNDETERMINED and result.duration == pytest.approx(10.0)
+    with pytest.raises(NoSpeechError):  # an empty transcript, not an error; minutes of it are refused
+        require_speech(result, result.duration, Path("silence.wav"))
 
 
 def test_noise_is_not_delivered_as_speech(transcriber: WhisperTranscriber) -> None:

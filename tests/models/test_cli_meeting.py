@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import docx
+import numpy as np
 import srt
 from click.testing import CliRunner
 from pyannote.database.util import load_rttm
@@ -12,6 +13,7 @@ from pyannote.database.util import load_rttm
 from cli import main
 from pipeline import serialize
 from pipeline.summarize import Minutes
+from tests.media import write_wav
 
 
 def test_minutes_whole_chain(tmp_path: Path, eval_dir: Path) -> None:
@@ -73,3 +75,15 @@ def test_transcribe_diarize_names_speakers(eval_dir: Path) -> None:
 def test_speaker_hints_need_diarize(eval_dir: Path) -> None:
     result = CliRunner().invoke(main, ["transcribe", str(eval_dir / "faster_whisper/jfk.flac"), "--speakers", "2"])
     assert result.exit_code == 2 and "need --diarize" in result.output
+
+
+def test_minutes_of_silence_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    silent = write_wav(tmp_path / "salle vide.wav", np.zeros((16_000 * 8, 1)), 16_000)
+    out = tmp_path / "docs"
+    result = CliRunner().invoke(main, ["minutes", str(silent), "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    assert result.output.strip().splitlines() == [
+        f"Error: {silent}: no speech found in 8 s of audio: silence, noise or music only;"
+        " check the file, or the audio track if the recording has several"
+    ]
+    assert not out.exists() or not any(out.iterdir()), "minutes were written for a silent recording"
