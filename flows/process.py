@@ -29,7 +29,7 @@ from pipeline.models import get_transcriber
 from pipeline.speakers import rename_speakers
 from pipeline.stages import DEFAULT_FORMATS, MeetingRequest, meeting_meta, recording_settings, require_speech
 from pipeline.types import Recording
-from pipeline.workspace import discard_decoded, load_decoded
+from pipeline.workspace import discard_decoded
 from service.clients import ClientConfig
 from service.intake import RecordingLedger, RecordingVanishedError
 from service.layout import Home, Layout
@@ -221,9 +221,11 @@ def process_recording(
             report.stage("decoded")
             try:
                 transcript, diarization, known = run_model_stages(recording, audio_path, settings)
-                require_speech(transcript, load_decoded(audio_path).duration, recording_path)
             finally:
                 discard_decoded(work, recording)
+            # The transcript's duration is the decoded audio's: the decoded file may be gone (a
+            # concurrent run of the same content discards it), and the stages may come from the cache.
+            require_speech(transcript, transcript.duration, recording_path)
             add_run_tags(f"language:{transcript.language}")
             report.stage("diarized")
             st = attribute(transcript, diarization, known, request.speaker_names)
