@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import socket
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -200,7 +201,8 @@ def service_key(service: ServiceSettings) -> str:
     """What tells this service's model stages from another's on one Prefect server: its `[service] name`,
     else its home folder (readable, with a digest that keeps two homes of the same name apart)."""
     source = service.name or str(service.home_dir.expanduser().resolve())
-    readable = re.sub(r"[^a-z0-9]+", "_", (service.name or service.home_dir.name).lower()).strip("_")[:24]
+    ascii_name = unicodedata.normalize("NFKD", service.name or service.home_dir.name).encode("ascii", "ignore")
+    readable = re.sub(r"[^a-z0-9]+", "_", ascii_name.decode().lower()).strip("_")[:24]
     digest = hashlib.sha256(source.encode()).hexdigest()[:8]
     return f"{readable}_{digest}" if readable else digest
 

@@ -1,11 +1,10 @@
 """The model worker: a long-lived Prefect task worker that keeps Whisper and pyannote loaded.
 
 Flow runs are short-lived processes; their model stages are sent here (`task.delay`) so the
-models load once per worker process and are reused by every recording. A worker serves one
-service's stages only (:func:`flows.tasks.service_stages`), even on a Prefect server that
-several services share. They are loaded before
-the worker serves, so the first recording does not wait for them. Start one per GPU
-(`CUDA_VISIBLE_DEVICES=N python -m flows.worker`) or one per CPU host.
+models load once per worker process and are reused by every recording. They are loaded before
+the worker serves, so the first recording does not wait for them. A worker serves its service's
+stages only (:func:`flows.tasks.service_stages`), even on a Prefect server that several services
+share. Start one per GPU (`CUDA_VISIBLE_DEVICES=N python -m flows.worker`) or one per CPU host.
 """
 
 from __future__ import annotations

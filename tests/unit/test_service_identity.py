@@ -22,7 +22,8 @@ import flows.worker as worker
 from flows.home_lock import hold_home
 from flows.server import ServiceError, answers_as, launch_local_server, wait_healthy
 from flows.tasks import service_key, service_stages
-from service.settings import ServiceSettings
+from pipeline.errors import ConfigError
+from service.settings import ServiceSettings, load_config
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -148,6 +149,15 @@ def test_two_homes_give_their_model_stages_different_task_keys(tmp_path: Path) -
     assert _keys(_settings(tmp_path / "a", "cabinet")) == _keys(_settings(tmp_path / "elsewhere", "cabinet"))
 
 
+def test_a_service_name_comes_from_the_configuration_and_must_be_printable(tmp_path: Path) -> None:
+    config = tmp_path / "minutier.toml"
+    config.write_text('[service]\nname = "Étude Dupont"\n', encoding="utf-8")
+    assert service_key(load_config(config).service).startswith("etude_dupont_")
+    config.write_text('[service]\nname = "  "\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[service\] name = '  ': give a short printable name"):
+        load_config(config)
+
+
 def test_the_task_keys_are_the_same_in_the_flow_and_in_the_worker_process(tmp_path: Path) -> None:
     code = (
         "import sys\nfrom pathlib import Path\nfrom flows.tasks import service_stages\n"
@@ -169,7 +179,9 @@ def test_the_model_worker_serves_exactly_its_own_services_stages(
     served: list[Any] = []
     monkeypatch.setattr(worker, "preload", lambda *settings: None)
     monkeypatch.setattr(worker, "serve", lambda *tasks, limit: served.extend(tasks))
-    worker.main(["--config", str(config)])
+    monkeypatch.setattr(worker, "log_stop_signals", lambda: None)  # the test process keeps its own handlers
+    with pytest.raises(SystemExit):  # the stand-in serve() returns at once, and the worker exits
+        worker.main(["--config", str(config)])
     own, other = _settings(tmp_path / "home"), _settings(tmp_path / "other-home")
     assert {task.task_key for task in served} == _keys(own)
     assert not {task.task_key for task in served} & _keys(other)
