@@ -19,6 +19,7 @@ from typing import TypeVar
 from pipeline.audio import load_audio, probe, recorded_on
 from pipeline.config import AudioSettings, DiarizeSettings, MinutesSettings, Settings
 from pipeline.errors import NoSpeechError
+from pipeline.locale import locale_for
 from pipeline.merge import assign_speakers
 from pipeline.outputs.documents import write_documents as _write_documents
 from pipeline.roles import Diarizer, Progress, Transcriber
@@ -154,13 +155,17 @@ def meeting_meta(
     """What the minutes say about the meeting: title, client, date and time, language, and the models that ran."""
     info = probe(recording.path)
     start = info.created.astimezone().time().replace(microsecond=0) if info.created else None
+    models = tuple(m for m in (transcript.model, diarization.model) if m)
+    if info.audio_tracks > 1:  # which track was heard is part of how the minutes were made
+        wording = locale_for(request.language or transcript.language).document.audio_track
+        models += (wording.format(number=info.track_index + 1, total=info.audio_tracks),)
     return MeetingMeta(
         title=request.title,
         client=request.client,
         held_on=request.held_on or recorded_on(recording.path, info),
         start_time=start if request.held_on is None else None,
         language=None if request.language == AUTO_LANGUAGE else request.language,
-        models=tuple(m for m in (transcript.model, diarization.model) if m),
+        models=models,
     )
 
 

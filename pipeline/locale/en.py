@@ -72,6 +72,7 @@ LOCALE = Locale(
         offline="automatic offline summary (extractive)",
         llm="language-model summary",
         fallback="language model unavailable, offline summary",
+        audio_track="audio track {number} of {total}",
     ),
     summary=SummaryWording(
         meeting="A {duration} meeting between {people}.",

@@ -72,6 +72,7 @@ LOCALE = Locale(
         offline="synthèse automatique hors ligne (extractive)",
         llm="synthèse par modèle de langage",
         fallback="modèle de langage indisponible, synthèse hors ligne",
+        audio_track="piste audio {number} sur {total}",
     ),
     summary=SummaryWording(
         meeting="Réunion de {duration} entre {people}.",

@@ -71,6 +71,7 @@ class DocumentLabels:
     offline: str
     llm: str
     fallback: str
+    audio_track: str
 
 
 @dataclass(frozen=True, slots=True)
