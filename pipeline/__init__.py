@@ -15,15 +15,17 @@ from pipeline.errors import (
     EmptyRecordingError,
     ModelUnavailableError,
     NoAudioStreamError,
+    NoSpeechError,
     NotMediaError,
     PipelineError,
     ToolMissingError,
+    UnsupportedAudioError,
 )
 from pipeline.merge import assign_speakers, unattributed
 from pipeline.roles import Diarizer, Transcriber
 from pipeline.run import MeetingResult, run_meeting
 from pipeline.speakers import number_speakers, parse_speaker_label, rename_speakers
-from pipeline.stages import MeetingRequest, recording_settings
+from pipeline.stages import MeetingRequest, recording_settings, require_speech
 from pipeline.types import (
     Audio,
     Diarization,
@@ -39,6 +41,9 @@ from pipeline.types import (
 )
 
 __all__ = [
+    "NoSpeechError",
+    "UnsupportedAudioError",
+    "require_speech",
     "Diarizer",
     "MeetingRequest",
     "MeetingResult",

@@ -19,3 +19,11 @@ class DeliveryRefusedError(DeliveryError):
 
 class IntakeError(PipelineError):
     """A recording cannot be moved between the service folders (unsafe name, unwritable folder)."""
+
+
+class RecordingVanishedError(IntakeError):
+    """A recording left ``processing/`` while its run was using it (moved or deleted by hand).
+
+    The run cannot finish without it: it fails with this reason, its note is filed under
+    ``failed/<client>/`` without the file, and dropping the file again processes it anew.
+    """

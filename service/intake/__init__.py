@@ -11,7 +11,7 @@ and, in the run, ``archive_recording(...)`` when done or ``fail_recording(...)``
 
 from __future__ import annotations
 
-from service.intake.errors import RecordingVanishedError
+from service.errors import RecordingVanishedError
 from service.intake.ledger import FINAL_STATES, STATES, LedgerEntry, RecordingLedger
 from service.intake.notes import NOTE_SUFFIX, REASON_SUFFIX, plain_reason
 from service.intake.readiness import DEFAULT_SETTLE_S, Readiness, is_temporary

@@ -22,8 +22,7 @@ from pipeline.errors import (
 )
 from pipeline.locale import locale_for
 from pipeline.locale.schema import lookup
-from service.errors import DeliveryError
-from service.intake.errors import RecordingVanishedError
+from service.errors import DeliveryError, RecordingVanishedError
 
 REASON_SUFFIX = ".reason.txt"
 NOTE_SUFFIX = ".note.txt"
