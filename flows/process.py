@@ -24,6 +24,7 @@ from flows.delivery import alert, archive, client_config, deliver, file_failure,
 from flows.operator import RunReport, add_run_tags, publish_failure, publish_results
 from flows.orphans import run_lock
 from flows.review import await_review
+from flows.stage_wait import StageLostError
 from flows.tasks import attribute, decode, run_model_stages, write_documents, write_minutes
 from pipeline.models import get_transcriber
 from pipeline.speakers import rename_speakers
@@ -51,7 +52,7 @@ def run_name() -> str:
 def on_run_failure(flow: Any, flow_run: Any, state: Any) -> None:
     """Operators are told; a watched-folder recording goes to failed/ with a readable reason."""
     cause = _failure_cause(state)
-    if isinstance(cause, httpx.TransportError):  # the Prefect server, not the recording, failed
+    if isinstance(cause, httpx.TransportError | StageLostError):  # the orchestration, not the recording, failed
         on_run_crashed(flow, flow_run, state)
         return
     publish_failure(flow, flow_run, state)
