@@ -58,3 +58,8 @@ class SummarizerError(PipelineError):
 
 class DocumentError(PipelineError):
     """A document cannot be written (unknown format, unreadable template, unwritable folder)."""
+
+
+class TranscriptFormatError(PipelineError):
+    """A transcript file (WebVTT, SRT, "Name: text", minutier JSON) cannot be read: binary, empty, too large,
+    not UTF-8, or without any cue or turn."""
