@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime
@@ -20,6 +20,7 @@ from pipeline.merge import unattributed
 from pipeline.outputs.documents import FORMATS, parse_formats
 from pipeline.outputs.subtitles import to_srt, to_vtt
 from pipeline.outputs.transcript_text import transcript_to_text
+from pipeline.stages import MeetingRequest
 from pipeline.types import Audio, SpeakerTranscript, Transcript
 from service.settings import ServiceConfig, load_config
 
@@ -208,6 +209,25 @@ def meeting_options(func: Any) -> Any:
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def meeting_request(options: Mapping[str, Any]) -> MeetingRequest:
+    """The meeting request of a command's parsed meeting and speaker options (absent ones stay unset).
+
+    Raises:
+        click.UsageError: contradictory speaker counts.
+    """
+    check_speaker_counts(options.get("speakers"), options.get("min_speakers"), options.get("max_speakers"))
+    return MeetingRequest(
+        title=options.get("title"),
+        held_on=options.get("held_on"),
+        language=options.get("language"),
+        num_speakers=options.get("speakers"),
+        min_speakers=options.get("min_speakers"),
+        max_speakers=options.get("max_speakers"),
+        voices_dir=options.get("voices"),
+        speaker_names=tuple((options.get("names") or {}).items()),
+    )
 
 
 def render_transcript(result: Transcript | SpeakerTranscript, fmt: str) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from cli.base import check_speaker_counts, formats_option, main, meeting_options, speaker_options
+from cli.base import formats_option, main, meeting_options, meeting_request, speaker_options
 from pipeline.stages import MeetingRequest, recording_settings
 
 logger = logging.getLogger("cli")
@@ -90,17 +90,7 @@ def minutes(
     from pipeline.models import get_diarizer, get_transcriber
     from pipeline.run import run_meeting
 
-    check_speaker_counts(speakers, min_speakers, max_speakers)
-    request = MeetingRequest(
-        title=title,
-        held_on=held_on,
-        language=language,
-        num_speakers=speakers,
-        min_speakers=min_speakers,
-        max_speakers=max_speakers,
-        voices_dir=voices,
-        speaker_names=tuple(names.items()),
-    )
+    request = meeting_request(ctx.params)
     settings = recording_settings(ctx.obj["settings"], request)
     result = run_meeting(
         file,

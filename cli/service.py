@@ -6,15 +6,14 @@ Prefect is imported inside the commands only, after its environment is set from 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 import click
 
-from cli.base import check_speaker_counts, formats_option, main, meeting_options, speaker_options
+from cli.base import formats_option, main, meeting_options, meeting_request, speaker_options
+from pipeline.stages import MeetingRequest
 from service.settings import ServiceConfig
 
 logger = logging.getLogger("cli")
@@ -83,36 +82,26 @@ class RunRequest:
     out_dir: Path | None = None
     config: Path | None = None
     formats: str | None = None
-    title: str | None = None
-    held_on: date | None = None
-    language: str | None = None
-    num_speakers: int | None = None
-    min_speakers: int | None = None
-    max_speakers: int | None = None
-    speaker_names: Mapping[str, str] = field(default_factory=dict)
-    voices_dir: Path | None = None
+    meeting: MeetingRequest = field(default_factory=MeetingRequest)
 
     def parameters(self) -> dict[str, Any]:
         """The flow's parameters, JSON-ready (Prefect casts them back to Path and date).
 
-        A parameter left unset is left out, not sent as None: the flow's default (or the
-        deployment's, e.g. the service's own --config) applies, and a flow without the
-        parameter still accepts the run.
+        The meeting request's fields are the flow's parameters of the same names. A parameter
+        left unset is left out, not sent as None: the flow's default (or the deployment's, e.g.
+        the service's own --config) applies, and a flow without the parameter still accepts the run.
         """
+        m = self.meeting
         values: dict[str, Any] = {
             "recording_path": str(self.recording.resolve()),
             "client": self.client,
             "out_dir": str(self.out_dir.resolve()) if self.out_dir else None,
             "config": str(self.config) if self.config else None,
-            "title": self.title,
-            "held_on": self.held_on.isoformat() if self.held_on else None,
             "formats": self.formats,
-            "language": self.language,
-            "num_speakers": self.num_speakers,
-            "min_speakers": self.min_speakers,
-            "max_speakers": self.max_speakers,
-            "speaker_names": dict(self.speaker_names) or None,
-            "voices_dir": str(self.voices_dir.resolve()) if self.voices_dir else None,
+            **{f.name: getattr(m, f.name) for f in fields(m) if f.name not in ("speaker_names", "client")},
+            "held_on": m.held_on.isoformat() if m.held_on else None,
+            "voices_dir": str(m.voices_dir.resolve()) if m.voices_dir else None,
+            "speaker_names": dict(m.speaker_names) or None,
         }
         return {key: value for key, value in values.items() if value is not None}
 
@@ -138,21 +127,13 @@ def _run_options(func: Any) -> Any:
 
 def _run_request(ctx: click.Context, options: dict[str, Any]) -> RunRequest:
     """The flow's request from the parsed options; contradictory speaker counts are refused here."""
-    check_speaker_counts(options["speakers"], options["min_speakers"], options["max_speakers"])
     return RunRequest(
         recording=options["file"],
         client=options["client"],
         out_dir=options["out_dir"],
         config=_config_path(ctx),
         formats=options["formats"],
-        title=options["title"],
-        held_on=options["held_on"],
-        language=options["language"],
-        num_speakers=options["speakers"],
-        min_speakers=options["min_speakers"],
-        max_speakers=options["max_speakers"],
-        speaker_names=options["names"],
-        voices_dir=options["voices"],
+        meeting=meeting_request(options),
     )
 
 

@@ -23,6 +23,7 @@ from cli import main
 from cli.base import ConsoleFormatter, check_formats, check_language, parse_names
 from cli.service import RunRequest
 from pipeline.errors import CorruptAudioError
+from pipeline.stages import MeetingRequest
 
 ROOT = Path(__file__).resolve().parents[2]
 MEETING_OPTIONS = ("--title", "--date", "--language", "--name", "--format")
@@ -190,14 +191,16 @@ def test_parameters_are_json_and_named_as_the_flow_names_them(tmp_path: Path) ->
         out_dir=tmp_path / "out",
         config=tmp_path / "minutier.toml",
         formats="docx",
-        title="Comité",
-        held_on=date(2026, 11, 20),
-        language="auto",
-        num_speakers=None,
-        min_speakers=2,
-        max_speakers=5,
-        speaker_names={"Speaker 1": "Marie Dupont"},
-        voices_dir=tmp_path / "voices",
+        meeting=MeetingRequest(
+            title="Comité",
+            held_on=date(2026, 11, 20),
+            language="auto",
+            num_speakers=None,
+            min_speakers=2,
+            max_speakers=5,
+            speaker_names=(("Speaker 1", "Marie Dupont"),),
+            voices_dir=tmp_path / "voices",
+        ),
     )
     parameters = request.parameters()
     assert json.loads(json.dumps(parameters)) == parameters
