@@ -27,9 +27,10 @@ from flows.orphans import run_lock
 from flows.retention import apply_retention
 from flows.submit import PROCESS_DEPLOYMENT, RECONCILE_DEPLOYMENT, idempotency_key
 from flows.supervise import Backoff
+from flows.tasks import service_key
 from service.intake import InboxWatcher, Readiness, Ready, RecordingLedger, scan_inbox
 from service.layout import Home, Layout
-from service.settings import ServiceConfig, default_home, load_config, service_root
+from service.settings import ServiceConfig, ServiceSettings, default_home, load_config, service_root
 
 logger = logging.getLogger(__name__)
 
@@ -37,14 +38,17 @@ MAX_SETTLE_ROUNDS = 60
 _RETRYABLE = {StateType.CRASHED, StateType.CANCELLED}
 
 
-def submit_ready(ready: Ready, config: str | None, ledger: RecordingLedger | None = None) -> str:
+def submit_ready(
+    ready: Ready, config: str | None, service: ServiceSettings, ledger: RecordingLedger | None = None
+) -> str:
     """Create the recording's flow run (or find it); reschedule it if its last attempt crashed.
 
     One run per life of a recording: a recording dropped again after a failed run is a new run
     (``ready.retry`` is in its key), never the failed one found again. With the `ledger`, a
     failed run found for a fresh drop (its failure never reached the ledger) starts a new life too.
+    The key also names the service: two services on one Prefect server never share a run.
     """
-    run = _run_for(ready, config, ready.retry)
+    run = _run_for(ready, config, service, ready.retry)
     state = run.state
     if state is not None and state.type == StateType.FAILED and not ready.resumed and ledger is not None:
         retry = ledger.retry(ready.client, ready.sha256)
@@ -55,7 +59,7 @@ def submit_ready(ready: Ready, config: str | None, ledger: RecordingLedger | Non
             run.name,
             retry,
         )
-        run = _run_for(ready, config, retry)
+        run = _run_for(ready, config, service, retry)
         state = run.state
     if state is not None and state.type in _RETRYABLE:
         with get_client(sync_client=True) as client:
@@ -72,7 +76,7 @@ def submit_ready(ready: Ready, config: str | None, ledger: RecordingLedger | Non
     return str(run.id)
 
 
-def _run_for(ready: Ready, config: str | None, retry: int) -> FlowRun:
+def _run_for(ready: Ready, config: str | None, service: ServiceSettings, retry: int) -> FlowRun:
     """The flow run of this life of the recording, created if it has none (the first life's key has no suffix)."""
     return cast(
         FlowRun,
@@ -86,7 +90,9 @@ def _run_for(ready: Ready, config: str | None, retry: int) -> FlowRun:
             },
             timeout=0,
             as_subflow=False,  # each recording is its own run, not a child of the reconcile that found it
-            idempotency_key=idempotency_key(ready.client, ready.sha256, f"retry {retry}" if retry else ""),
+            idempotency_key=idempotency_key(
+                ready.client, ready.sha256, service_key(service) + (f" retry {retry}" if retry else "")
+            ),
             tags=[f"client:{ready.client}"],
         ),
     )
@@ -111,7 +117,7 @@ def _reconcile(settings: ServiceConfig, config: str | None) -> list[str]:
     with RecordingLedger(Home(settings.service.home_dir).ledger) as ledger:
         for round_ in range(MAX_SETTLE_ROUNDS):
             for ready in scan_inbox(root, clients, ledger, readiness, resume=round_ == 0):
-                submitted.append(submit_ready(ready, config, ledger))
+                submitted.append(submit_ready(ready, config, settings.service, ledger))
             if not readiness.waiting:
                 break
             time.sleep(readiness.settle_s)  # a file is still being written: look again once it may have settled
