@@ -9,8 +9,8 @@ import click
 from cli.base import (
     TRANSCRIPT_FORMATS,
     check_language,
-    check_speaker_counts,
     main,
+    meeting_request,
     progress_bar,
     render_transcript,
     settings_with,
@@ -18,7 +18,7 @@ from cli.base import (
     write_output,
 )
 from pipeline.models import get_transcriber
-from pipeline.stages import MeetingRequest, recording_settings
+from pipeline.stages import recording_settings
 
 
 @main.command()
@@ -61,16 +61,9 @@ def transcribe(
     """
     from pipeline import stages
 
-    check_speaker_counts(speakers, min_speakers, max_speakers)
+    request = meeting_request(ctx.params)
     if not diarize and any(v is not None for v in (speakers, min_speakers, max_speakers, voices)):
         raise click.UsageError("--speakers, --min-speakers, --max-speakers and --voices need --diarize")
-    request = MeetingRequest(
-        language=language,
-        num_speakers=speakers,
-        min_speakers=min_speakers,
-        max_speakers=max_speakers,
-        voices_dir=voices,
-    )
     settings = recording_settings(
         settings_with(ctx, language=language, model=model, device=device, threads=threads), request
     )
