@@ -6,20 +6,16 @@ Who speaks is read from the cue text, in the two ways meeting tools write it:
 - a "Name: text" prefix, ``Marie Dupont: Bonjour`` (Zoom, most SRT exports), with the same
   label rule as plain-text transcripts.
 Other tags (``<b>``, ``<c.yellow>``, ``<00:01.000>``, ``<font>``) are removed and HTML entities
-decoded. Consecutive cues of one speaker less than :data:`MERGE_GAP` seconds apart are one turn:
-tools cut a turn into cues of a few seconds for display, not where the speaker paused.
+decoded. Consecutive cues of one speaker are one turn (see :func:`~pipeline.transcripts.turns.merge_turns`).
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
 
 from pipeline.errors import TranscriptFormatError
-from pipeline.transcripts.turns import Turn, split_label
-
-MERGE_GAP = 2.0
+from pipeline.transcripts.turns import Turn, merge_turns, split_label
 
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]*)>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
@@ -57,23 +53,6 @@ def _cue_turns(start: float, end: float, payload: str) -> list[Turn]:
     return turns
 
 
-def _merged(turns: Iterable[Turn]) -> list[Turn]:
-    out: list[Turn] = []
-    for turn in turns:
-        last = out[-1] if out else None
-        if (
-            last is not None
-            and last.speaker == turn.speaker
-            and last.end is not None
-            and turn.start is not None
-            and turn.start - last.end < MERGE_GAP
-        ):
-            out[-1] = Turn(last.speaker, f"{last.text} {turn.text}", last.start, max(last.end, turn.end or last.end))
-        else:
-            out.append(turn)
-    return out
-
-
 def _seconds(hours: int, minutes: int, seconds: int, milliseconds: int) -> float:
     return hours * 3600 + minutes * 60 + seconds + milliseconds / 1000
 
@@ -102,7 +81,7 @@ def parse_vtt(text: str, name: str = "transcript") -> list[Turn]:
     for cue in captions:
         start, end = _seconds(*cue.start_time.to_tuple()), _seconds(*cue.end_time.to_tuple())
         turns.extend(_cue_turns(start, end, cue.raw_text))
-    return _merged(turns)
+    return merge_turns(turns)
 
 
 def parse_srt(text: str, name: str = "transcript") -> list[Turn]:
@@ -127,4 +106,4 @@ def parse_srt(text: str, name: str = "transcript") -> list[Turn]:
     turns = []
     for sub in subtitles:
         turns.extend(_cue_turns(sub.start.total_seconds(), sub.end.total_seconds(), sub.content))
-    return _merged(turns)
+    return merge_turns(turns)

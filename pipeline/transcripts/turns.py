@@ -15,13 +15,15 @@ builds the transcript once, the same way for every format:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from pipeline.transcripts.language import detect_language
 from pipeline.types import SpeakerTranscript, Utterance
 
 WORDS_PER_SECOND = 2.5
+# Cues of one speaker closer than this are one turn: tools cut turns into cues for display, not at pauses.
+MERGE_GAP = 2.0
 
 # Label rule for "Name: text" lines (plain text, Zoom VTT, SRT): up to 5 words, each capitalised,
 # a digit-led code ("P1"), a particle ("de", "d'Arvor") or an initial ("M.", "J."). This keeps
@@ -68,6 +70,24 @@ def split_label(line: str) -> tuple[str | None, str]:
     if match is None or not is_speaker_label(match["label"]):
         return None, line.strip()
     return " ".join(match["label"].split()), match["text"].strip()
+
+
+def merge_turns(turns: Iterable[Turn]) -> list[Turn]:
+    """Consecutive timed turns of one speaker less than :data:`MERGE_GAP` seconds apart, as one turn."""
+    out: list[Turn] = []
+    for turn in turns:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and last.speaker == turn.speaker
+            and last.end is not None
+            and turn.start is not None
+            and turn.start - last.end < MERGE_GAP
+        ):
+            out[-1] = Turn(last.speaker, f"{last.text} {turn.text}", last.start, max(last.end, turn.end or last.end))
+        else:
+            out.append(turn)
+    return out
 
 
 def _speaker_key(name: str) -> str:

@@ -268,6 +268,12 @@ def test_unattributed_transcript_json(tmp_path: Path) -> None:
         ("broken.json", '{"type": "SpeakerTranscript", "language": ', "not a minutier JSON"),
         ("wrongtype.json", json.dumps({"type": "SpeakerTranscript", "language": 3}), "not a minutier JSON"),
         ("deep.json", "{" + '"a":[' * 100_000, "not a minutier JSON"),
+        ("script.txt", "Marie : Bonjour.\n\nJean : <script>alert(1)</script>\n", "web markup '<script'> on line 3"),
+        (
+            "iframe.vtt",
+            'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Marie>Voir < IFRAME src="https://x.example"></v>\n',
+            "web markup '< IFRAME'",
+        ),
     ],
 )
 def test_hostile_files_get_a_named_error(tmp_path: Path, name: str, content: str | bytes, message: str) -> None:
