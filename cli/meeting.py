@@ -1,4 +1,4 @@
-"""`minutier diarize` and `minutier minutes`: who spoke when, and the whole chain to minutes."""
+"""`minutier diarize` and `minutier minutes`: who spoke when, and the whole chain to minutes (or from a transcript)."""
 
 from __future__ import annotations
 
@@ -81,25 +81,37 @@ def minutes(
 ) -> None:
     """Minutes of FILE: decode, transcribe, diarize, attribute, summarise, write the documents.
 
+    FILE may also be a transcript that already exists: WebVTT from Teams or Zoom, Teams' Word
+    transcript (.docx), SRT, minutier's JSON or "Name: text" turns (.txt). Its speakers are named
+    in it, so no model runs: only the minutes and documents are written (--title, --date,
+    --language and --name apply; the speaker counts and --voices do not).
+
     \b
     Examples:
       minutier minutes reunion.m4a -o minutes/
       minutier minutes comite.mp4 --title "Comité de pilotage" --date 2026-11-20 --speakers 4
       minutier minutes call.mp3 --format docx,srt --name "Speaker 2=Marie Dupont"
+      minutier minutes "Comité de pilotage.vtt" --date 2026-11-20 -o minutes/
+      minutier minutes debat.txt --name "JB=Jordan Bardella" --format docx,json
     """
-    from pipeline.models import get_diarizer, get_transcriber
-    from pipeline.run import run_meeting
+    from pipeline.run import minutes_from_transcript, run_meeting
+    from pipeline.transcripts import is_transcript_file
 
     request = meeting_request(ctx.params)
-    settings = recording_settings(ctx.obj["settings"], request)
-    result = run_meeting(
-        file,
-        settings,
-        out_dir,
-        transcriber=get_transcriber(settings.asr),
-        diarizer=get_diarizer(settings.diarize),
-        request=request,
-        formats=formats,
-    )
+    if is_transcript_file(file):
+        result = minutes_from_transcript(file, ctx.obj["settings"], out_dir, request=request, formats=formats)
+    else:
+        from pipeline.models import get_diarizer, get_transcriber
+
+        settings = recording_settings(ctx.obj["settings"], request)
+        result = run_meeting(
+            file,
+            settings,
+            out_dir,
+            transcriber=get_transcriber(settings.asr),
+            diarizer=get_diarizer(settings.diarize),
+            request=request,
+            formats=formats,
+        )
     for fmt, path in result.documents:
         click.echo(f"{fmt}: {path}")

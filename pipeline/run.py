@@ -1,7 +1,8 @@
-"""The one sequence of stages for one recording, in this process, from already-loaded models.
+"""The one sequence of stages for one recording, in this process, from already-loaded models; and
+the shorter one for a transcript that already exists (no decoding, no model).
 
-`minutier minutes` and the benchmarks call :func:`run_meeting`; the Prefect flow runs the same
-:mod:`pipeline.stages` functions as tasks.
+`minutier minutes` and the benchmarks call :func:`run_meeting` or :func:`minutes_from_transcript`;
+the Prefect flow runs the same stage functions as tasks.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from typing import TypeVar
 
 from pipeline import stages
 from pipeline.config import Settings
+from pipeline.outputs import parse_formats
 from pipeline.roles import Diarizer, Progress, Transcriber
 from pipeline.stages import DEFAULT_FORMATS, MeetingRequest
 from pipeline.summarize import Minutes
+from pipeline.transcripts.meeting import read_meeting_transcript
 from pipeline.types import Audio, Diarization, Recording, Transcript
 
 logger = logging.getLogger(__name__)
@@ -118,3 +121,49 @@ def run_meeting(
     )
     logger.info("Minutes of %s written to %s", path.name, out_dir)
     return MeetingResult(minutes, tuple(written.items()), tuple(timer.stages))
+
+
+def minutes_from_transcript(
+    path: Path,
+    settings: Settings,
+    out_dir: Path,
+    *,
+    request: MeetingRequest | None = None,
+    formats: str = DEFAULT_FORMATS,
+) -> MeetingResult:
+    """Transcript in (Teams or Zoom WebVTT, Teams .docx, SRT, minutier JSON, "Name: text"), minutes and documents out.
+
+    Args:
+        path: The transcript file (see :func:`pipeline.transcripts.read_transcript`).
+        settings: The settings; only the minutes' are used.
+        out_dir: Folder for the documents, named after the transcript. A document that would
+            overwrite the transcript itself (``call.vtt`` written next to ``call.vtt``) is named
+            ``call.minutes.vtt`` instead, and so are the others.
+        request: Title, date, language, speaker names and client (see :func:`read_meeting_transcript`).
+        formats: Comma-separated document formats.
+
+    Returns:
+        The minutes, the documents written (format, path) and each stage's wall time
+        ("read", "minutes", "documents").
+
+    Raises:
+        TranscriptFormatError: the file is not a transcript minutier reads (nothing is written).
+        PipelineError: another named error (a bad speaker name, an unwritable folder...).
+    """
+    request = request or MeetingRequest()
+    timer = _Timer()
+    st, meta = timer.run("read", lambda: read_meeting_transcript(path, request))
+    minutes = timer.run("minutes", lambda: stages.write_minutes(st, settings.minutes, meta))
+    stem = _stem_beside(path, out_dir, formats)
+    written = timer.run("documents", lambda: stages.write_documents(minutes, out_dir, formats, stem, settings.minutes))
+    logger.info("Minutes of the transcript %s written to %s", path.name, out_dir)
+    return MeetingResult(minutes, tuple(written.items()), tuple(timer.stages))
+
+
+def _stem_beside(path: Path, out_dir: Path, formats: str) -> str:
+    """The documents' stem: the transcript's, unless one of them would be the transcript itself."""
+    source = path.resolve()
+    if any((out_dir / f"{path.stem}.{fmt}").resolve() == source for fmt in parse_formats(formats)):
+        logger.info("%s is kept: the documents beside it are named %s.minutes.*", path.name, path.stem)
+        return f"{path.stem}.minutes"
+    return path.stem
