@@ -18,6 +18,7 @@ from pipeline.errors import DocumentError, PipelineError
 from pipeline.locale import normalise_language
 from pipeline.merge import unattributed
 from pipeline.outputs.documents import FORMATS, parse_formats
+from pipeline.outputs.kinds import DOCUMENT_TYPES, parse_document_type
 from pipeline.outputs.subtitles import to_srt, to_vtt
 from pipeline.outputs.transcript_text import transcript_to_text
 from pipeline.stages import MeetingRequest
@@ -30,6 +31,8 @@ TRANSCRIPT_FORMATS = ("txt", "json", "srt", "vtt")
 DOCUMENT_FORMATS = ",".join(FORMATS)
 AUTO_LANGUAGE = "auto"
 PROGRESS_MIN_SECONDS = 60.0
+# Where --template keeps the document type it read (see _keep_template).
+_TEMPLATE_KEY = "minutier.template"
 _LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
 
 
@@ -162,6 +165,27 @@ def _as_date(ctx: click.Context, param: click.Parameter, value: datetime | None)
     return value.date() if value else None
 
 
+def _keep_template(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """Click callback for --template: the document type, checked, kept in the context for meeting_request().
+
+    Kept in ``ctx.meta`` rather than passed as an argument, so every command with the meeting
+    options takes it without naming it in its signature.
+    """
+    if value is None:
+        return
+    try:
+        ctx.meta[_TEMPLATE_KEY] = parse_document_type(value)
+    except DocumentError as e:
+        raise click.BadParameter(str(e)) from e
+
+
+def _asked_template(options: Mapping[str, Any]) -> str | None:
+    if options.get("template"):
+        return str(options["template"])
+    ctx = click.get_current_context(silent=True)
+    return ctx.meta.get(_TEMPLATE_KEY) if ctx is not None else None
+
+
 def formats_option(func: Any) -> Any:
     """--format/--formats: the documents to write, checked when the command line is read."""
     return click.option(
@@ -176,10 +200,11 @@ def formats_option(func: Any) -> Any:
 
 
 def meeting_options(func: Any) -> Any:
-    """--title / --date / --language / --name: what a person knows about one meeting.
+    """--title / --date / --language / --name / --template: what a person knows about one meeting.
 
     The command receives `title`, `held_on` (a date), `language` ('auto', a Whisper code or
-    None) and `names` (label -> name), each checked when the command line is read.
+    None) and `names` (label -> name), each checked when the command line is read; the document
+    type of --template reaches :func:`meeting_request` through the context.
     """
     options = [
         click.option(
@@ -205,6 +230,16 @@ def meeting_options(func: Any) -> Any:
             callback=_check_names,
             help="Rename a speaker, e.g. --name 'Speaker 1=Marie Dupont' (repeatable).",
         ),
+        click.option(
+            "--template",
+            metavar="TYPE",
+            expose_value=False,
+            callback=_keep_template,
+            help=(
+                f"Document type: {', '.join(DOCUMENT_TYPES)} (or compte rendu, relevé de décisions, "
+                "procès-verbal, note d'appel); default: the client's, else detailed."
+            ),
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -227,6 +262,7 @@ def meeting_request(options: Mapping[str, Any]) -> MeetingRequest:
         max_speakers=options.get("max_speakers"),
         voices_dir=options.get("voices"),
         speaker_names=tuple((options.get("names") or {}).items()),
+        template=_asked_template(options),
     )
 
 
@@ -281,6 +317,7 @@ def main(ctx: click.Context, config_path: Path | None, verbose: int) -> None:
       minutier transcribe call.mp3 --language fr --format srt -o call.srt
       minutier diarize call.m4a --speakers 2 -o call.rttm
       minutier minutes reunion.m4a -o minutes/ --title "Comité de pilotage"
+      minutier minutes appel.m4a --template call_note
       minutier serve
       minutier run reunion.m4a --client acme
       minutier process reunion.m4a --client acme -o minutes/

@@ -16,12 +16,14 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
-from pipeline.audio import load_audio, probe, recorded_on
+from pipeline.audio import load_audio, probe
 from pipeline.config import AudioSettings, DiarizeSettings, MinutesSettings, Settings
 from pipeline.errors import NoSpeechError
-from pipeline.locale import locale_for
+from pipeline.locale import locale_for, normalise_language
+from pipeline.meeting_names import meeting_facts, time_zone
 from pipeline.merge import assign_speakers
 from pipeline.outputs.documents import write_documents as _write_documents
+from pipeline.outputs.kinds import DETAILED, parse_document_type
 from pipeline.roles import Diarizer, Progress, Transcriber
 from pipeline.speakers import known_voice_names, number_speakers, rename_speakers
 from pipeline.summarize import MeetingMeta, Minutes, build_minutes, make_summarizer
@@ -41,8 +43,10 @@ class MeetingRequest:
     """What a person asks of one recording beyond the settings: the CLI's options, a flow's parameters.
 
     Attributes:
-        title: Title of the minutes (default: a localised "Meeting minutes").
-        held_on: Meeting date (default: the recording's own date); due dates resolve against it.
+        title: Title of the minutes (default: the recording's sidecar or file name, else a
+            localised "Meeting minutes").
+        held_on: Meeting date (default: the recording's sidecar, file name or creation tag; none
+            when they say nothing); due dates resolve against it.
         language: Forced language ("fr", "en"); None keeps the configured one (detection by
             default); "auto" detects it even when the configuration forces one.
         num_speakers: Exact number of speakers, if known.
@@ -52,6 +56,12 @@ class MeetingRequest:
         speaker_names: (label, name) pairs: a public label ("Speaker 2", "Intervenant 2") or a
             name already shown -> the person's name.
         client: The client's display name, printed in the minutes.
+        template: Document type of the Word and Markdown documents: "detailed", "decisions",
+            "formal" or "call_note" (or a French or English name of one); None is "detailed".
+        timezone: IANA time zone the meeting's date and time are shown in (a client's own);
+            None is the machine's.
+        minutes_language: Language of the documents' labels and dates, whatever was spoken;
+            None is the spoken language.
     """
 
     title: str | None = None
@@ -63,6 +73,18 @@ class MeetingRequest:
     voices_dir: Path | None = None
     speaker_names: tuple[tuple[str, str], ...] = ()
     client: str | None = None
+    template: str | None = None
+    timezone: str | None = None
+    minutes_language: str | None = None
+
+    def __post_init__(self) -> None:
+        # Refused when asked, not after an hour of transcription: an unknown type or zone is a named error.
+        if self.template is not None:
+            object.__setattr__(self, "template", parse_document_type(self.template))
+        if self.timezone is not None:
+            time_zone(self.timezone)
+        if self.minutes_language is not None:
+            object.__setattr__(self, "minutes_language", normalise_language(self.minutes_language))
 
 
 def recording_settings(settings: S, request: MeetingRequest) -> S:
@@ -152,18 +174,25 @@ def attribute(
 def meeting_meta(
     recording: Recording, request: MeetingRequest, transcript: Transcript, diarization: Diarization
 ) -> MeetingMeta:
-    """What the minutes say about the meeting: title, client, date and time, language, and the models that ran."""
+    """What the minutes say about the meeting: title, client, date and time, language, and the models that ran.
+
+    The title and date asked win; otherwise they come from the recording's sidecar, its file name or
+    its creation tag (:func:`pipeline.meeting_names.meeting_facts`), in the request's time zone.
+    A start time is shown only when its source gives the date shown. Nothing known, no date.
+    """
     info = probe(recording.path)
-    start = info.created.astimezone().time().replace(microsecond=0) if info.created else None
+    spoken = request.language if request.language not in (None, AUTO_LANGUAGE) else transcript.language
+    facts = meeting_facts(recording.path, info.created, language=spoken, zone=time_zone(request.timezone))
+    held_on = request.held_on or facts.held_on
     models = tuple(m for m in (transcript.model, diarization.model) if m)
     if info.audio_tracks > 1:  # which track was heard is part of how the minutes were made
         wording = locale_for(request.language or transcript.language).document.audio_track
         models += (wording.format(number=info.track_index + 1, total=info.audio_tracks),)
     return MeetingMeta(
-        title=request.title,
+        title=request.title or facts.title,
         client=request.client,
-        held_on=request.held_on or recorded_on(recording.path, info),
-        start_time=start if request.held_on is None else None,
+        held_on=held_on,
+        start_time=facts.start_time if facts.held_on == held_on else None,
         language=None if request.language == AUTO_LANGUAGE else request.language,
         models=models,
     )
@@ -175,7 +204,31 @@ def write_minutes(st: SpeakerTranscript, settings: MinutesSettings, meta: Meetin
 
 
 def write_documents(
-    minutes: Minutes, out_dir: Path, formats: str, stem: str, settings: MinutesSettings
+    minutes: Minutes,
+    out_dir: Path,
+    formats: str,
+    stem: str | None,
+    settings: MinutesSettings,
+    request: MeetingRequest | None = None,
 ) -> dict[str, Path]:
-    """The documents of the minutes (docx, srt, vtt, json, md, txt) in `out_dir`; format -> path."""
-    return _write_documents(minutes, out_dir, formats, stem=stem, template=settings.template_path)
+    """The documents of the minutes (docx, srt, vtt, json, md, txt) in `out_dir`; format -> path.
+
+    Args:
+        minutes: The minutes to write.
+        out_dir: Folder for the documents.
+        formats: Comma-separated document formats.
+        stem: File name without extension; None names them after the date and title
+            ("2026-11-20 Comité de pilotage.docx").
+        settings: The minutes' settings (the client's .docx template).
+        request: The document type and the labels' language asked (default: detailed, spoken language).
+    """
+    request = request or MeetingRequest()
+    return _write_documents(
+        minutes,
+        out_dir,
+        formats,
+        stem=stem,
+        template=settings.template_path,
+        document_type=request.template or DETAILED,
+        language=request.minutes_language,
+    )

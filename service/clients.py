@@ -5,11 +5,17 @@ Example ``clients.toml``::
     [defaults]                      # optional; any client field except name and recipients
     language = "fr"
     review = false
+    timezone = "Europe/Paris"
 
     [clients.acme]                  # the folder name under inbox/, processing/, archive/ ...
     name = "ACME SA"
     recipients = ["direction@acme.fr", "assistante@acme.fr"]
     language = "fr"                 # "fr" or "en": minutes, email and failure notes
+    minutes_language = "en"         # the minutes' labels and email only (default: language)
+    document_type = "relevé de décisions"  # detailed, decisions, formal, call_note (or their names)
+    timezone = "America/Montreal"   # the meeting's date and time (default: the machine's zone)
+    sender_name = "Secrétariat Lefèvre"    # the From name (default: [email] sender_name)
+    signature = "Claire Martin\\nSecrétariat Lefèvre"  # the email's sign-off (default: [email] signature)
     min_speakers = 2
     max_speakers = 6
     speaker_names = { "Speaker 1" = "Claire Martin" }  # labels as the documents show them
@@ -38,8 +44,9 @@ from typing import Any
 
 from pipeline.errors import ConfigError
 from pipeline.locale import SUPPORTED
-from pipeline.speakers import is_raw_label, label_example, parse_speaker_label, raw_label_message
-from service.addresses import check_address, same_address
+from pipeline.outputs.kinds import DETAILED
+from service import client_fields as check
+from service.addresses import same_address
 
 LANGUAGES = SUPPORTED
 DEFAULT_REVIEW_TIMEOUT_S = 24 * 3600.0
@@ -57,6 +64,11 @@ _FIELDS = frozenset(
         "template",
         "review",
         "review_timeout_s",
+        "document_type",
+        "minutes_language",
+        "timezone",
+        "sender_name",
+        "signature",
     }
 )
 _DEFAULTABLE = _FIELDS - {"name", "recipients"}
@@ -80,6 +92,12 @@ class ClientConfig:
         template_path: The client's .docx template.
         review: Whether an operator approves the minutes before they are sent.
         review_timeout_s: How long a review may wait before the run gives up.
+        document_type: The documents' type: "detailed", "decisions", "formal" or "call_note".
+        minutes_language: The language of the minutes' labels and of the email, whatever was
+            spoken; None is `language`.
+        timezone: IANA time zone of the meeting's date and time and of due dates; None is the machine's.
+        sender_name: The name the email comes from; None is ``[email] sender_name``.
+        signature: The email's sign-off (may hold several lines); None is ``[email] signature``.
     """
 
     folder: str
@@ -94,6 +112,16 @@ class ClientConfig:
     template_path: Path | None = None
     review: bool = False
     review_timeout_s: float = DEFAULT_REVIEW_TIMEOUT_S
+    document_type: str = DETAILED
+    minutes_language: str | None = None
+    timezone: str | None = None
+    sender_name: str | None = None
+    signature: str | None = None
+
+    @property
+    def document_language(self) -> str:
+        """The language of the minutes' labels and of the email: `minutes_language`, else `language`."""
+        return self.minutes_language or self.language
 
     def is_recipient(self, address: str) -> bool:
         """Whether `address` is one of this client's recipients."""
@@ -157,117 +185,48 @@ def check_folder_name(folder: str) -> str:
     return name
 
 
-class _Problem(ValueError):
-    """A field's value is invalid; the loader adds the file and client to the message."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-def _optional_count(values: Mapping[str, Any], key: str) -> int | None:
-    value = values.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 50:
-        raise _Problem(key, f"expected a whole number from 1 to 50, got {value!r}")
-    return value
-
-
-def _optional_path(values: Mapping[str, Any], key: str, base: Path, *, directory: bool) -> Path | None:
-    value = values.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value.strip():
-        raise _Problem(key, f"expected a path as a string, got {value!r}")
-    path = Path(value).expanduser()
-    path = path if path.is_absolute() else base / path
-    if directory and not path.is_dir():
-        raise _Problem(key, f"{path} is not a folder")
-    if not directory and not path.is_file():
-        raise _Problem(key, f"{path} is not a file")
-    if not directory and path.suffix.lower() != ".docx":
-        raise _Problem(key, f"{path} is not a .docx file")
-    return path
-
-
-def _recipients(values: Mapping[str, Any]) -> tuple[str, ...]:
-    raw = values.get("recipients")
-    if not isinstance(raw, list) or not raw:
-        raise _Problem("recipients", "expected a non-empty list of email addresses")
-    addresses: list[str] = []
-    for item in raw:
-        try:
-            address = check_address(item)
-        except ValueError as e:
-            raise _Problem("recipients", str(e)) from None
-        if not any(same_address(address, a) for a in addresses):
-            addresses.append(address)
-    return tuple(addresses)
-
-
-_SPEAKER_NAMES_EXAMPLE = '{ "Speaker 1" = "Claire Martin" }'
-
-
-def _speaker_names(values: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
-    raw = values.get("speaker_names", {})
-    if not isinstance(raw, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in raw.items()
-    ):
-        raise _Problem("speaker_names", f'expected a table of label = "Name" strings, e.g. {_SPEAKER_NAMES_EXAMPLE}')
-    pairs: list[tuple[str, str]] = []
-    seen: dict[int, str] = {}
-    for label, name in raw.items():
-        if is_raw_label(label):
-            raise _Problem("speaker_names", raw_label_message(label, name.strip()))
-        number = parse_speaker_label(label)
-        if number is None:
-            raise _Problem(
-                "speaker_names",
-                f"{label!r} is not a speaker label; use the label the documents show, "
-                f"e.g. {label_example(1, name.strip())}",
-            )
-        if number in seen:
-            raise _Problem("speaker_names", f"{label!r} and {seen[number]!r} name the same speaker; keep one")
-        seen[number] = label
-        pairs.append((label.strip(), name.strip()))
-    return tuple(pairs)
-
-
 def _client(folder: str, values: Mapping[str, Any], base: Path) -> ClientConfig:
     unknown = sorted(set(values) - _FIELDS)
     if unknown:
-        raise _Problem(unknown[0], f"unknown field (known: {', '.join(sorted(_FIELDS))})")
+        raise check.Problem(unknown[0], f"unknown field (known: {', '.join(sorted(_FIELDS))})")
     name = values.get("name", folder)
     if not isinstance(name, str) or not name.strip():
-        raise _Problem("name", f"expected a non-empty display name, got {name!r}")
+        raise check.Problem("name", f"expected a non-empty display name, got {name!r}")
     language = values.get("language", "fr")
     if language not in LANGUAGES:
-        raise _Problem("language", f"expected one of {', '.join(LANGUAGES)}, got {language!r}")
-    num, low, high = (_optional_count(values, k) for k in ("num_speakers", "min_speakers", "max_speakers"))
+        raise check.Problem("language", f"expected one of {', '.join(LANGUAGES)}, got {language!r}")
+    minutes_language = values.get("minutes_language")
+    if minutes_language is not None and minutes_language not in LANGUAGES:
+        raise check.Problem("minutes_language", f"expected one of {', '.join(LANGUAGES)}, got {minutes_language!r}")
+    num, low, high = (check.optional_count(values, k) for k in ("num_speakers", "min_speakers", "max_speakers"))
     if low is not None and high is not None and low > high:
-        raise _Problem("min_speakers", f"min_speakers ({low}) is above max_speakers ({high})")
+        raise check.Problem("min_speakers", f"min_speakers ({low}) is above max_speakers ({high})")
     if num is not None and ((low is not None and num < low) or (high is not None and num > high)):
-        raise _Problem("num_speakers", f"num_speakers ({num}) is outside min_speakers..max_speakers")
+        raise check.Problem("num_speakers", f"num_speakers ({num}) is outside min_speakers..max_speakers")
     review = values.get("review", False)
     if not isinstance(review, bool):
-        raise _Problem("review", f"expected true or false, got {review!r}")
+        raise check.Problem("review", f"expected true or false, got {review!r}")
     timeout = values.get("review_timeout_s", DEFAULT_REVIEW_TIMEOUT_S)
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
-        raise _Problem("review_timeout_s", f"expected a positive number of seconds, got {timeout!r}")
+        raise check.Problem("review_timeout_s", f"expected a positive number of seconds, got {timeout!r}")
     return ClientConfig(
         folder=folder,
         name=name.strip(),
-        recipients=_recipients(values),
+        recipients=check.recipients(values),
         language=language,
         num_speakers=num,
         min_speakers=low,
         max_speakers=high,
-        speaker_names=_speaker_names(values),
-        voices_dir=_optional_path(values, "voices_dir", base, directory=True),
-        template_path=_optional_path(values, "template", base, directory=False),
+        speaker_names=check.speaker_names(values),
+        voices_dir=check.optional_path(values, "voices_dir", base, directory=True),
+        template_path=check.optional_path(values, "template", base, directory=False),
         review=review,
         review_timeout_s=float(timeout),
+        document_type=check.document_type(values),
+        minutes_language=minutes_language,
+        timezone=check.timezone(values),
+        sender_name=check.sender_name(values),
+        signature=check.signature(values),
     )
 
 
@@ -310,7 +269,7 @@ def parse_clients(data: Mapping[str, Any], source: Path) -> Clients:
         seen[safe.casefold()] = folder
         try:
             clients.append(_client(safe, {**defaults, **values}, source.parent))
-        except _Problem as e:
+        except check.Problem as e:
             raise ConfigError(f"{source}: [clients.{folder}] {e.field}: {e}") from None
     return Clients(clients=tuple(clients), source=source)
 

@@ -1,8 +1,9 @@
 """What a client's configuration asks of each of its recordings, under what one recording asks.
 
-The service's one merge of a client's standing preferences: speaker counts, known voices, names
-and display name into a :class:`~pipeline.stages.MeetingRequest` (the recording's own request
-wins), its document template into the settings. :func:`pipeline.stages.recording_settings` then
+The service's one merge of a client's standing preferences: speaker counts, known voices, names,
+display name, document type, time zone and the minutes' language into a
+:class:`~pipeline.stages.MeetingRequest` (the recording's own request wins), its .docx template
+into the settings. :func:`pipeline.stages.recording_settings` then
 applies the request, as it does for the command line.
 """
 
@@ -35,7 +36,8 @@ def client_request(client: ClientConfig | None, asked: MeetingRequest, folder: s
 
     Returns:
         `asked`, with the client's speaker hints and known voices where `asked` has none, the
-        client's speaker names under the recording's own, and the client's display name.
+        client's speaker names under the recording's own, the client's display name, and the
+        client's document type, time zone and minutes' language where `asked` has none.
     """
     if client is None:
         return replace(asked, client=asked.client or folder)
@@ -49,4 +51,7 @@ def client_request(client: ClientConfig | None, asked: MeetingRequest, folder: s
         voices_dir=asked.voices_dir or client.voices_dir,
         speaker_names=tuple(names.items()),
         client=asked.client or client.name,
+        template=asked.template or client.document_type,
+        timezone=asked.timezone or client.timezone,
+        minutes_language=asked.minutes_language or client.document_language,
     )

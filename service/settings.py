@@ -92,6 +92,9 @@ class EmailSettings:
     TLS, port 465) or "plain" (a local relay, port 25; no login over it except on loopback).
     `ca_path` trusts a private CA (a relay with its own certificate). The password is read from
     ``MINUTIER_SMTP_PASSWORD`` only: never shown in repr or logs, and refused in a file.
+    `sender_name` is the name the minutes come from ("Secrétariat Lefèvre <cr@...>") and
+    `signature` their sign-off (lines), unless a client has its own; without them, the email is
+    signed "Le secrétariat" / "The secretariat" and comes from the bare address.
     """
 
     host: str | None = None
@@ -105,8 +108,20 @@ class EmailSettings:
     operators: tuple[str, ...] = ()
     timeout_s: float = 30.0
     ca_path: Path | None = None
+    sender_name: str | None = None
+    signature: str | None = None
 
     def __post_init__(self) -> None:
+        if self.sender_name is not None and (
+            not isinstance(self.sender_name, str) or not self.sender_name.strip() or not self.sender_name.isprintable()
+        ):
+            raise ConfigError(f"[email] sender_name = {self.sender_name!r}: give a name on one line, or leave it unset")
+        if self.signature is not None and (
+            not isinstance(self.signature, str)
+            or not self.signature.strip()
+            or not all(line.isprintable() for line in self.signature.strip().splitlines())
+        ):
+            raise ConfigError(f"[email] signature = {self.signature!r}: give the sign-off as text, or leave it unset")
         if self.security not in SMTP_SECURITY:
             raise ConfigError(f"[email] security = {self.security!r}: use one of {', '.join(SMTP_SECURITY)}")
         if self.port is not None and not 0 < self.port < 65536:

@@ -28,6 +28,7 @@ class DateWords:
         long_date: Template with ``weekday``, ``day``, ``month``, ``year``.
         short_date: Template with ``day``, ``month`` (number), ``mon`` (abbreviated name), ``year``.
         numeric_date: Template with ``day``, ``month`` and ``year`` as numbers (email subjects).
+        clock: A time of day in a sentence, template with ``hour`` and ``minute`` ("9 h 30", "09:30").
     """
 
     months: tuple[str, ...]
@@ -36,11 +37,20 @@ class DateWords:
     long_date: str
     short_date: str
     numeric_date: str
+    clock: str
 
 
 @dataclass(frozen=True, slots=True)
 class DocumentLabels:
-    """Every fixed word of the minutes documents (DOCX, Markdown, text)."""
+    """Every fixed word of the minutes documents (DOCX, Markdown, text).
+
+    Attributes:
+        kinds: Document type id ("detailed", "decisions", "formal", "call_note") -> its name,
+            shown under the title and in the page header.
+        titles: Document type id -> the title of a document that was given none.
+        models: Operator view only (the client's documents do not name models), as are
+            drafted_by, offline, llm and fallback.
+    """
 
     document: str
     client: str
@@ -72,6 +82,47 @@ class DocumentLabels:
     llm: str
     fallback: str
     audio_track: str
+    kinds: Pairs
+    titles: Pairs
+
+
+@dataclass(frozen=True, slots=True)
+class FormalWording:
+    """The procès-verbal: present, agenda, the proceedings in order, the closing formula, signatures.
+
+    Attributes:
+        opening: Template with ``time``, when the start time is known.
+        closing: Template with ``time``, when the end time is known.
+        closing_untimed: The closing formula without a time.
+    """
+
+    present: str
+    agenda: str
+    proceedings: str
+    decision: str
+    other_decisions: str
+    follow_up: str
+    no_agenda: str
+    opening: str
+    closing: str
+    closing_untimed: str
+    chair: str
+    secretary: str
+    signature: str
+
+
+@dataclass(frozen=True, slots=True)
+class CallNoteWording:
+    """The phone message: who called, about what, what they ask, how and when to call back."""
+
+    caller: str
+    subject: str
+    request: str
+    callback_number: str
+    callback_time: str
+    message: str
+    to_do: str
+    not_given: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,13 +141,21 @@ class SummaryWording:
 
 @dataclass(frozen=True, slots=True)
 class EmailWording:
-    """The email that carries the minutes to a client."""
+    """The email that carries the minutes to a client.
 
-    subject: str
+    Attributes:
+        subjects: Document type id -> the subject's first words.
+        intros: Document type id -> template with ``title`` and ``when``.
+        when: Template with ``date``, filled into an intro when the date is known.
+        attached: Document type id -> what the attached document holds.
+        signature: The sign-off's default, under `regards` (a client's own replaces it).
+    """
+
+    subjects: Pairs
     hello: str
-    intro: str
+    intros: Pairs
     when: str
-    attached: str
+    attached: Pairs
     regards: str
     signature: str
     confidential: str
@@ -170,6 +229,8 @@ class Locale:
     language_names: Pairs
     dates: DateWords
     document: DocumentLabels
+    formal: FormalWording
+    call: CallNoteWording
     summary: SummaryWording
     email: EmailWording
     alert: AlertWording

@@ -1,31 +1,29 @@
-"""write_documents(): the minutes in every format asked for, in one folder."""
+"""write_documents(): the minutes in every format asked for, in one folder, named after their title and date."""
 
 from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from pipeline.errors import DocumentError
 from pipeline.outputs.docx import write_minutes_docx
+from pipeline.outputs.kinds import DETAILED
+from pipeline.outputs.labels import view_of
+from pipeline.outputs.markdown import to_markdown
 from pipeline.outputs.names import fit_name
 from pipeline.outputs.subtitles import to_srt, to_vtt
-from pipeline.outputs.text import to_json, to_markdown, to_text
+from pipeline.outputs.text import to_json, to_text
 from pipeline.summarize.model import Minutes
 
 logger = logging.getLogger(__name__)
 
-_TEXT_WRITERS: dict[str, Callable[[Minutes], str]] = {
-    "srt": lambda m: to_srt(m.transcript),
-    "vtt": lambda m: to_vtt(m.transcript),
-    "json": to_json,
-    "md": to_markdown,
-    "txt": to_text,
-}
-FORMATS: tuple[str, ...] = ("docx", *_TEXT_WRITERS)
+FORMATS: tuple[str, ...] = ("docx", "srt", "vtt", "json", "md", "txt")
 _ALIASES = {"markdown": "md", "text": "txt", "webvtt": "vtt", "word": "docx"}
+# Characters Windows, SMB shares or a shell refuse or misread in a file name, and control characters.
+_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]+')
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
 
 def parse_formats(spec: str | Iterable[str]) -> tuple[str, ...]:
@@ -47,11 +45,16 @@ def parse_formats(spec: str | Iterable[str]) -> tuple[str, ...]:
     return tuple(names)
 
 
-def document_stem(minutes: Minutes) -> str:
-    """A file-name stem from the date and title: "2025-03-12_compte-rendu-de-reunion"."""
-    ascii_title = unicodedata.normalize("NFKD", minutes.title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60] or "minutes"
-    return f"{minutes.held_on.isoformat()}_{slug}" if minutes.held_on else slug
+def document_stem(minutes: Minutes, document_type: str = DETAILED, language: str | None = None) -> str:
+    """A file-name stem from the date and the title as the document shows it: "2026-11-20 Comité de pilotage".
+
+    Accents and spaces are kept; characters a Windows share refuses are replaced, and the name is
+    never empty, hidden (leading dot) or a reserved device name.
+    """
+    title = view_of(minutes, document_type, language).title
+    stem = f"{minutes.held_on.isoformat()} {title}" if minutes.held_on else title
+    stem = " ".join(_UNSAFE.sub(" ", stem).split()).strip(" .") or "minutes"
+    return f"{stem}_" if stem.upper() in _RESERVED else stem
 
 
 def write_documents(
@@ -61,6 +64,8 @@ def write_documents(
     *,
     stem: str | None = None,
     template: Path | None = None,
+    document_type: str = DETAILED,
+    language: str | None = None,
 ) -> dict[str, Path]:
     """Write the minutes in each format into `out_dir`.
 
@@ -68,18 +73,30 @@ def write_documents(
         minutes: The minutes to write.
         out_dir: Folder to write into (created if missing).
         formats: Names among docx, srt, vtt, json, md, txt (a comma-separated string or an iterable).
-        stem: File name without extension; by default the date and a slug of the title.
+        stem: File name without extension; by default the date and the title (:func:`document_stem`).
         template: A client's .docx template for the Word document.
+        document_type: The type of the Word and Markdown documents (see :mod:`pipeline.outputs.kinds`).
+        language: The language of the documents' labels and dates (default: the minutes' own).
 
     Returns:
         Format name -> path written, in the order asked.
 
     Raises:
-        DocumentError: an unknown format, an unreadable template, or a folder that cannot be written.
+        DocumentError: an unknown format or document type, an unreadable template, or a folder
+            that cannot be written.
     """
     names = parse_formats(formats)
-    # One stem for every format, short enough for the longest extension (a recording may be named up to the limit).
-    base = fit_name(stem or document_stem(minutes), "", reserve=max(len(f".{n}") for n in names))
+    view_of(minutes, document_type, language)  # an unknown type is refused before anything is written
+    writers: dict[str, Callable[[Minutes], str]] = {
+        "srt": lambda m: to_srt(m.transcript),
+        "vtt": lambda m: to_vtt(m.transcript),
+        "json": to_json,
+        "md": lambda m: to_markdown(m, document_type=document_type, language=language),
+        "txt": lambda m: to_text(m, language=language),
+    }
+    # One stem for every format, short enough for the longest extension (a title may be long).
+    chosen = stem or document_stem(minutes, document_type, language)
+    base = fit_name(chosen, "", reserve=max(len(f".{n}") for n in names))
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -88,10 +105,10 @@ def write_documents(
     for name in names:
         path = out_dir / f"{base}.{name}"
         if name == "docx":
-            write_minutes_docx(minutes, path, template)
+            write_minutes_docx(minutes, path, template, document_type=document_type, language=language)
         else:
             try:
-                path.write_text(_TEXT_WRITERS[name](minutes), encoding="utf-8")
+                path.write_text(writers[name](minutes), encoding="utf-8")
             except OSError as e:
                 raise DocumentError(f"{path}: cannot write ({e.strerror or e})") from e
         written[name] = path

@@ -1,13 +1,12 @@
-"""Minutes as Markdown, as plain text, and as lossless JSON."""
+"""Minutes as plain text (the detailed type, for email bodies and terminals) and as lossless JSON."""
 
 from __future__ import annotations
 
 import textwrap
 
-from pipeline.locale.schema import DocumentLabels
-from pipeline.outputs.labels import due_label, labels_for, metadata_rows, speaker_prefix
+from pipeline.outputs.labels import due_label, metadata_rows, speaker_prefix, view_of
 from pipeline.serialize import dumps, loads
-from pipeline.summarize.humanize import format_duration, format_share, format_timestamp
+from pipeline.summarize.humanize import format_timestamp
 from pipeline.summarize.model import Minutes
 
 _WIDTH = 88
@@ -23,74 +22,6 @@ def minutes_from_json(text: str) -> Minutes:
     return loads(Minutes, text)
 
 
-def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def to_markdown(minutes: Minutes) -> str:
-    """The minutes as GitHub-flavoured Markdown (tables for metadata and action items)."""
-    labels = labels_for(minutes.language)
-    lang = minutes.language
-    out = [f"# {minutes.title}", "", "| | |", "|---|---|"]
-    out += [f"| **{k}** | {_md_escape(v)} |" for k, v in metadata_rows(minutes, labels)]
-    out += ["", f"## {labels.summary}", "", minutes.summary, ""]
-    if minutes.participants:
-        out += [
-            f"## {labels.participants}",
-            "",
-            f"| {labels.participant} | {labels.speaking_time} | {labels.share} |",
-            "|---|---:|---:|",
-        ]
-        out += [
-            f"| {_md_escape(p.name)} | {format_duration(p.speaking_time, lang)} | {format_share(p.share, lang)} |"
-            for p in minutes.participants
-        ]
-        out.append("")
-    out += [f"## {labels.decisions}", ""]
-    out += [f"{i}. {d.text} `{format_timestamp(d.start)}`" for i, d in enumerate(minutes.decisions, start=1)]
-    out += [] if minutes.decisions else [labels.no_decisions]
-    out += ["", f"## {labels.actions}", ""]
-    if minutes.action_items:
-        out += [f"| {labels.action} | {labels.owner} | {labels.due} |", "|---|---|---|"]
-        out += [
-            f"| {_md_escape(a.text)} `{format_timestamp(a.start)}` | {_md_escape(a.owner or labels.unassigned)} "
-            f"| {_md_escape(due_label(a, lang))} |"
-            for a in minutes.action_items
-        ]
-    else:
-        out.append(labels.no_actions)
-    out += _md_topics(minutes, labels)
-    if minutes.open_questions:
-        out += ["", f"## {labels.open_questions}", ""]
-        out += [f"- {q.text} `{format_timestamp(q.start)}`" for q in minutes.open_questions]
-    if minutes.transcript.utterances:
-        out += ["", f"## {labels.transcript}", ""]
-        for utt in minutes.transcript.utterances:
-            who = (
-                f"**{speaker_prefix(minutes.transcript.display_name(utt.speaker), minutes.language).strip()}** "
-                if utt.speaker
-                else ""
-            )
-            out += [f"`{format_timestamp(utt.start)}` {who}{utt.text.strip()}", ""]
-    return "\n".join(out).rstrip() + "\n"
-
-
-def _md_topics(minutes: Minutes, labels: DocumentLabels) -> list[str]:
-    if not minutes.topics:
-        return []
-    out = ["", f"## {labels.topics}"]
-    for number, topic in enumerate(minutes.topics, start=1):
-        out += [
-            "",
-            f"### {number}. {topic.title}",
-            "",
-            f"_{format_timestamp(topic.start)} – {format_timestamp(topic.end)}_",
-            "",
-        ]
-        out += [f"- {p.text}" for p in topic.key_points]
-    return out
-
-
 def _underline(text: str, char: str) -> list[str]:
     return [text, char * len(text)]
 
@@ -99,12 +30,17 @@ def _wrapped(text: str, indent: str = "", first: str = "") -> list[str]:
     return textwrap.wrap(text, _WIDTH, initial_indent=first or indent, subsequent_indent=indent) or [first]
 
 
-def to_text(minutes: Minutes) -> str:
-    """The minutes as plain text, wrapped for e-mail bodies and terminals."""
-    labels = labels_for(minutes.language)
-    lang = minutes.language
-    out = _underline(minutes.title.upper(), "=") + [""]
-    rows = metadata_rows(minutes, labels)
+def to_text(minutes: Minutes, *, language: str | None = None) -> str:
+    """The minutes as plain text, wrapped for e-mail bodies and terminals.
+
+    Args:
+        minutes: The minutes to write.
+        language: The language of the labels and dates (default: the minutes' own).
+    """
+    view = view_of(minutes, language=language)
+    labels, lang = view.labels, view.language
+    out = _underline(view.title.upper(), "=") + [""]
+    rows = metadata_rows(view)
     width = max((len(k) for k, _ in rows), default=0)
     for key, value in rows:
         out += _wrapped(value, " " * (width + 3), f"{key.ljust(width)} : ")
@@ -133,6 +69,6 @@ def to_text(minutes: Minutes) -> str:
     if minutes.transcript.utterances:
         out += [""] + _underline(labels.transcript, "-")
         for utt in minutes.transcript.utterances:
-            who = speaker_prefix(minutes.transcript.display_name(utt.speaker), minutes.language) if utt.speaker else ""
+            who = speaker_prefix(minutes.transcript.display_name(utt.speaker), lang) if utt.speaker else ""
             out += _wrapped(f"[{format_timestamp(utt.start)}] {who}{utt.text.strip()}", "           ")
     return "\n".join(out).rstrip() + "\n"

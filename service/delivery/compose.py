@@ -1,8 +1,10 @@
 """Emails as the client and the operators read them: the minutes with their DOCX, and failure alerts.
 
 Only the standard library's :class:`email.message.EmailMessage`. The minutes email is written
-in the client's language, addressed to that client's recipients and nobody else (no Cc, no
-Bcc), and carries a deterministic Message-ID so a resumed send is recognisably the same email.
+in the client's minutes language and says what the attached document type holds; it comes from
+the client's sender name and is signed with its sign-off (else ``[email]``'s); it is addressed
+to that client's recipients and nobody else (no Cc, no Bcc), and carries a deterministic
+Message-ID so a resumed send is recognisably the same email.
 
 A recording's file name may hold anything a file system allows (line breaks, tabs, 255 bytes of
 accents or emoji): what goes into a header loses its control characters
@@ -14,14 +16,18 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
 
 from pipeline.locale import locale_for, normalise_language
-from pipeline.outputs.labels import due_label
+from pipeline.locale.schema import lookup
+from pipeline.outputs.call_note import read_call_note
+from pipeline.outputs.kinds import CALL_NOTE, DETAILED
+from pipeline.outputs.labels import View, due_label, view_of
 from pipeline.outputs.names import fit_name
-from pipeline.summarize.humanize import format_date, format_numeric_date
+from pipeline.summarize.humanize import format_numeric_date
 from pipeline.summarize.model import Minutes
 from service.clients import ClientConfig
 from service.errors import DeliveryError
@@ -38,47 +44,48 @@ def message_id_for(client: str, recording_sha256: str, sender: str) -> str:
     return f"<minutes.{tag}@{domain}>"
 
 
-def minutes_subject(minutes: Minutes, client: ClientConfig) -> str:
-    """ "Compte rendu – Comité de pilotage – 12/03/2025" in the client's language."""
-    subject = locale_for(client.language).email.subject
+def minutes_subject(minutes: Minutes, client: ClientConfig, document_type: str | None = None) -> str:
+    """ "Compte rendu – Comité de pilotage – ACME SA – 12/03/2025" in the client's minutes language."""
+    view = view_of(minutes, document_type or client.document_type, client.document_language)
+    subject = lookup(view.locale.email.subjects, view.kind, view.kind_name)
     parts = [subject]
-    if minutes.title and not minutes.title.lower().startswith(subject.lower()):
-        parts.append(minutes.title)
+    if not view.title.lower().startswith(subject.lower()):
+        parts.append(view.title)
     parts.append(client.name)
     if minutes.held_on is not None:
-        parts.append(format_numeric_date(minutes.held_on, client.language))
+        parts.append(format_numeric_date(minutes.held_on, view.language))
     return " \u2013 ".join(one_line(p) for p in parts)
 
 
-def minutes_body(minutes: Minutes, client: ClientConfig) -> str:
-    """Plain-text body: greeting, summary, decisions, actions (owner, due date), confidentiality note."""
-    lang = client.language
-    locale = locale_for(lang)
-    words, labels, sep = locale.email, locale.document, locale.separator
-    when = words.when.format(date=format_date(minutes.held_on, lang)) if minutes.held_on else ""
-    summary = minutes.summary.strip()
-    if len(summary) > _MAX_SUMMARY_CHARS:
-        summary = summary[:_MAX_SUMMARY_CHARS].rsplit(" ", 1)[0] + " […]"
-    lines = [words.hello, "", words.intro.format(title=minutes.title, when=when), ""]
-    if summary:
-        lines += [labels.summary, "-" * len(labels.summary), summary, ""]
-    lines += [labels.decisions, "-" * len(labels.decisions)]
-    lines += [f"- {d.text}" for d in minutes.decisions] or [labels.no_decisions]
-    lines += ["", labels.actions, "-" * len(labels.actions)]
-    for item in minutes.action_items:
-        details = [f"{labels.owner}{sep}{item.owner or labels.unassigned}"]
-        due = due_label(item, lang)
-        if due:
-            details.append(f"{labels.due}{sep}{due}")
-        lines.append(f"- {item.text} ({'; '.join(details)})")
-    if not minutes.action_items:
-        lines.append(labels.no_actions)
+def minutes_body(
+    minutes: Minutes, client: ClientConfig, *, document_type: str | None = None, signature: str | None = None
+) -> str:
+    """Plain-text body in the client's minutes language: greeting, what the document holds, sign-off, confidentiality.
+
+    A detailed document's email carries its summary, decisions and actions; a record of decisions or
+    formal minutes, the decisions and actions; a phone message, the caller, request and callback.
+
+    Args:
+        minutes: The minutes.
+        client: The client: language, sign-off.
+        document_type: The attached document's type (default: the client's).
+        signature: The sign-off when the client has none of its own (``[email] signature``).
+    """
+    view = view_of(minutes, document_type or client.document_type, client.document_language)
+    words = view.locale.email
+    when = words.when.format(date=view.date()) if minutes.held_on else ""
+    intro = lookup(words.intros, view.kind, lookup(words.intros, DETAILED, ""))
+    lines = [words.hello, "", intro.format(title=view.title, when=when), ""]
+    if view.kind == CALL_NOTE:
+        lines += _call_lines(view)
+    else:
+        lines += _minutes_lines(view, summary=view.kind == DETAILED)
     lines += [
         "",
-        words.attached,
+        lookup(words.attached, view.kind, ""),
         "",
         words.regards,
-        client_signature(client),
+        client_signature(client, signature),
         "",
         "--",
         words.confidential,
@@ -87,22 +94,67 @@ def minutes_body(minutes: Minutes, client: ClientConfig) -> str:
     return "\n".join(lines)
 
 
-def client_signature(client: ClientConfig) -> str:
-    """Who signs the client's emails, in the client's language."""
-    return locale_for(client.language).email.signature
+def _minutes_lines(view: View, *, summary: bool) -> list[str]:
+    minutes, labels, sep = view.minutes, view.labels, view.locale.separator
+    lines: list[str] = []
+    text = minutes.summary.strip()
+    if summary and text:
+        if len(text) > _MAX_SUMMARY_CHARS:
+            text = text[:_MAX_SUMMARY_CHARS].rsplit(" ", 1)[0] + " […]"
+        lines += [labels.summary, "-" * len(labels.summary), text, ""]
+    lines += [labels.decisions, "-" * len(labels.decisions)]
+    lines += [f"- {d.text}" for d in minutes.decisions] or [labels.no_decisions]
+    lines += ["", labels.actions, "-" * len(labels.actions)]
+    for item in minutes.action_items:
+        details = [f"{labels.owner}{sep}{item.owner or labels.unassigned}"]
+        due = due_label(item, view.language)
+        if due:
+            details.append(f"{labels.due}{sep}{due}")
+        lines.append(f"- {item.text} ({'; '.join(details)})")
+    if not minutes.action_items:
+        lines.append(labels.no_actions)
+    return lines
+
+
+def _call_lines(view: View) -> list[str]:
+    note, words, sep = read_call_note(view.minutes), view.locale.call, view.locale.separator
+    rows = (
+        (words.caller, note.caller),
+        (words.subject, note.subject),
+        (words.request, note.request),
+        (words.callback_number, note.callback_number),
+        (words.callback_time, note.callback_time),
+    )
+    return [f"{label}{sep}{value or words.not_given}" for label, value in rows]
+
+
+def client_signature(client: ClientConfig, default: str | None = None) -> str:
+    """Who signs the client's emails: the client's own sign-off, else `default`, else "Le secrétariat"."""
+    return client.signature or default or locale_for(client.document_language).email.signature
 
 
 def compose_minutes_email(
-    minutes: Minutes, docx_path: Path, client: ClientConfig, sender: str, recording_sha256: str
+    minutes: Minutes,
+    docx_path: Path,
+    client: ClientConfig,
+    sender: str,
+    recording_sha256: str,
+    *,
+    sender_name: str | None = None,
+    signature: str | None = None,
+    document_type: str | None = None,
 ) -> EmailMessage:
     """The email carrying one meeting's minutes to one client.
 
     Args:
         minutes: The minutes (their summary, decisions and actions go into the body).
         docx_path: The Word document, attached as ``application/vnd.openxmlformats-...document``.
-        client: The client: language, display name and the only recipients (To).
+        client: The client: language, display name, sender name, sign-off and the only recipients (To).
         sender: The From address.
         recording_sha256: The recording's content hash (makes the Message-ID stable).
+        sender_name: The From name when the client has none (``[email] sender_name``).
+        signature: The sign-off when the client has none (``[email] signature``).
+        document_type: The attached document's type (default: the client's).
 
     Returns:
         The message, addressed (To) to every recipient of the client and nobody else.
@@ -115,14 +167,15 @@ def compose_minutes_email(
     except OSError as e:
         raise DeliveryError(f"{docx_path}: cannot read the document to attach ({e.strerror or e})") from e
     message = EmailMessage()
-    message["Subject"] = minutes_subject(minutes, client)
-    message["From"] = sender
+    message["Subject"] = minutes_subject(minutes, client, document_type)
+    name = one_line(client.sender_name or sender_name or "")
+    message["From"] = Address(display_name=name, addr_spec=sender) if name else sender
     message["To"] = ", ".join(client.recipients)
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = message_id_for(client.folder, recording_sha256, sender)
-    message["Content-Language"] = normalise_language(client.language)
+    message["Content-Language"] = normalise_language(client.document_language)
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(minutes_body(minutes, client))
+    message.set_content(minutes_body(minutes, client, document_type=document_type, signature=signature))
     maintype, subtype = DOCX_MIME.split("/")
     message.add_attachment(document, maintype=maintype, subtype=subtype, filename=attachment_name(docx_path))
     return message

@@ -55,6 +55,7 @@ def deliver_minutes(
     ledger: DeliveryLedger,
     *,
     transport: Transport | None = None,
+    document_type: str | None = None,
 ) -> DeliveryReport:
     """Email the minutes to the client's recipients who do not have them yet.
 
@@ -67,6 +68,7 @@ def deliver_minutes(
         settings: SMTP settings; with `host` unset, ``.eml`` files replace sending.
         ledger: Records each recipient sent to.
         transport: Replaces the transport made from `settings` (tests, other channels).
+        document_type: The attached document's type, when the run asked another than the client's.
 
     Returns:
         Who was sent to now and who already had it.
@@ -84,7 +86,16 @@ def deliver_minutes(
     if not remaining:
         logger.info("Minutes of %s already sent to every recipient of %s", recording_sha256[:12], client.folder)
         return DeliveryReport(message_id, "none", (), already)
-    message = compose_minutes_email(minutes, docx_path, client, settings.sender, recording_sha256)
+    message = compose_minutes_email(
+        minutes,
+        docx_path,
+        client,
+        settings.sender,
+        recording_sha256,
+        sender_name=settings.sender_name,
+        signature=settings.signature,
+        document_type=document_type,
+    )
     transport = transport or make_transport(settings, docx_path.parent, docx_path.stem)
     result = transport.send(message, remaining)
     stray = [r for r in result.accepted if not client.is_recipient(r)]

@@ -106,7 +106,10 @@ def test_every_template_of_a_language_fills_in(code: str) -> None:
     for counts in ((0, 0, 0), (1, 1, 1), (2, 3, 4)):
         assert write_summary(context, 600.0, (topic,), *counts)
     words = locale_for(code)
-    assert words.email.intro.format(title="T", when=words.email.when.format(date="d"))
+    for kind, intro in words.email.intros:
+        assert intro.format(title="T", when=words.email.when.format(date="d")), kind
+    assert words.formal.opening.format(time="t") and words.formal.closing.format(time="t")
+    assert words.dates.clock.format(hour=9, minute=5)
     assert words.notes.deleted.format(day="2025-01-01", days=30)
     assert speaker_label(2, code) == f"{words.speaker} 2"
 
@@ -119,3 +122,20 @@ def test_formatting_reads_the_tables() -> None:
     assert format_numeric_date(day, "fr") == "01/03/2025" and format_numeric_date(day, "en") == "2025-03-01"
     assert join_names(["A", "B", "C"], "FR") == "A, B et C"
     assert format_share(0.42, "fr") == "42\u202f%" and format_share(0.42, "en-US") == "42%"
+
+
+def test_every_document_type_has_its_words_in_every_language() -> None:
+    from pipeline.outputs.kinds import DOCUMENT_TYPES
+
+    for loc in locales():
+        for table in (
+            loc.document.kinds,
+            loc.document.titles,
+            loc.email.subjects,
+            loc.email.intros,
+            loc.email.attached,
+        ):
+            assert tuple(key for key, _ in table) == DOCUMENT_TYPES, loc.code
+            assert all(text.strip() for _, text in table)
+    assert locale_for("fr").dates.clock.format(hour=9, minute=5) == "9\u00a0h\u00a005"
+    assert locale_for("en").dates.clock.format(hour=9, minute=5) == "09:05"

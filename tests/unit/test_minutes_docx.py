@@ -1,4 +1,4 @@
-"""The Word document reopens with python-docx with its sections, tables and labels in FR and EN."""
+"""The detailed Word document reopens with python-docx with its sections, tables and labels in FR and EN."""
 
 from __future__ import annotations
 
@@ -61,10 +61,11 @@ def test_french_document_sections_tables_and_labels(fr_minutes: Minutes) -> None
         "Annexe : transcription",
     ]
     assert _headings(document, 2)[0] == "1. Avancement des maquettes"
+    assert document.paragraphs[1].style.name == "Subtitle"
+    assert document.paragraphs[1].text == "Compte rendu détaillé · Cabinet Lefèvre"
     meta, people, actions = (_cells(t) for t in document.tables)
-    assert ["Client", "Cabinet Lefèvre"] in meta
     assert ["Date", "mercredi 12 mars 2025"] in meta and ["Heure", "09:30"] in meta
-    assert ["Langue", "français"] in meta and ["Modèles", "faster-whisper base"] in meta
+    assert ["Langue", "français"] in meta
     assert people[0] == ["Participant", "Temps de parole", "Part"]
     assert actions[0] == ["Action", "Responsable", "Échéance"]
     row = next(r for r in actions if r[0].startswith("Simplifier le formulaire"))
@@ -88,15 +89,40 @@ def test_transcript_annex_has_timestamps_and_bold_speakers(fr_minutes: Minutes) 
 def test_header_footer_and_page_numbers(fr_minutes: Minutes) -> None:
     document = _reopen(fr_minutes)
     section = document.sections[0]
-    assert "Cabinet Lefèvre" in section.header.paragraphs[0].text
-    footer_xml = section.footer.paragraphs[0]._p.xml
-    assert 'w:instr=" PAGE "' in footer_xml and 'w:instr=" NUMPAGES "' in footer_xml
-    assert "Page" in section.footer.paragraphs[0].text and "sur" in section.footer.paragraphs[0].text
+    # Pages 2 and after: type, client and date; page 1 has the title block instead.
+    assert section.different_first_page_header_footer
+    assert section.header.paragraphs[0].text == "Compte rendu détaillé · Cabinet Lefèvre\t\t12/03/2025"
+    assert not section.first_page_header.paragraphs[0].text.strip()
+    for footer in (section.footer, section.first_page_footer):
+        footer_xml = footer.paragraphs[0]._p.xml
+        assert 'w:instr=" PAGE "' in footer_xml and 'w:instr=" NUMPAGES "' in footer_xml
+        assert (
+            footer.paragraphs[0].text.startswith("Comité de pilotage\t\tPage ") and " sur " in footer.paragraphs[0].text
+        )
+
+
+def test_the_date_is_on_page_one_once_and_no_model_is_named(fr_minutes: Minutes) -> None:
+    document = _reopen(fr_minutes)
+    text = "\n".join(
+        [p.text for p in document.paragraphs]
+        + [c.text for t in document.tables for r in t.rows for c in r.cells]
+        + [
+            p.text
+            for s in document.sections
+            for part in (s.first_page_header, s.first_page_footer)
+            for p in part.paragraphs
+        ]
+    )
+    assert text.count("mercredi 12 mars 2025") == 1 and "12/03/2025" not in text
+    for hidden in ("faster-whisper", "Modèles", "Rédaction", "extractive", "synthèse automatique"):
+        assert hidden not in text
+        assert hidden not in document.sections[0].header.paragraphs[0].text
 
 
 def test_english_document_labels(en_minutes: Minutes) -> None:
     document = _reopen(en_minutes)
     assert document.paragraphs[0].text == "Meeting minutes"
+    assert document.paragraphs[1].text == "Detailed minutes · Acme Apps"
     assert _headings(document, 1) == [
         "Summary",
         "Participants",
@@ -112,6 +138,21 @@ def test_english_document_labels(en_minutes: Minutes) -> None:
     assert document.core_properties.language == "en-GB"
 
 
+def test_labels_follow_the_minutes_language_not_the_spoken_one(en_minutes: Minutes) -> None:
+    """An English meeting for a French client: French labels and dates, the English summary as written."""
+    buffer = io.BytesIO()
+    write_minutes_docx(en_minutes, buffer, language="fr")
+    document = docx.Document(io.BytesIO(buffer.getvalue()))
+    assert document.paragraphs[0].text == "Compte rendu de réunion"  # the default title, in French
+    assert _headings(document, 1)[:4] == ["Résumé", "Participants", "Décisions", "Actions"]
+    meta = _cells(document.tables[0])
+    assert ["Date", "mercredi 4 juin 2025"] in meta and ["Langue", "anglais"] in meta
+    actions = _cells(document.tables[2])
+    assert actions[0] == ["Action", "Responsable", "Échéance"]
+    assert any(r[1] == "Marcus Green" and r[2] == "vendredi 6 juin 2025" for r in actions)
+    assert document.paragraphs[3].text == en_minutes.summary
+
+
 def test_client_template_styles_and_letterhead_are_used(fr_minutes: Minutes, tmp_path: Path) -> None:
     template = docx.Document()
     template.styles["Heading 1"].font.name = "Georgia"
@@ -122,6 +163,7 @@ def test_client_template_styles_and_letterhead_are_used(fr_minutes: Minutes, tmp
     document = _reopen(fr_minutes, path)
     assert document.styles["Heading 1"].font.name == "Georgia"
     assert document.sections[0].header.paragraphs[0].text == "CABINET LEFÈVRE — 12 rue des Lilas, Lyon"
+    assert not document.sections[0].different_first_page_header_footer  # the letterhead shows on page 1
     assert all("Texte d'exemple" not in p.text for p in document.paragraphs)
     assert _headings(document, 1)[0] == "Résumé"
 

@@ -83,9 +83,37 @@ def test_write_documents_writes_every_format(fr_minutes: Minutes, tmp_path: Path
     assert list(written) == list(FORMATS)
     for name, path in written.items():
         assert path.is_file() and path.stat().st_size > 0 and path.suffix == f".{name}"
-    assert written["docx"].name == "2025-03-12_comite-de-pilotage.docx"
+    assert written["docx"].name == "2025-03-12 Comité de pilotage.docx"
     assert minutes_from_json(written["json"].read_text(encoding="utf-8")) == fr_minutes
     assert write_documents(fr_minutes, tmp_path, ["md"], stem="reunion")["md"] == tmp_path / "reunion.md"
+
+
+def test_document_names_are_safe_on_every_share_and_fit_the_limit() -> None:
+    from dataclasses import replace
+
+    from pipeline.outputs import document_stem
+
+    assert document_stem(replace(fr_minutes_plain(), title='Point: "budget" <2026>/Q1?')) == (
+        "2025-03-12 Point budget 2026 Q1"
+    )
+    assert document_stem(replace(fr_minutes_plain(), title="CON", held_on=None)) == "CON_"
+    assert document_stem(replace(fr_minutes_plain(), title=" .. ", held_on=None)) == "minutes"
+    untitled = replace(fr_minutes_plain(), title="Compte rendu de réunion", held_on=None)
+    assert document_stem(untitled) == "Compte rendu de réunion"
+    assert document_stem(untitled, "formal", "en") == "Minutes of the meeting"
+
+
+def test_a_long_title_is_cut_to_fit_every_format(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    long = replace(fr_minutes_plain(), title="Réunion " + "é" * 200)
+    written = write_documents(long, tmp_path, "docx,json")
+    assert all(len(os.fsencode(p.name)) <= 255 for p in written.values())
+    assert written["docx"].stem == written["json"].stem
+
+
+def fr_minutes_plain() -> Minutes:
+    return build_minutes(french_meeting(), OfflineSummarizer(), MeetingMeta(title="Comité", held_on=FR_DATE))
 
 
 def test_unknown_format_is_a_named_error() -> None:
