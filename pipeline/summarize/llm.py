@@ -155,17 +155,29 @@ class LlmSummarizer:
             "temperature": 0,
             "response_format": response_format(name, schema),
         }
-        try:
-            response = client.post("chat/completions", json=body)
-        except httpx.HTTPError as e:
-            raise SummarizerError(f"request failed ({type(e).__name__}: {e})") from e
-        if response.status_code >= 400:
-            raise SummarizerError(f"HTTP {response.status_code} {response.reason_phrase}")
-        try:
-            content = response.json()["choices"][0]["message"]["content"]
-        except (ValueError, KeyError, IndexError, TypeError) as e:
-            raise SummarizerError(f"not a chat completion response ({type(e).__name__})") from e
-        return parse_answer(content, schema)
+        return complete_json(client, body, schema)[0]
+
+
+def complete_json(
+    client: httpx.Client, body: dict[str, Any], schema: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """POST one chat completion whose answer must match `schema`: (the checked answer, the whole response).
+
+    Raises:
+        SummarizerError: the request failed (network, timeout, HTTP status) or the answer is not valid.
+    """
+    try:
+        response = client.post("chat/completions", json=body)
+    except httpx.HTTPError as e:
+        raise SummarizerError(f"request failed ({type(e).__name__}: {e})") from e
+    if response.status_code >= 400:
+        raise SummarizerError(f"HTTP {response.status_code} {response.reason_phrase}")
+    try:
+        whole = response.json()
+        content = whole["choices"][0]["message"]["content"]
+    except (ValueError, KeyError, IndexError, TypeError) as e:
+        raise SummarizerError(f"not a chat completion response ({type(e).__name__})") from e
+    return parse_answer(content, schema), whole
 
 
 def _locate(stamp: str, sentences: tuple[Sentence, ...], duration: float) -> tuple[float, float, str | None]:
