@@ -173,11 +173,12 @@ def compose_minutes_email(
     message["To"] = ", ".join(client.recipients)
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = message_id_for(client.folder, recording_sha256, sender)
-    message["Content-Language"] = normalise_language(client.document_language)
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(minutes_body(minutes, client, document_type=document_type, signature=signature))
     maintype, subtype = DOCX_MIME.split("/")
     message.add_attachment(document, maintype=maintype, subtype=subtype, filename=attachment_name(docx_path))
+    # After the content: set_content() and add_attachment() move Content-* headers to the parts.
+    message["Content-Language"] = normalise_language(client.document_language)
     return message
 
 

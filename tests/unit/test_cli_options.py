@@ -20,13 +20,13 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from cli.base import ConsoleFormatter, check_formats, check_language, parse_names
+from cli.base import ConsoleFormatter, check_formats, check_language, meeting_options, meeting_request, parse_names
 from cli.service import RunRequest
 from pipeline.errors import CorruptAudioError
 from pipeline.stages import MeetingRequest
 
 ROOT = Path(__file__).resolve().parents[2]
-MEETING_OPTIONS = ("--title", "--date", "--language", "--name", "--format")
+MEETING_OPTIONS = ("--title", "--date", "--language", "--name", "--template", "--format")
 SPEAKER_OPTIONS = ("--speakers", "--min-speakers", "--max-speakers", "--voices")
 
 
@@ -284,3 +284,26 @@ def test_a_regional_code_is_its_language(given: str, meant: str) -> None:
     from cli.base import check_language
 
     assert check_language(click.Context(main), None, given) == meant  # type: ignore[arg-type]
+
+
+@click.command()
+@meeting_options
+@click.pass_context
+def _asked(ctx: click.Context, **options: Any) -> None:
+    click.echo(repr(meeting_request(options).template))
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"), [("releve", "'decisions'"), ("Procès-verbal", "'formal'"), ("call_note", "'call_note'")]
+)
+def test_template_is_read_into_the_request(value: str, kind: str) -> None:
+    result = CliRunner().invoke(_asked, ["--template", value])
+    assert result.exit_code == 0 and result.output.strip() == kind
+    assert CliRunner().invoke(_asked, []).output.strip() == "None"
+
+
+def test_an_unknown_template_is_refused_before_any_work() -> None:
+    result = CliRunner().invoke(main, ["minutes", __file__, "--template", "memo"])
+    assert result.exit_code == 2
+    assert "Invalid value for '--template': unknown document type 'memo'" in result.output
+    assert "detailed, decisions, formal, call_note" in _help("minutes")

@@ -12,6 +12,9 @@ from service.clients import Clients, check_folder_name, load_clients
 GOOD = """
 [defaults]
 review_timeout_s = 3600
+timezone = "Europe/Paris"
+signature = '''Claire Martin
+Secrétariat Lefèvre'''
 
 [clients.acme]
 name = "ACME SA"
@@ -29,6 +32,10 @@ name = "Acme Corp"
 recipients = ["minutes@acme-corp.com"]
 language = "en"
 num_speakers = 3
+document_type = "relevé de décisions"
+minutes_language = "fr"
+timezone = "America/Montreal"
+sender_name = "Secrétariat Lefèvre"
 """
 
 
@@ -50,9 +57,14 @@ def test_load_reads_every_field(tmp_path: Path) -> None:
     assert acme.speaker_names == (("Speaker 1", "Claire Martin"), ("intervenant_3", "Paul"))
     assert acme.template_path == tmp_path / "acme.docx" and acme.voices_dir == tmp_path / "voices"
     assert acme.review_timeout_s == 3600.0  # from [defaults]
+    assert (acme.document_type, acme.minutes_language, acme.document_language) == ("detailed", None, "fr")
+    assert acme.timezone == "Europe/Paris" and acme.sender_name is None
+    assert acme.signature == "Claire Martin\nSecrétariat Lefèvre"  # from [defaults]
     corp = clients.require("acme-corp")
     assert corp.language == "en" and corp.num_speakers == 3 and not corp.review
     assert isinstance(corp.recipients, tuple)
+    assert (corp.document_type, corp.minutes_language, corp.document_language) == ("decisions", "fr", "fr")
+    assert corp.timezone == "America/Montreal" and corp.sender_name == "Secrétariat Lefèvre"
 
 
 def test_lookup_is_exact(tmp_path: Path) -> None:
@@ -88,6 +100,14 @@ def test_lookup_is_exact(tmp_path: Path) -> None:
             "speaker_names",
             "name the same speaker",
         ),
+        ('recipients = ["a@acme.fr"]\ndocument_type = "memo"', "document_type", "unknown document type 'memo'"),
+        ('recipients = ["a@acme.fr"]\ndocument_type = 2', "document_type", "as a string"),
+        ('recipients = ["a@acme.fr"]\nminutes_language = "de"', "minutes_language", "expected one of fr, en"),
+        ('recipients = ["a@acme.fr"]\ntimezone = "Paris"', "timezone", "'Paris': not a time zone name"),
+        ('recipients = ["a@acme.fr"]\ntimezone = 1', "timezone", "time zone name as a string"),
+        ('recipients = ["a@acme.fr"]\nsender_name = "A\\nB"', "sender_name", "printable text on one line"),
+        ('recipients = ["a@acme.fr"]\nsender_name = ""', "sender_name", "non-empty string"),
+        ('recipients = ["a@acme.fr"]\nsignature = "x\\u0007"', "signature", "printable text"),
     ],
 )
 def test_invalid_fields_name_file_client_and_field(tmp_path: Path, table: str, field: str, message: str) -> None:

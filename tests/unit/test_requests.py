@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from pipeline.config import Settings
@@ -39,6 +40,19 @@ def test_the_recording_request_wins_over_the_client() -> None:
     assert settings.asr.language == "en" and settings.diarize.num_speakers == 3
     assert settings.diarize.voices_dir == Path("/voices/acme")
     assert settings.minutes.template_path == Path("/templates/acme.docx")
+
+
+def test_the_clients_document_type_zone_and_language_reach_the_request() -> None:
+    client = replace(CLIENT, document_type="call_note", timezone="America/Montreal", language="en")
+    request = client_request(client, MeetingRequest(), "acme")
+    assert (request.template, request.timezone, request.minutes_language) == ("call_note", "America/Montreal", "en")
+    french = client_request(replace(client, minutes_language="fr"), MeetingRequest(), "acme")
+    assert french.minutes_language == "fr"  # the minutes' language, over the client's notes language
+    asked = client_request(client, MeetingRequest(template="formal", timezone="Europe/Paris"), "acme")
+    assert (asked.template, asked.timezone) == ("formal", "Europe/Paris")
+    plain = client_request(CLIENT, MeetingRequest(), "acme")
+    assert (plain.template, plain.timezone, plain.minutes_language) == ("detailed", None, "fr")
+    assert client_request(None, MeetingRequest(), "divers").template is None
 
 
 def test_no_client_keeps_the_request_and_names_the_folder() -> None:

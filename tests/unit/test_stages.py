@@ -1,12 +1,15 @@
-"""What the stages write about how the minutes were made: the models that ran and the audio track heard."""
+"""What the stages write about the meeting (title, date and time, the models that ran, the track heard) and
+how the request's document type and language reach the documents."""
 
 from __future__ import annotations
 
+from datetime import date, time
 from pathlib import Path
 
 import pytest
 
 from pipeline import stages
+from pipeline.errors import ConfigError, DocumentError
 from pipeline.stages import MeetingRequest
 from pipeline.types import Diarization, Recording, Transcript
 from tests.media import run_ffmpeg
@@ -32,3 +35,54 @@ def test_one_track_adds_nothing(tmp_path: Path) -> None:
     path = tmp_path / "call.wav"
     run_ffmpeg("-f", "lavfi", "-i", "sine=frequency=300:duration=3", path)
     assert _meta_models(path, "fr") == ("Whisper base", "pyannote segmentation-3.0 + CAM++")
+
+
+def _meta(path: Path, request: MeetingRequest, language: str = "fr") -> stages.MeetingMeta:
+    transcript = Transcript(language, 3.0, "Whisper base", ())
+    return stages.meeting_meta(Recording.from_path(path), request, transcript, Diarization((), (), 3.0, "pyannote"))
+
+
+def test_title_date_and_time_come_from_the_file_in_the_clients_zone(tmp_path: Path) -> None:
+    path = tmp_path / "Réunion Durand 20 nov.m4a"
+    run_ffmpeg(
+        "-f", "lavfi", "-i", "sine=frequency=300:duration=2", "-c:a", "aac",
+        "-metadata", "creation_time=2026-11-20T23:30:00Z", path,
+    )  # fmt: skip
+    # The tag is UTC: 23:30 on the 20th is 18:30 in Montreal, the date of the name.
+    meta = _meta(path, MeetingRequest(timezone="America/Montreal"))
+    assert (meta.title, meta.held_on, meta.start_time) == ("Réunion Durand", date(2026, 11, 20), time(18, 30))
+    # In Paris it is already the 21st: the name's date (the 20th) stands, without the tag's time.
+    meta = _meta(path, MeetingRequest(timezone="Europe/Paris"))
+    assert (meta.held_on, meta.start_time) == (date(2026, 11, 20), None)
+    # What the request says wins.
+    meta = _meta(path, MeetingRequest(title="Comité", held_on=date(2026, 11, 20), timezone="America/Montreal"))
+    assert (meta.title, meta.held_on, meta.start_time) == ("Comité", date(2026, 11, 20), time(18, 30))
+
+
+def test_nothing_known_is_no_date(tmp_path: Path) -> None:
+    path = tmp_path / "zoom_0.wav"
+    run_ffmpeg("-f", "lavfi", "-i", "sine=frequency=300:duration=2", path)
+    meta = _meta(path, MeetingRequest())
+    assert (meta.title, meta.held_on, meta.start_time) == (None, None, None)
+
+
+def test_a_request_refuses_an_unknown_type_or_zone_when_made() -> None:
+    assert MeetingRequest(template="Procès-verbal").template == "formal"
+    assert MeetingRequest(minutes_language="EN-gb").minutes_language == "en"
+    with pytest.raises(DocumentError, match="unknown document type 'memo'"):
+        MeetingRequest(template="memo")
+    with pytest.raises(ConfigError, match="Mars/Olympus"):
+        MeetingRequest(timezone="Mars/Olympus")
+
+
+def test_documents_follow_the_requests_type_and_language(tmp_path: Path) -> None:
+    from pipeline.config import MinutesSettings
+    from tests.unit.minutes_samples import board_minutes
+
+    request = MeetingRequest(template="releve", minutes_language="en")
+    written = stages.write_documents(board_minutes("fr"), tmp_path, "md", None, MinutesSettings(), request)
+    assert written["md"].name == "2025-03-12 Comité de pilotage.md"
+    text = written["md"].read_text(encoding="utf-8")
+    assert "_Record of decisions · Cabinet Lefèvre_" in text and "## Decisions" in text
+    kept = stages.write_documents(board_minutes("fr"), tmp_path, "md", "reunion", MinutesSettings())
+    assert kept["md"].name == "reunion.md" and "_Compte rendu détaillé · Cabinet Lefèvre_" in kept["md"].read_text()
