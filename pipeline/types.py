@@ -165,6 +165,8 @@ class SpeakerTranscript:
     utterances: tuple[Utterance, ...]
     # Raw diarization label -> display name ("SPEAKER_00" -> "Intervenant 1" or "Marie Dupont").
     speaker_names: tuple[tuple[str, str], ...] = ()
+    # False when the times are estimates (a transcript file without times): no duration is then stated.
+    timed: bool = True
 
     def display_name(self, speaker: str | None) -> str:
         return dict(self.speaker_names).get(speaker or "", speaker or "")

@@ -9,6 +9,7 @@ from pipeline.config import MinutesSettings
 from pipeline.locale import locale_for, normalise_language
 from pipeline.merge import name_speakers
 from pipeline.speakers import given_names
+from pipeline.summarize.initials import expand_initials
 from pipeline.summarize.model import MeetingMeta, Minutes, Participant, Summarizer, SummaryContext
 from pipeline.summarize.offline import OfflineSummarizer
 from pipeline.types import SpeakerTranscript
@@ -53,7 +54,7 @@ def build_minutes(st: SpeakerTranscript, summarizer: Summarizer, meta: MeetingMe
     language = normalise_language(meta.language or st.language or DEFAULT_LANGUAGE)
     # Speakers without a name of their own get their public label in the minutes' language
     # ("Intervenant 2" even when the transcript, in English, showed "Speaker 2").
-    named = name_speakers(replace(st, language=language), given_names(st))
+    named = expand_initials(name_speakers(replace(st, language=language), given_names(st)))
     participants = speaking_shares(named)
     context = SummaryContext(language, meta.held_on, tuple(p.name for p in participants))
     digest = summarizer.summarize(named, context)

@@ -1,8 +1,10 @@
 """The deterministic offline summariser: extractive, rule-based, French and English.
 
-Same transcript in, same minutes out: no model, no network. It segments the meeting into topics,
-picks key points, finds decisions, action items and open questions from the language's cues,
-and writes a factual summary from what it found.
+Same transcript in, same minutes out: no model, no network. The summary is the meeting's most
+central, least redundant sentences (:mod:`~pipeline.summarize.select`), cleaned of disfluencies
+and reported in the third person under their speaker's name; topics come from lexical cohesion,
+their points chosen the same way; decisions, action items and open questions from the language's
+cues.
 """
 
 from __future__ import annotations
@@ -10,21 +12,42 @@ from __future__ import annotations
 import logging
 
 from pipeline.locale import locale_for, normalise_language
+from pipeline.summarize.clean import clean_spoken
 from pipeline.summarize.extract import CueExtractor
 from pipeline.summarize.humanize import format_duration, join_names
-from pipeline.summarize.lexicon import lexicon_for, lexicon_language
-from pipeline.summarize.model import Digest, Provenance, SummaryContext, Topic
-from pipeline.summarize.sentences import split_sentences
-from pipeline.summarize.topics import TopicBuilder, segment
+from pipeline.summarize.lexicon import Lexicon, lexicon_for, lexicon_language
+from pipeline.summarize.model import Digest, Provenance, SummaryContext
+from pipeline.summarize.reported import report, reporting_for
+from pipeline.summarize.select import MAX_WORDS, MIN_WORDS, Candidate, select
+from pipeline.summarize.sentences import Sentence, content_terms, split_sentences
+from pipeline.summarize.topics import KEY_POINTS, TopicBuilder, segment
 from pipeline.types import SpeakerTranscript
 
 logger = logging.getLogger(__name__)
 
 OFFLINE = "offline"
+# The summary paragraph's length in words: a tenth of the meeting, within what a reader takes in at a glance.
+SUMMARY_SHARE = 0.1
+SUMMARY_MIN_WORDS = 60
+SUMMARY_MAX_WORDS = 220
 
 
-def _count(forms: tuple[str, str, str], n: int) -> str:
-    return forms[min(n, 2)].format(n=n)
+def summary_budget(words: int) -> int:
+    """Words the summary paragraph may hold for a meeting of `words` words."""
+    return max(SUMMARY_MIN_WORDS, min(SUMMARY_MAX_WORDS, int(words * SUMMARY_SHARE)))
+
+
+def candidates(sentences: tuple[Sentence, ...], lexicon: Lexicon) -> tuple[list[Candidate], list[list[str]]]:
+    """The sentences fit to be quoted (cleaned, long enough, not questions) and every sentence's terms."""
+    context: list[list[str]] = []
+    found: list[Candidate] = []
+    for sentence in sentences:
+        text = clean_spoken(sentence.text, lexicon)
+        terms = content_terms(text, lexicon)
+        context.append(terms)
+        if MIN_WORDS <= len(text.split()) <= MAX_WORDS and not text.endswith("?") and terms:
+            found.append(Candidate(sentence.index, text, tuple(terms)))
+    return found, context
 
 
 class OfflineSummarizer:
@@ -34,7 +57,7 @@ class OfflineSummarizer:
         key_points: Most key points kept per topic.
     """
 
-    def __init__(self, key_points: int = 4) -> None:
+    def __init__(self, key_points: int = KEY_POINTS) -> None:
         self._key_points = key_points
 
     def summarize(self, transcript: SpeakerTranscript, context: SummaryContext) -> Digest:
@@ -49,25 +72,26 @@ class OfflineSummarizer:
         """
         lexicon = lexicon_for(context.language)
         sentences = split_sentences(transcript)
-        topics = TopicBuilder(lexicon, self._key_points).build(sentences, segment(sentences, lexicon))
+        pool, terms = candidates(sentences, lexicon)
         extractor = CueExtractor(lexicon, lexicon_language(context.language), context.held_on, context.participants)
         found = extractor.extract(sentences)
+        total_words = sum(len(s.text.split()) for s in sentences)
+        chosen = select(pool, terms, summary_budget(total_words))
+        rules = reporting_for(normalise_language(context.language))
+        topics = TopicBuilder(lexicon, rules, self._key_points).build(
+            sentences, segment(sentences, lexicon), pool, frozenset(c.index for c in chosen)
+        )
         logger.info(
-            "Offline summary: %d sentences, %d topics, %d decisions, %d actions, %d open questions",
+            "Offline summary: %d sentences, %d quoted, %d topics, %d decisions, %d actions, %d open questions",
             len(sentences),
+            len(chosen),
             len(topics),
             len(found.decisions),
             len(found.action_items),
             len(found.open_questions),
         )
-        summary = write_summary(
-            context,
-            transcript.duration,
-            topics,
-            len(found.decisions),
-            len(found.action_items),
-            len(found.open_questions),
-        )
+        duration = transcript.duration if transcript.timed else None
+        summary = write_summary(context, duration, [(sentences[c.index], c.text) for c in chosen])
         return Digest(
             summary=summary,
             topics=topics,
@@ -78,39 +102,41 @@ class OfflineSummarizer:
         )
 
 
-def write_summary(
-    context: SummaryContext,
-    duration: float,
-    topics: tuple[Topic, ...],
-    decisions: int,
-    actions: int,
-    open_questions: int,
-) -> str:
-    """A factual paragraph: who met, for how long, about what, with what outcome.
+def reported_sentences(chosen: list[tuple[Sentence, str]], language: str) -> list[str]:
+    """The chosen (sentence, cleaned text) pairs as reported speech, in order."""
+    rules = reporting_for(language)
+    out: list[str] = []
+    previous: str | None = None
+    for sentence, text in chosen:
+        if sentence.speaker is None:
+            out.append(text)
+        else:
+            out.append(report(text, sentence.speaker, rules, same_speaker=sentence.speaker == previous))
+        previous = sentence.speaker
+    return out
+
+
+def write_summary(context: SummaryContext, duration: float | None, chosen: list[tuple[Sentence, str]]) -> str:
+    """A factual paragraph: who met and for how long, then what was said that matters most, attributed.
 
     Args:
         context: Language and participants.
-        duration: Meeting length in seconds.
-        topics: The topics found.
-        decisions: Number of decisions.
-        actions: Number of action items.
-        open_questions: Number of open questions.
+        duration: Meeting length in seconds; None when the times are estimates (none is stated then).
+        chosen: The selected sentences with their cleaned text, in spoken order.
 
     Returns:
         The summary in the meeting's language.
     """
     lang = normalise_language(context.language)
     words = locale_for(lang).summary
-    if not topics:
+    if not chosen:
         return words.empty
     people = join_names(context.participants, lang)
-    opening = words.meeting if len(context.participants) > 1 else words.meeting_one
-    parts = [opening.format(duration=format_duration(duration, lang), people=people)] if people else []
-    titles = [t.title[:1].lower() + t.title[1:] for t in topics]
-    parts.append(words.topics.format(topics=join_names(titles, lang)))
-    parts.append(
-        words.outcome.format(decisions=_count(words.decision, decisions), actions=_count(words.action, actions))
-    )
-    if open_questions:
-        parts.append(_count(words.open, open_questions))
+    parts = []
+    if people and duration is not None:
+        opening = words.meeting if len(context.participants) > 1 else words.meeting_one
+        parts.append(opening.format(duration=format_duration(duration, lang), people=people))
+    elif len(context.participants) > 1:
+        parts.append(reporting_for(lang).between.format(people=people))
+    parts += reported_sentences(chosen, lang)
     return " ".join(parts)

@@ -2,8 +2,8 @@
 
 Adjacent windows of sentences are compared as bags of content-word stems; a topic boundary is
 a deep valley in that similarity, and phrases that open an agenda item ("passons au",
-"moving on to") deepen the valley. Key points are the sentences of a topic that carry most of
-its distinctive vocabulary, chosen without near-duplicates.
+"moving on to") deepen the valley. Key points are the topic's most central sentences, chosen
+without near-duplicates (:mod:`~pipeline.summarize.select`).
 """
 
 from __future__ import annotations
@@ -11,19 +11,20 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 
 from pipeline.summarize.lexicon import Lexicon
 from pipeline.summarize.model import Statement, Topic
-from pipeline.summarize.sentences import Sentence, content_terms, strip_fillers, tidy, tokens
+from pipeline.summarize.reported import Reporting, report
+from pipeline.summarize.select import Candidate, select
+from pipeline.summarize.sentences import Sentence, content_terms
+from pipeline.summarize.titles import surface_forms, title_of
 
 _WINDOW = 4
 _MIN_SENTENCES = 5
 _MAX_TOPICS = 8
 _TRANSITION_BONUS = 1.0
-_TITLE_TERMS = 3
-_TITLE_WORDS = 7
-_KEY_MIN_TERMS = 4
-_REDUNDANT = 0.5
+KEY_POINTS = 3
 
 
 def _cosine(a: Counter[str], b: Counter[str]) -> float:
@@ -84,90 +85,68 @@ def segment(sentences: tuple[Sentence, ...], lexicon: Lexicon) -> tuple[tuple[in
     return tuple((bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1))
 
 
-def _surface_forms(sentences: tuple[Sentence, ...], lexicon: Lexicon) -> dict[str, str]:
-    counts: Counter[tuple[str, str]] = Counter()
-    for s in sentences:
-        for tok in tokens(s.text):
-            word = tok.split("'", 1)[-1]
-            if len(word) >= 3 and word not in lexicon.stopwords and not word.isdigit():
-                counts[(word[:6], word)] += 1
-    forms: dict[str, str] = {}
-    for (stem, word), _ in counts.most_common():
-        forms.setdefault(stem, word)
-    return forms
-
-
-def _announced_title(part: tuple[Sentence, ...], lexicon: Lexicon) -> str | None:
-    for sentence in part[:3]:
-        for pattern in lexicon.transitions:
-            match = re.search(pattern, sentence.text, re.IGNORECASE)
-            if match is None:
-                continue
-            rest = re.split(r"[.?!;]", sentence.text[match.end() :], maxsplit=1)[0]
-            words = rest.strip(" :,-").split()
-            while words and words[0].lower() in lexicon.stopwords:
-                words.pop(0)
-            if words and "'" in words[0] and words[0].lower().split("'")[0] in lexicon.stopwords:
-                words[0] = words[0].split("'", 1)[1]
-            if words and len(content_terms(" ".join(words), lexicon)) >= 1 and len(words) <= _TITLE_WORDS:
-                title = " ".join(words).strip(" ,:")
-                return title[0].upper() + title[1:]
-    return None
-
-
 class TopicBuilder:
     """Turns sentence ranges into titled topics with key points.
 
+    Key points are chosen like the summary's sentences — central to the topic, not redundant —
+    among the candidates the summary did not already quote, and reported under their speaker.
+
     Args:
         lexicon: Cues of the meeting's language.
+        rules: How the language reports speech.
         key_points: Most key points per topic.
     """
 
-    def __init__(self, lexicon: Lexicon, key_points: int = 4) -> None:
+    def __init__(self, lexicon: Lexicon, rules: Reporting, key_points: int = KEY_POINTS) -> None:
         self._lx = lexicon
+        self._rules = rules
         self._max_points = key_points
 
-    def build(self, sentences: tuple[Sentence, ...], ranges: tuple[tuple[int, int], ...]) -> tuple[Topic, ...]:
+    def build(
+        self,
+        sentences: tuple[Sentence, ...],
+        ranges: tuple[tuple[int, int], ...],
+        pool: Sequence[Candidate] = (),
+        quoted: frozenset[int] = frozenset(),
+    ) -> tuple[Topic, ...]:
         """Title each range and pick its key points.
 
         Args:
             sentences: The meeting's sentences.
             ranges: Topic ranges from :func:`segment`.
+            pool: Sentences fit to be quoted (cleaned); none gives topics without key points.
+            quoted: Indices of sentences already in the summary, not repeated as key points.
 
         Returns:
-            One topic per range, in time order.
+            One topic per range, in time order; neighbours with the same title are one topic.
         """
         parts = [sentences[a:b] for a, b in ranges]
         bags = [Counter(t for s in part for t in content_terms(s.text, self._lx)) for part in parts]
         df = Counter(t for bag in bags for t in bag)
-        forms = _surface_forms(sentences, self._lx)
-        topics = []
-        for part, bag in zip(parts, bags, strict=True):
+        forms = surface_forms(sentences, self._lx)
+        topics: list[Topic] = []
+        for (first, end), part, bag in zip(ranges, parts, bags, strict=True):
             weights = {t: c * math.log(1 + len(parts) / df[t]) for t, c in bag.items()}
-            top = sorted(weights, key=lambda t: (-weights[t], t))[:_TITLE_TERMS]
-            keywords = ", ".join(forms.get(t, t) for t in top)
-            title = _announced_title(part, self._lx) or (keywords[:1].upper() + keywords[1:])
-            topics.append(Topic(title, part[0].start, part[-1].end, self._key_points(part, weights)))
+            title = title_of(part, weights, forms, self._lx)
+            mine = [c for c in pool if first <= c.index < end and c.index not in quoted]
+            context = [content_terms(s.text, self._lx) for s in part]
+            limit = max(1, min(self._max_points, len(part) // 8))
+            points = self._report([sentences[c.index] for c in select(mine, context, 10**6, limit)], mine)
+            if topics and topics[-1].title == title:
+                previous = topics.pop()
+                topics.append(Topic(title, previous.start, part[-1].end, previous.key_points + points))
+            else:
+                topics.append(Topic(title, part[0].start, part[-1].end, points))
         return tuple(topics)
 
-    def _key_points(self, part: tuple[Sentence, ...], weights: dict[str, float]) -> tuple[Statement, ...]:
-        scored = []
-        for sentence in part:
-            if sentence.text.rstrip().endswith("?"):
-                continue
-            terms = set(content_terms(sentence.text, self._lx))
-            if len(terms) < _KEY_MIN_TERMS:
-                continue
-            score = sum(weights.get(t, 0.0) for t in terms) / math.sqrt(len(terms))
-            scored.append((score, sentence, terms))
-        scored.sort(key=lambda x: (-x[0], x[1].index))
-        limit = max(1, min(self._max_points, len(part) // 4))
-        chosen: list[tuple[Sentence, set[str]]] = []
-        for _, sentence, terms in scored:
-            if len(chosen) >= limit:
-                break
-            if any(len(terms & other) / len(terms | other) > _REDUNDANT for _, other in chosen):
-                continue
-            chosen.append((sentence, terms))
-        chosen.sort(key=lambda x: x[0].index)
-        return tuple(Statement(tidy(strip_fillers(s.text, self._lx)), s.start, s.end, s.speaker) for s, _ in chosen)
+    def _report(self, chosen: list[Sentence], pool: list[Candidate]) -> tuple[Statement, ...]:
+        cleaned = {c.index: c.text for c in pool}
+        return tuple(
+            Statement(
+                report(cleaned[s.index], s.speaker, self._rules) if s.speaker else cleaned[s.index],
+                s.start,
+                s.end,
+                s.speaker,
+            )
+            for s in chosen
+        )

@@ -136,4 +136,5 @@ def transcript_from_turns(turns: Sequence[Turn], language: str | None = None) ->
         duration=max((u.end for u in utterances), default=0.0),
         utterances=tuple(utterances),
         speaker_names=tuple(names),
+        timed=all(t.start is not None and t.end is not None for t in kept),
     )

@@ -24,8 +24,9 @@ from pipeline.locale import en as english
 from pipeline.speakers import speaker_label
 from pipeline.summarize.humanize import format_date, format_numeric_date, format_share, format_short_date, join_names
 from pipeline.summarize.lexicon import ENGLISH, FRENCH, lexicon_for
-from pipeline.summarize.model import SummaryContext, Topic
+from pipeline.summarize.model import SummaryContext
 from pipeline.summarize.offline import write_summary
+from pipeline.summarize.sentences import Sentence
 
 
 @pytest.mark.parametrize(
@@ -101,10 +102,12 @@ def test_every_template_of_a_language_fills_in(code: str) -> None:
     day = date(2025, 1, 1)
     for write in (format_date, format_short_date, format_numeric_date):
         assert str(day.year) in write(day, code)
-    context = SummaryContext(code, day, ("A", "B"))
-    topic = Topic("Budget", 0.0, 60.0, ())
-    for counts in ((0, 0, 0), (1, 1, 1), (2, 3, 4)):
-        assert write_summary(context, 600.0, (topic,), *counts)
+    sentence = Sentence(0, "Je pense que le budget suffit pour cette année.", 0.0, 4.0, "A")
+    for people in (("A",), ("A", "B")):
+        context = SummaryContext(code, day, people)
+        for duration in (600.0, None):
+            assert write_summary(context, duration, [(sentence, sentence.text)])
+        assert write_summary(context, 600.0, [])
     words = locale_for(code)
     for kind, intro in words.email.intros:
         assert intro.format(title="T", when=words.email.when.format(date="d")), kind
