@@ -33,7 +33,7 @@ _TITLE_WORDS = r"(?:(?:M\.|Mme|Madame|Monsieur|Maître|Me|Docteur|Dr\.?|Mr\.?|Mr
 
 @dataclass(frozen=True, slots=True)
 class _Cues:
-    introduction: re.Pattern[str]
+    introductions: tuple[re.Pattern[str], ...]
     company: re.Pattern[str]
     request: re.Pattern[str]
     callback: re.Pattern[str]
@@ -44,8 +44,11 @@ _DAYS_FR = r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|demain|aujourd'
 _DAYS_EN = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|tonight|this (?:morning|afternoon)"
 _CUES: dict[str, _Cues] = {
     "fr": _Cues(
-        introduction=re.compile(
-            r"\b(?i:je suis|moi c'est|c'est|ici|je m'appelle|mon nom est)\s+" + _TITLE_WORDS + _NAME
+        introductions=(
+            re.compile(r"\b(?i:je suis|moi c'est|c'est|ici|je m'appelle|mon nom est)\s+" + _TITLE_WORDS + _NAME),
+            re.compile(
+                r"(?:^|[,.!]\s+|\b(?i:bonjour|allô|allo),?\s+)" + _TITLE_WORDS + _NAME + r"(?=\s+(?i:à l'appareil))"
+            ),
         ),
         company=re.compile(r"^,?\s+(?i:de la société|de chez|du cabinet|de l'entreprise|de la part de)\s+" + _NAME),
         request=re.compile(
@@ -58,7 +61,7 @@ _CUES: dict[str, _Cues] = {
         ),
     ),
     "en": _Cues(
-        introduction=re.compile(r"\b(?i:this is|my name is|it's|i am|i'm)\s+" + _TITLE_WORDS + _NAME),
+        introductions=(re.compile(r"\b(?i:this is|my name is|it's|i am|i'm)\s+" + _TITLE_WORDS + _NAME),),
         company=re.compile(r"^,?\s+(?i:from|of|at|with)\s+" + _NAME),
         request=re.compile(r"(?i)\b(?:i'd like|i would like|i want|could you|can you|i'm calling|i am calling)"),
         callback=re.compile(r"(?i)\b(?:call (?:me )?back|reach me|get back to me|contact me|ring me|return my call)"),
@@ -126,7 +129,7 @@ def _caller_name(minutes: Minutes, speaker: str, theirs: tuple[Utterance, ...], 
     shown = minutes.transcript.display_name(speaker)
     for utterance in theirs[:3]:  # people say who they are at the start of a call
         text = _plain(utterance.text)
-        found = cues.introduction.search(text)
+        found = next((m for m in (p.search(text) for p in cues.introductions) if m), None)
         if found is None:
             continue
         name = shown if parse_speaker_label(shown) is None else found.group(1)
