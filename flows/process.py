@@ -25,11 +25,21 @@ from flows.operator import RunReport, add_run_tags, publish_failure, publish_res
 from flows.orphans import run_lock
 from flows.review import await_review
 from flows.stage_wait import StageLostError
-from flows.tasks import attribute, decode, run_model_stages, write_documents, write_minutes
+from flows.tasks import (
+    attribute,
+    decode,
+    read_meeting_transcript,
+    run_model_stages,
+    write_documents,
+    write_minutes,
+)
 from pipeline.models import get_transcriber
+from pipeline.run import documents_stem
 from pipeline.speakers import rename_speakers
 from pipeline.stages import DEFAULT_FORMATS, MeetingRequest, meeting_meta, recording_settings, require_speech
-from pipeline.types import Recording
+from pipeline.summarize import MeetingMeta
+from pipeline.transcripts import is_transcript_file
+from pipeline.types import Recording, SpeakerTranscript
 from pipeline.workspace import discard_decoded
 from service.clients import ClientConfig
 from service.intake import RecordingLedger, RecordingVanishedError
@@ -189,6 +199,10 @@ def process_recording(
 ) -> dict[str, str]:
     """Transcribe, diarize and write the minutes of one recording; returns format -> document path.
 
+    A transcript file (Teams or Zoom WebVTT, Teams .docx, SRT, minutier JSON, "Name: text") skips
+    decoding and the models: it is read (a malformed one fails the run like bad audio), and the
+    same minutes, documents and delivery follow.
+
     The stages are :mod:`pipeline.stages`, as `minutier minutes` runs them; the request's options
     (title, date, language, speaker hints, names) mean the same as the command line's. `sha256`
     marks a watched-folder recording (the intake hashed it): it is archived when its documents
@@ -216,32 +230,24 @@ def process_recording(
             else Recording.from_path(recording_path)
         )
         with _kept_in_processing(recording_path, watched=sha256 is not None):
-            work = Home(settings.service.home_dir).work
-            add_run_tags(f"client:{client}", f"device:{get_transcriber(settings.asr).device}")
-            audio_path = decode(recording, settings.audio, work)
-            report.stage("decoded")
-            try:
-                transcript, diarization, known = run_model_stages(recording, audio_path, settings)
-            finally:
-                discard_decoded(work, recording)
-            # The transcript's duration is the decoded audio's: the decoded file may be gone (a
-            # concurrent run of the same content discards it), and the stages may come from the cache.
-            require_speech(transcript, transcript.duration, recording_path)
-            add_run_tags(f"language:{transcript.language}")
-            report.stage("diarized")
-            st = attribute(transcript, diarization, known, request.speaker_names)
+            if is_transcript_file(recording_path):  # a transcript already names its speakers: no model runs
+                add_run_tags(f"client:{client}", "source:transcript")
+                st, meta = read_meeting_transcript(recording_path, request)
+                add_run_tags(f"language:{st.language}")
+            else:
+                add_run_tags(f"client:{client}", f"device:{get_transcriber(settings.asr).device}")
+                st, meta = _speaker_transcript(recording, request, settings, report)
             report.stage("attributed")
-            meta = meeting_meta(recording, request, transcript, diarization)
             minutes = write_minutes(st, settings.minutes, meta)
             report.stage("minutes")
             target = out_dir or Layout(service_root(settings.service)).outbox(client, recording.meeting_id)
-            stem = recording_path.stem  # the documents keep the recording's own (readable) name
-            written = write_documents(minutes, target, formats, stem, settings.minutes)
+            stem = documents_stem(recording_path, target, formats)  # the recording's own (readable) name
+            written = write_documents(minutes, target, formats, stem, settings.minutes, request)
             if client_cfg is not None and client_cfg.review:
                 decision = await_review(minutes, client_cfg.review_timeout_s)
                 named = rename_speakers(minutes.transcript, decision.speaker_names)
                 minutes = write_minutes(named, settings.minutes, meta)
-                written = write_documents(minutes, target, formats, stem, settings.minutes)
+                written = write_documents(minutes, target, formats, stem, settings.minutes, request)
             report.stage("documents")
             publish_results(report.key, minutes, written)
             if sha256 and client_cfg is not None:
@@ -253,3 +259,23 @@ def process_recording(
             delivery = deliver(minutes, written["docx"], client_cfg, sha256, settings)
         log_finished(client, recording_path.name, target, watched=watched, delivery=delivery)
         return {fmt: str(path) for fmt, path in written.items()}
+
+
+def _speaker_transcript(
+    recording: Recording, request: MeetingRequest, settings: ServiceConfig, report: RunReport
+) -> tuple[SpeakerTranscript, MeetingMeta]:
+    """The recording's stages up to its speaker-attributed transcript: decode, the models, attribution."""
+    work = Home(settings.service.home_dir).work
+    audio_path = decode(recording, settings.audio, work)
+    report.stage("decoded")
+    try:
+        transcript, diarization, known = run_model_stages(recording, audio_path, settings)
+    finally:
+        discard_decoded(work, recording)
+    # The transcript's duration is the decoded audio's: the decoded file may be gone (a
+    # concurrent run of the same content discards it), and the stages may come from the cache.
+    require_speech(transcript, transcript.duration, recording.path)
+    add_run_tags(f"language:{transcript.language}")
+    report.stage("diarized")
+    st = attribute(transcript, diarization, known, request.speaker_names)
+    return st, meeting_meta(recording, request, transcript, diarization)

@@ -31,7 +31,9 @@ from flows.stage_wait import PrefectProbe, worker_result
 from pipeline import stages
 from pipeline.config import AsrSettings, AudioSettings, DiarizeSettings, MinutesSettings
 from pipeline.models import get_diarizer, get_transcriber
+from pipeline.stages import MeetingRequest
 from pipeline.summarize import MeetingMeta, Minutes
+from pipeline.transcripts import meeting as transcripts_meeting
 from pipeline.types import Audio, Diarization, Recording, SpeakerTranscript, Transcript
 from pipeline.workspace import decode_to_file, load_decoded
 from service.layout import Home
@@ -178,6 +180,12 @@ def identify_stage(
         return stages.identify_speakers(_audio(recording, audio_path), diarization, diarizer, settings)
 
 
+@task(name="read-transcript", persist_result=False)
+def read_meeting_transcript(path: Path, request: MeetingRequest) -> tuple[SpeakerTranscript, MeetingMeta]:
+    """A transcript file in place of decode, the models and attribution (not retried: a bad file stays bad)."""
+    return transcripts_meeting.read_meeting_transcript(path, request)
+
+
 @task(name="attribute-speakers", persist_result=False)
 def attribute(
     transcript: Transcript, diarization: Diarization, known: dict[str, str], speaker_names: tuple[tuple[str, str], ...]
@@ -192,9 +200,9 @@ def write_minutes(st: SpeakerTranscript, settings: MinutesSettings, meta: Meetin
 
 @task(name="write-documents", persist_result=False)
 def write_documents(
-    minutes: Minutes, out_dir: Path, formats: str, stem: str, settings: MinutesSettings
+    minutes: Minutes, out_dir: Path, formats: str, stem: str, settings: MinutesSettings, request: MeetingRequest
 ) -> dict[str, Path]:
-    return stages.write_documents(minutes, out_dir, formats, stem, settings)
+    return stages.write_documents(minutes, out_dir, formats, stem, settings, request)
 
 
 def service_key(service: ServiceSettings) -> str:

@@ -117,7 +117,8 @@ def run_meeting(
     meta = stages.meeting_meta(recording, request, transcript, diarization)
     minutes = timer.run("minutes", lambda: stages.write_minutes(st, settings.minutes, meta))
     written = timer.run(
-        "documents", lambda: stages.write_documents(minutes, out_dir, formats, recording.meeting_id, settings.minutes)
+        "documents",
+        lambda: stages.write_documents(minutes, out_dir, formats, recording.meeting_id, settings.minutes, request),
     )
     logger.info("Minutes of %s written to %s", path.name, out_dir)
     return MeetingResult(minutes, tuple(written.items()), tuple(timer.stages))
@@ -154,14 +155,17 @@ def minutes_from_transcript(
     timer = _Timer()
     st, meta = timer.run("read", lambda: read_meeting_transcript(path, request))
     minutes = timer.run("minutes", lambda: stages.write_minutes(st, settings.minutes, meta))
-    stem = _stem_beside(path, out_dir, formats)
-    written = timer.run("documents", lambda: stages.write_documents(minutes, out_dir, formats, stem, settings.minutes))
+    stem = documents_stem(path, out_dir, formats)
+    written = timer.run(
+        "documents", lambda: stages.write_documents(minutes, out_dir, formats, stem, settings.minutes, request)
+    )
     logger.info("Minutes of the transcript %s written to %s", path.name, out_dir)
     return MeetingResult(minutes, tuple(written.items()), tuple(timer.stages))
 
 
-def _stem_beside(path: Path, out_dir: Path, formats: str) -> str:
-    """The documents' stem: the transcript's, unless one of them would be the transcript itself."""
+def documents_stem(path: Path, out_dir: Path, formats: str) -> str:
+    """The documents' file stem: the source's, unless a document would overwrite the source itself
+    (``call.vtt`` written into the folder of ``call.vtt``): then ``call.minutes``, for all of them."""
     source = path.resolve()
     if any((out_dir / f"{path.stem}.{fmt}").resolve() == source for fmt in parse_formats(formats)):
         logger.info("%s is kept: the documents beside it are named %s.minutes.*", path.name, path.stem)

@@ -8,9 +8,9 @@ process, the service's flow as tasks).
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
 from pathlib import Path
 
+from pipeline.meeting_names import meeting_facts, time_zone
 from pipeline.speakers import rename_speakers
 from pipeline.stages import AUTO_LANGUAGE, MeetingRequest
 from pipeline.summarize import MeetingMeta
@@ -31,25 +31,26 @@ def read_meeting_transcript(path: Path, request: MeetingRequest) -> tuple[Speake
 
     Returns:
         The transcript, renamed by the request's names ("Speaker 2=Marie Dupont", or a name
-        written in the file: "JB=Jordan Bardella"), and the meeting's facts; its date is the
-        request's, else the file's modification date.
+        written in the file: "JB=Jordan Bardella"), and the meeting's facts: the title and date
+        asked, else the transcript's sidecar or file name ("2026-11-20 Comité de pilotage.vtt"),
+        as for a recording (:func:`pipeline.meeting_names.meeting_facts`); no date when none says one.
 
     Raises:
         TranscriptFormatError: The file is not a transcript minutier reads.
         SpeakerLabelError: A name is given for a raw label ("SPEAKER_00").
+        ConfigError: The transcript's sidecar cannot be read.
     """
     language = None if request.language in (None, AUTO_LANGUAGE) else request.language
     if request.num_speakers or request.min_speakers or request.max_speakers or request.voices_dir:
         logger.info("%s is a transcript: its speakers are named in it; speaker counts and voices are not used", path)
     st = rename_speakers(read_transcript(path, language), dict(request.speaker_names))
+    facts = meeting_facts(path, None, language=language or st.language, zone=time_zone(request.timezone))
+    held_on = request.held_on or facts.held_on
     meta = MeetingMeta(
-        title=request.title,
+        title=request.title or facts.title,
         client=request.client,
-        held_on=request.held_on or _file_date(path),
+        held_on=held_on,
+        start_time=facts.start_time if facts.held_on == held_on else None,
         language=language,
     )
     return st, meta
-
-
-def _file_date(path: Path) -> date:
-    return datetime.fromtimestamp(path.stat().st_mtime).date()

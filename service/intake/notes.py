@@ -18,6 +18,7 @@ from pipeline.errors import (
     NoSpeechError,
     NotMediaError,
     PipelineError,
+    TranscriptFormatError,
     UnsupportedAudioError,
 )
 from pipeline.locale import locale_for
@@ -27,7 +28,8 @@ from service.errors import DeliveryError, RecordingVanishedError
 REASON_SUFFIX = ".reason.txt"
 NOTE_SUFFIX = ".note.txt"
 
-# Most specific class first: the first match wins. The sentences are in pipeline.locale.
+# Most specific class first: the first match wins. The sentences are in pipeline.locale; a kind a
+# locale has no sentence for yet is told as its nearest general kind (_FALLBACK).
 _KINDS: tuple[tuple[type[BaseException], str], ...] = (
     (EmptyRecordingError, "empty"),
     (NoAudioStreamError, "no_audio"),
@@ -36,6 +38,7 @@ _KINDS: tuple[tuple[type[BaseException], str], ...] = (
     (UnsupportedAudioError, "unsupported"),
     (AudioDecodeError, "decode"),
     (NoSpeechError, "no_speech"),
+    (TranscriptFormatError, "transcript"),
     (RecordingVanishedError, "vanished"),
     (DeliveryError, "delivery"),
     (DocumentError, "document"),
@@ -44,10 +47,14 @@ _KINDS: tuple[tuple[type[BaseException], str], ...] = (
 )
 
 
+_FALLBACK = {"transcript": "pipeline"}
+
+
 def plain_reason(error: BaseException, language: str) -> str:
     """One sentence a secretary understands for `error`, in `language` ("fr" or "en")."""
     kind = next((kind for cls, kind in _KINDS if isinstance(error, cls)), "unexpected")
-    return dict(locale_for(language).notes.reasons)[kind]
+    reasons = dict(locale_for(language).notes.reasons)
+    return reasons.get(kind) or reasons[_FALLBACK.get(kind, "unexpected")]
 
 
 def failure_note(

@@ -4,10 +4,13 @@ Files are generated here (ffmpeg, numpy), dropped into watched client folders, t
 `reconcile-inbox` flow on the session's Prefect server, and the process runs it submitted are
 executed in this process (fake models: these tests are about the service, not the models). Each
 file must end in the right place, and the good files around the bad ones must be processed.
+Transcripts dropped beside the recordings (a Teams WebVTT, and malformed or hostile ones) take the
+same path without any model: minutes emailed naming the file's speakers, or failed/ with a reason.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import sqlite3
@@ -21,6 +24,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+import docx
 import numpy as np
 import pytest
 
@@ -201,6 +205,59 @@ CASES = (
     NEWLINE,
     LONG_NAME,
 )
+TEAMS_VTT = (
+    "WEBVTT\n\n3f2a1b9c-1/12-0\n00:00:01.000 --> 00:00:06.500\n"
+    "<v Marie Dupont>Bonjour à tous. Nous devons valider le budget du fournisseur avant la fin du mois.</v>\n\n"
+    "3f2a1b9c-1/13-0\n00:00:07.000 --> 00:00:12.000\n"
+    "<v Jean-Luc Moreau>Je propose que nous signions le contrat avec le fournisseur lundi prochain.</v>\n"
+)
+
+
+def _sparse(path: Path, size: int) -> None:
+    with path.open("wb") as handle:  # costs no disk
+        handle.truncate(size)
+
+
+# Transcripts: no model runs for them. The reasons are the technical details the note carries.
+TRANSCRIPT = Case(
+    "Teams WebVTT transcript", "acme", "Comité de pilotage.vtt", lambda p: p.write_text(TEAMS_VTT, "utf-8"), DONE
+)
+BAD_TRANSCRIPTS = (
+    Case("blank transcript", "acme", "vide.vtt", lambda p: p.write_bytes(b"\n \n"), FAILED, "the file is empty"),
+    Case(
+        "binary data as .txt",
+        "acme",
+        "transcription.txt",
+        lambda p: p.write_bytes(np.random.default_rng(3).bytes(50_000)),
+        FAILED,
+        "not a text transcript",
+    ),
+    Case(
+        "transcript in Windows-1252",
+        "acme",
+        "réunion latin1.srt",
+        lambda p: p.write_bytes("1\n00:00:01,000 --> 00:00:02,000\nMarie : Ça va très bien\n".encode("cp1252")),
+        FAILED,
+        "not UTF-8",
+    ),
+    Case(
+        "<script> in a transcript",
+        "acme",
+        "piège.vtt",
+        lambda p: p.write_text(TEAMS_VTT.replace("Bonjour", "<script>fetch('//x.example')</script>"), "utf-8"),
+        FAILED,
+        "web markup '<script'",
+    ),
+    Case("30 MB transcript", "acme", "énorme.vtt", lambda p: _sparse(p, 30 * 1024 * 1024), FAILED, "larger than 20"),
+    Case(
+        "damaged Word transcript",
+        "acme",
+        "Transcript.docx",
+        lambda p: p.write_bytes(b"PK\x03\x04" + bytes(200)),
+        FAILED,
+        "damaged ZIP container",
+    ),
+)
 SLOW = Case("file still being written", "acme", "dictée en cours.wav", lambda p: None, DONE)
 LONG = Case(
     "3-hour recording",
@@ -257,7 +314,7 @@ def _named(folder: Path, name: str) -> list[Path]:
 
 def test_bad_inputs_end_in_the_right_place(site: tuple[Path, Path, SmtpServer], tmp_path: Path) -> None:
     root, config, smtp = site
-    for case in (*CASES, LONG):  # made aside, then dropped at once, as a copy tool renames into place
+    for case in (*CASES, LONG, TRANSCRIPT, *BAD_TRANSCRIPTS):  # made aside, then dropped at once, as copy tools do
         made = tmp_path / case.client / case.name
         made.parent.mkdir(parents=True, exist_ok=True)
         case.make(made)
@@ -273,14 +330,14 @@ def test_bad_inputs_end_in_the_right_place(site: tuple[Path, Path, SmtpServer], 
     states = execute_runs(run_ids)
     elapsed = time.monotonic() - started
 
-    cases = (*CASES, SLOW, LONG)
+    cases = (*CASES, SLOW, LONG, TRANSCRIPT, *BAD_TRANSCRIPTS)
     outcomes = {case.what: _outcome(root, case) for case in cases}
     tally = {kind: sum(1 for o in outcomes.values() if o == kind) for kind in (DONE, FAILED, "lost")}
     print(f"\nBad-input tally ({len(cases)} files, {elapsed:.0f} s): {tally}")
     for case in cases:
         print(f"  {outcomes[case.what]:>6}  {case.what}: {case.name!r}")
     assert outcomes == {case.what: case.expect for case in cases}
-    assert tally == {DONE: 12, FAILED: 10, "lost": 0}
+    assert tally == {DONE: 13, FAILED: 16, "lost": 0}
     left = [p for p in (root / "inbox").rglob("*") if p.is_file() or p.is_symlink()]
     assert not left, f"something stayed in the inbox: {left}"
     assert not list((root / "processing").rglob("*.*")), "something stayed in processing/"
@@ -320,7 +377,7 @@ def test_bad_inputs_end_in_the_right_place(site: tuple[Path, Path, SmtpServer], 
         assert len(_emailed(smtp, case)) == 1, f"{case.what}: the minutes were not emailed exactly once"
     alerts = smtp.messages_to("ops@cabinet.example")
     assert all(rcpts == ["ops@cabinet.example"] for _, rcpts, _ in alerts)
-    assert len(alerts) == 9, "one operator alert per failed run (the link never became a run)"
+    assert len(alerts) == 15, "one operator alert per failed run (the link never became a run)"
     assert len(smtp.recorder.messages) == sum(1 for c in cases if c.expect == DONE) + len(alerts)
 
     with RecordingLedger(default_ledger_path(root / "home")) as ledger:
@@ -328,6 +385,17 @@ def test_bad_inputs_end_in_the_right_place(site: tuple[Path, Path, SmtpServer], 
     assert states_by_name[LONG.name] == "done" and states_by_name[SLOW.name] == "done"
     long_calls = [line.split() for line in (root / "fake-models/calls.log").read_text().splitlines()]
     assert [int(n) for _, n in long_calls if int(n) == 10800 * 16000], "the 3-hour recording was not decoded whole"
+
+    # The transcript's minutes name its speakers and say what they said: no model made them.
+    (message,) = _emailed(smtp, TRANSCRIPT)
+    attachment = next(a for a in message.iter_attachments() if a.get_filename() == "Comité de pilotage.docx")
+    document = docx.Document(io.BytesIO(attachment.get_content()))
+    text = "\n".join(p.text for p in document.paragraphs) + "\n".join(
+        c.text for t in document.tables for r in t.rows for c in r.cells
+    )
+    assert "Marie Dupont" in text and "Jean-Luc Moreau" in text and "fournisseur" in text
+    assert states_by_name[TRANSCRIPT.name] == "done"
+    assert all(states_by_name[case.name] == "failed" for case in BAD_TRANSCRIPTS)
 
 
 def test_same_name_twice_keeps_both_minutes(site: tuple[Path, Path, SmtpServer], tmp_path: Path) -> None:
@@ -347,14 +415,16 @@ def test_retention_deletes_recordings_and_runs_keeps_minutes_and_reasons(site: t
     root, config, _smtp = site
     archived = sorted(p for p in (root / "archive").rglob("*") if p.is_file() and not p.name.endswith(".note.txt"))
     failed = sorted(
-        p for p in (root / "failed").rglob("*") if (os.path.islink(p) or p.is_file()) and not p.name.endswith(".txt")
+        p
+        for p in (root / "failed").rglob("*")
+        if (os.path.islink(p) or p.is_file()) and not p.name.endswith((".reason.txt", ".note.txt"))
     )
     reasons = sorted((root / "failed").rglob("*.reason.txt"))
     minutes = sorted((root / "outbox").rglob("*.docx"))
     acme_runs = FlowRunFilter(tags=FlowRunFilterTags(all_=["client:acme"]))
     with get_client(sync_client=True) as client:
         runs = len(client.read_flow_runs(flow_run_filter=acme_runs))
-    assert archived and len(failed) == 10 and len(reasons) == 10 and minutes and runs >= 15
+    assert archived and len(failed) == 16 and len(reasons) == 16 and minutes and runs >= 15
     text = config.read_text(encoding="utf-8")
     # 0 days: every finished run of the session server goes too; the later test modules make their own.
     config.write_text(text.replace("[asr]", "retention_days = 0\n[asr]"), encoding="utf-8")

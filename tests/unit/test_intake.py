@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import CorruptAudioError
+from pipeline.errors import CorruptAudioError, TranscriptFormatError
 from service import layout as layout_module
 from service.clients import Clients, parse_clients
 from service.errors import IntakeError
@@ -30,6 +30,7 @@ from service.intake import (
     fail_recording,
     is_temporary,
     meeting_id,
+    plain_reason,
     run_intake,
     scan_inbox,
 )
@@ -231,6 +232,22 @@ def test_english_client_reason(root: Path, clients: Clients, ledger: RecordingLe
     fail_recording(root, ledger, clients.require("acme-corp"), ready.sha256, CorruptAudioError("bad"))
     text = (root / "failed" / "acme-corp" / "call.m4a.reason.txt").read_text(encoding="utf-8")
     assert text.startswith("This file could not be processed.") and "What to do" in text
+
+
+def test_a_transcript_is_taken_like_a_recording_and_a_bad_one_filed_with_its_reason(
+    root: Path, clients: Clients, ledger: RecordingLedger
+) -> None:
+    _drop(root, "acme", "Comité.vtt", b"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Marie>Bonjour</v>\n")
+    _drop(root, "acme", "piège.txt", b"Marie : <script>alert(1)</script>\n")
+    taken = {ready.name: ready for ready in _scan(root, clients, ledger)}
+    assert sorted(taken) == ["Comité.vtt", "piège.txt"]
+    assert taken["piège.txt"].path == root / "processing" / "acme" / "piège.txt"
+    error = TranscriptFormatError(f"{taken['piège.txt'].path}: web markup '<script'> on line 1")
+    fail_recording(root, ledger, clients.require("acme"), taken["piège.txt"].sha256, error)
+    note = (root / "failed" / "acme" / "piège.txt.reason.txt").read_text(encoding="utf-8")
+    assert plain_reason(error, "fr") in note and "web markup '<script'> on line 1" in note and "Que faire" in note
+    # Told as a failed processing (or, once the locale has one, in its own words), never as an unexpected error.
+    assert plain_reason(error, "en") != plain_reason(RuntimeError("x"), "en")
 
 
 def test_symlink_outside_the_inbox_is_refused_not_followed(
