@@ -4,8 +4,10 @@ clients' inboxes and submits each once; the watcher only asks for a reconcile so
 The reconcile deployment runs on a schedule (so files dropped while the service was down, or
 missed by the watcher, are taken) and on file-system events. Exactly-once rests on the ledger
 (a recording is claimed once) and on Prefect's idempotency key (client + content hash): a
-recording submitted twice is one flow run. A run that crashed (worker killed) is scheduled
-again when its recording is found still in processing/.
+recording submitted twice is one flow run. A run that crashed (worker killed), or that failed
+through no fault of its recording (the Prefect API or the model worker failed it, and its failure
+hook kept the recording in processing/ to be tried again), is scheduled again when its recording is
+found still in processing/. A submission the Prefect API cannot take for a moment is tried again.
 """
 
 from __future__ import annotations
@@ -13,18 +15,23 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import cast
+from typing import TypeVar, cast
+from uuid import UUID
 
 from prefect import flow
 from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from prefect.client.schemas.objects import FlowRun, StateType
 from prefect.deployments import run_deployment
 from prefect.states import Scheduled
 
 from flows.delivery import service_clients
 from flows.orphans import run_lock
+from flows.recovery import is_orchestration_error
 from flows.retention import apply_retention
+from flows.server import ServiceError
 from flows.submit import PROCESS_DEPLOYMENT, RECONCILE_DEPLOYMENT, idempotency_key
 from flows.supervise import Backoff
 from flows.tasks import service_key
@@ -36,16 +43,30 @@ logger = logging.getLogger(__name__)
 
 MAX_SETTLE_ROUNDS = 60
 _RETRYABLE = {StateType.CRASHED, StateType.CANCELLED}
+# A call the Prefect API could not serve (unreachable, or busy: a 503) is made again, this many times
+# in all, with these delays between (on top of the Prefect client's own retries).
+API_TRIES = 5
+API_BACKOFF = Backoff(first_s=1.0, max_s=16.0)
+
+T = TypeVar("T")
+
+
+class SubmissionError(ServiceError):
+    """Recordings taken into processing/ whose run the Prefect API would not create: the next reconcile
+    submits them (they are resumed from processing/)."""
 
 
 def submit_ready(
     ready: Ready, config: str | None, service: ServiceSettings, ledger: RecordingLedger | None = None
 ) -> str:
-    """Create the recording's flow run (or find it); reschedule it if its last attempt crashed.
+    """Create the recording's flow run (or find it); schedule it again if its last attempt crashed.
 
     One run per life of a recording: a recording dropped again after a failed run is a new run
     (``ready.retry`` is in its key), never the failed one found again. With the `ledger`, a
     failed run found for a fresh drop (its failure never reached the ledger) starts a new life too.
+    A failed run found for a recording resumed from processing/ is scheduled again: a run that
+    failed because of its recording moved it to failed/, so this one failed because of the
+    orchestration (see ``on_run_crashed`` in :mod:`flows.process`), which bounds its attempts.
     The key also names the service: two services on one Prefect server never share a run.
     """
     run = _run_for(ready, config, service, ready.retry)
@@ -61,9 +82,10 @@ def submit_ready(
         )
         run = _run_for(ready, config, service, retry)
         state = run.state
-    if state is not None and state.type in _RETRYABLE:
-        with get_client(sync_client=True) as client:
-            client.set_flow_run_state(run.id, Scheduled(), force=True)
+    # A resumed recording's failed run: its failure hook kept the recording for another attempt.
+    kept = ready.resumed and ready.path.exists()
+    if state is not None and (state.type in _RETRYABLE or (state.type == StateType.FAILED and kept)):
+        _with_retries(lambda: _schedule_again(run.id), f"scheduling run {run.name} again")
         logger.warning("Run %s of %s had %s: scheduled again", run.name, ready.name, state.name)
     elif ready.resumed:
         logger.info(
@@ -76,8 +98,42 @@ def submit_ready(
     return str(run.id)
 
 
+def _schedule_again(run_id: UUID) -> None:
+    """Put a finished run back in the queue, without the task runs that ended with no result.
+
+    A rerun finds its task runs again by their keys: a model stage abandoned as lost (Cancelled) or
+    failed would be found instead of being sent anew, and fail the rerun. Completed ones are reused.
+    """
+    with get_client(sync_client=True) as client:
+        for task_run in client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run_id]))):
+            if task_run.state is not None and task_run.state.is_final() and not task_run.state.is_completed():
+                client.delete_task_run(task_run.id)
+        client.set_flow_run_state(run_id, Scheduled(), force=True)
+
+
+def _with_retries(call: Callable[[], T], what: str) -> T:
+    """`call()`, made again while the Prefect API cannot serve it (:data:`API_TRIES` in all); other errors raise."""
+    attempt = 1
+    while True:
+        try:
+            return call()
+        except Exception as e:
+            if attempt >= API_TRIES or not is_orchestration_error(e):
+                raise
+            delay = API_BACKOFF.delay(attempt - 1)
+            logger.warning(
+                "The Prefect API could not serve %s (%s: %s); trying again in %.0f s", what, type(e).__name__, e, delay
+            )
+        time.sleep(delay)
+        attempt += 1
+
+
 def _run_for(ready: Ready, config: str | None, service: ServiceSettings, retry: int) -> FlowRun:
     """The flow run of this life of the recording, created if it has none (the first life's key has no suffix)."""
+    return _with_retries(lambda: _create_run(ready, config, service, retry), f"the run of {ready.name}")
+
+
+def _create_run(ready: Ready, config: str | None, service: ServiceSettings, retry: int) -> FlowRun:
     return cast(
         FlowRun,
         run_deployment(  # the sync call: Prefect's return type also lists its coroutine
@@ -114,15 +170,41 @@ def _reconcile(settings: ServiceConfig, config: str | None) -> list[str]:
     Layout(root).create(clients.folders)
     readiness = Readiness(settings.service.settle_s)
     submitted: list[str] = []
+    unsent: list[Ready] = []
     with RecordingLedger(Home(settings.service.home_dir).ledger) as ledger:
         for round_ in range(MAX_SETTLE_ROUNDS):
-            for ready in scan_inbox(root, clients, ledger, readiness, resume=round_ == 0):
-                submitted.append(submit_ready(ready, config, settings.service, ledger))
+            found = scan_inbox(root, clients, ledger, readiness, resume=round_ == 0)
+            submitted += submit_each(found, lambda ready: submit_ready(ready, config, settings.service, ledger), unsent)
             if not readiness.waiting:
                 break
             time.sleep(readiness.settle_s)  # a file is still being written: look again once it may have settled
         apply_retention(settings, root, ledger, {client.folder: client.language for client in clients})
     logger.info("Reconcile: %d recording(s) submitted or resumed", len(submitted))
+    if unsent:
+        names = ", ".join(f"{ready.client}/{ready.name}" for ready in unsent)
+        raise SubmissionError(
+            f"the Prefect API would not create the run of {names}: they wait in processing/ for the next reconcile"
+        )
+    return submitted
+
+
+def submit_each(found: Iterable[Ready], submit: Callable[[Ready], str], unsent: list[Ready]) -> list[str]:
+    """Submit each recording; one the Prefect API keeps refusing is added to `unsent`, the others still go."""
+    submitted: list[str] = []
+    for ready in found:
+        try:
+            submitted.append(submit(ready))
+        except Exception as e:
+            if not is_orchestration_error(e):
+                raise
+            logger.error(
+                "Could not submit %s of %s (%s: %s): it waits in processing/ for the next reconcile",
+                ready.name,
+                ready.client,
+                type(e).__name__,
+                e,
+            )
+            unsent.append(ready)
     return submitted
 
 

@@ -1,4 +1,5 @@
-"""After the Prefect server comes back: what it kept in memory only is handed to it again.
+"""After the Prefect server comes back: what it kept in memory only is handed to it again; and which
+errors are the orchestration's, not the recording's (:func:`is_orchestration_error`).
 
 The server holds the queue of background task runs (the model stages a flow run sends to the
 model worker) in memory: a restart loses the stages that were waiting for the worker, and their
@@ -12,14 +13,36 @@ from __future__ import annotations
 
 import logging
 
+import httpx
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterState, TaskRunFilterStateType, TaskRunFilterTags
 from prefect.client.schemas.objects import StateType, TaskRun
 from prefect.states import Scheduled
 
+from flows.stage_wait import StageLostError
+
 logger = logging.getLogger(__name__)
 
 PAGE = 200  # the most task runs the API returns at once
+# Answers that say "not now" rather than "no": the request may be sent again as it was.
+_RETRY_LATER = frozenset({408, 429})
+
+
+def is_orchestration_error(error: BaseException | None) -> bool:
+    """Whether `error` is the orchestration's failure rather than the recording's: the Prefect API could not
+    be reached, or answered that it cannot serve the request now (5xx: a busy SQLite database is a 503;
+    408; 429), or a model stage was lost (:class:`~flows.stage_wait.StageLostError`).
+
+    Prefect's client retries API calls a few times (``PREFECT_CLIENT_MAX_RETRIES``); an error still
+    raised means the API was unavailable for longer, which is no reason to file a recording as failed.
+    """
+    if isinstance(error, httpx.TransportError | StageLostError):
+        return True
+    if isinstance(error, httpx.HTTPStatusError):
+        response = getattr(error, "response", None)  # absent from an error rebuilt from a stored state
+        code = response.status_code if response is not None else None
+        return code is not None and (code >= 500 or code in _RETRY_LATER)
+    return False
 
 
 def requeue_waiting_stages(tag: str) -> int:

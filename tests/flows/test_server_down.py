@@ -87,7 +87,30 @@ def _client_emails(smtp: SmtpServer) -> list[str]:
     return [rcpts[0] for _, rcpts, _ in smtp.recorder.messages if rcpts != ["ops@cabinet.example"]]
 
 
+def _whereabouts(root: Path) -> str:
+    """Where the recordings are, and why those under failed/ failed: what a timed-out wait must say."""
+    where = {
+        stage: sorted(p.name for p in (root / stage).rglob("*.wav")) for stage in ("inbox", "processing", "failed")
+    }
+    reasons = [p.read_text(errors="replace").strip() for p in sorted((root / "failed").rglob("*.reason.txt"))]
+    return f"recordings: {where}" + "".join(f"\n--- failed:\n{reason}" for reason in reasons)
+
+
+def _wait_until_served(root: Path, smtp: SmtpServer, count: int) -> None:
+    """Until `count` recordings are emailed or filed under failed/ (a failed one fails the test at once,
+    with its reason); a recording that is neither in time is stuck, and the message says where it is."""
+
+    def settled() -> bool:
+        return len(_client_emails(smtp)) + len(list((root / "failed").rglob("*.wav"))) >= count
+
+    try:
+        wait_for(settled, PROCESSING_TIMEOUT_S, f"{count} recordings to be emailed or filed under failed/")
+    except AssertionError as e:
+        raise AssertionError(f"{e}; {_whereabouts(root)}") from None
+
+
 def _check_each_recording_served_once(root: Path, smtp: SmtpServer, dropped: list[Path]) -> None:
+    assert not list((root / "failed").rglob("*.wav")), _whereabouts(root)
     clients = [p.parent.name for p in dropped]
     assert sorted(_client_emails(smtp)) == sorted(RECIPIENT[c] for c in clients)
     with RecordingLedger(default_ledger_path(root / "home")) as ledger:
@@ -150,7 +173,7 @@ def test_killed_server_is_restarted_and_recordings_dropped_meanwhile_are_process
         assert _server_pid(service) != killed and service.process is not None and service.process.poll() is None
 
         (fakes / "hold").unlink()  # the runs in flight go on
-        wait_for(lambda: len(_client_emails(smtp)) >= 5, PROCESSING_TIMEOUT_S, "the five emails")
+        _wait_until_served(tmp_path, smtp, 5)
         back = time.monotonic() - down_at - outage
         time.sleep(5)  # a late duplicate would show now
         _check_each_recording_served_once(tmp_path, smtp, before + during)
@@ -200,7 +223,7 @@ def test_remote_server_down_longer_than_prefect_tolerates_service_keeps_retrying
         server = start_local_server(remote.host, port, env, server_log)  # the same database: nothing forgotten
         up_at = time.monotonic()
         outage = up_at - down_at
-        wait_for(lambda: len(_client_emails(smtp)) >= 2, PROCESSING_TIMEOUT_S, "the two emails")
+        _wait_until_served(tmp_path, smtp, 2)
         back = time.monotonic() - up_at
         time.sleep(5)
         _check_each_recording_served_once(tmp_path, smtp, dropped)
