@@ -107,6 +107,14 @@ def test_zoom_vtt_becomes_minutes_naming_the_speakers(tmp_path: Path, config: Pa
     assert "Paul Durand:" not in text  # the "Name:" prefix is the speaker, not part of what was said
 
 
+def test_title_and_date_come_from_the_transcripts_name(tmp_path: Path, config: Path) -> None:
+    source = tmp_path / "2026-11-20 Comité de pilotage.vtt"
+    source.write_text(TEAMS_VTT, encoding="utf-8")
+    minutes, text = _minutes(config, source, tmp_path / "out")
+    assert minutes.title == "Comité de pilotage" and minutes.held_on == date(2026, 11, 20)
+    assert "Comité de pilotage" in text
+
+
 def test_teams_word_transcript_becomes_minutes(tmp_path: Path, config: Path) -> None:
     source = tmp_path / "Transcript.docx"
     document = docx.Document()
