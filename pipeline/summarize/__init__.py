@@ -6,6 +6,7 @@ from pipeline.summarize.minutes import build_minutes, make_summarizer, speaking_
 from pipeline.summarize.model import (
     ActionItem,
     Digest,
+    GateCounts,
     MeetingMeta,
     Minutes,
     Participant,
@@ -20,6 +21,7 @@ from pipeline.summarize.offline import OfflineSummarizer
 __all__ = [
     "ActionItem",
     "Digest",
+    "GateCounts",
     "MeetingMeta",
     "Minutes",
     "OfflineSummarizer",

@@ -52,7 +52,8 @@ def _parse(phrase: str, language: str, base: date, last_day: bool) -> date | Non
 
 
 def _acceptable(words: list[str], after_cue: bool, lexicon: Lexicon) -> bool:
-    lowered = [w.lower() for w in words]
+    # "d'une" is "une": an elided article does not make a word long enough to be a date.
+    lowered = [w.lower().split("'", 1)[-1] for w in words]
     if lowered[0] in lexicon.stopwords and (len(words) == 1 or lowered[0] not in lexicon.due_cues):
         return False
     if not after_cue and (lowered[0].isdigit() or lowered[0] in lexicon.numbers):

@@ -9,6 +9,7 @@ from pipeline.config import MinutesSettings
 from pipeline.locale import locale_for, normalise_language
 from pipeline.merge import name_speakers
 from pipeline.speakers import given_names
+from pipeline.summarize.grounding import Gate
 from pipeline.summarize.initials import expand_initials
 from pipeline.summarize.model import MeetingMeta, Minutes, Participant, Summarizer, SummaryContext
 from pipeline.summarize.offline import OfflineSummarizer
@@ -57,14 +58,15 @@ def build_minutes(st: SpeakerTranscript, summarizer: Summarizer, meta: MeetingMe
     named = expand_initials(name_speakers(replace(st, language=language), given_names(st)))
     participants = speaking_shares(named)
     context = SummaryContext(language, meta.held_on, tuple(p.name for p in participants))
-    digest = summarizer.summarize(named, context)
+    digest = Gate(named, context.participants, meta.held_on, language).check(summarizer.summarize(named, context))
     provenance = replace(digest.provenance, models=tuple(dict.fromkeys((*meta.models, *digest.provenance.models))))
     logger.info(
-        "Minutes written by the %s summariser: %d topics, %d decisions, %d action items",
+        "Minutes written by the %s summariser: %d topics, %d decisions, %d action items; the gate removed %s",
         provenance.summarizer,
         len(digest.topics),
         len(digest.decisions),
         len(digest.action_items),
+        provenance.gate,
     )
     return Minutes(
         title=meta.title or locale_for(language).default_title,

@@ -89,6 +89,23 @@ class Topic:
 
 
 @dataclass(frozen=True, slots=True)
+class GateCounts:
+    """What the faithfulness gate removed (:mod:`~pipeline.summarize.grounding`).
+
+    Attributes:
+        owners_removed: Action owners who were neither a participant nor named where the action was said.
+        dues_removed: Due dates not said as a date phrase where the action was said.
+        items_dropped: Decisions, actions and open questions naming what the transcript never says.
+        sentences_dropped: Summary sentences, key points and topic titles likewise.
+    """
+
+    owners_removed: int = 0
+    dues_removed: int = 0
+    items_dropped: int = 0
+    sentences_dropped: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Provenance:
     """How the minutes were written.
 
@@ -96,11 +113,13 @@ class Provenance:
         summarizer: "offline" or "llm", the one whose output was kept.
         models: Models involved (ASR, diarization, LLM).
         fallback_reason: Why the requested summariser was not used, or None.
+        gate: What the faithfulness gate removed from the summariser's output.
     """
 
     summarizer: str
     models: tuple[str, ...] = ()
     fallback_reason: str | None = None
+    gate: GateCounts = GateCounts()
 
 
 @dataclass(frozen=True, slots=True)

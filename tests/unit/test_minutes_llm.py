@@ -24,9 +24,14 @@ GOOD = {
     "summary": "Le comité a validé les maquettes et réduit le périmètre du module de rendez-vous.",
     "topics": [
         {"title": "Maquettes", "start": "00:00:01", "end": "00:00:57", "key_points": ["Maquettes terminées."]},
-        {"title": "Budget", "start": "00:00:58", "end": "00:02:00", "key_points": ["Dépassement de 6 000 €."]},
+        {
+            "title": "Budget",
+            "start": "00:00:58",
+            "end": "00:02:00",
+            "key_points": ["Dépassement d'environ six mille euros."],
+        },
     ],
-    "decisions": [{"text": "Retirer les rappels SMS de la V1.", "at": "00:01:38"}],
+    "decisions": [{"text": "Retirer les rappels par SMS de la première version.", "at": "00:01:38"}],
     "action_items": [
         {
             "text": "Simplifier le formulaire de contact.",
