@@ -140,15 +140,16 @@ def _llm_api_key() -> str | None:
     return os.environ.get("MINUTIER_LLM_API_KEY") or os.environ.get("OPENAI_API_KEY") or None
 
 
-SUMMARIZERS = ("offline", "llm")
+SUMMARIZERS = ("offline", "llm", "local")
 
 
 @dataclass(frozen=True, slots=True)
 class MinutesSettings:
     """How minutes are written.
 
-    `summarizer` is "offline" (deterministic, the default) or "llm": any OpenAI-compatible chat
-    completions server (Ollama, vLLM, llama.cpp server, a hosted service) at `llm_base_url`.
+    `summarizer` is "offline" (deterministic, the default), "local" (the local model below rewrites
+    the offline writer's chosen sentences) or "llm": any OpenAI-compatible chat completions server
+    (Ollama, vLLM, llama.cpp server, a hosted service) at `llm_base_url`.
     The API key is read from the environment only (``MINUTIER_LLM_API_KEY``, or ``OPENAI_API_KEY``):
     never shown in repr or logs, and refused in a file.
     The local model (no server to install: llama.cpp runs in a child process on 127.0.0.1) is

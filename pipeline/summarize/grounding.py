@@ -68,7 +68,8 @@ class Gate:
         self.counts = GateCounts()
 
     def check(self, digest: Digest) -> Digest:
-        """The digest with what fails the gate removed; :attr:`counts` says how much."""
+        """The digest with what fails the gate removed; :attr:`counts` says how much (with what the writer removed)."""
+        self.counts = digest.provenance.gate
         summary = " ".join(s for s in _SENTENCE.split(digest.summary) if self._keep(s))
         topics = tuple(
             Topic(t.title, t.start, t.end, tuple(p for p in t.key_points if self._keep(p.text)))

@@ -90,13 +90,18 @@ def make_summarizer(settings: MinutesSettings) -> Summarizer:
     """The summariser the settings ask for.
 
     Args:
-        settings: ``summarizer`` is "offline" or "llm" (with its URL, model, key and timeout).
+        settings: ``summarizer`` is "offline", "llm" (with its URL, model, key and timeout) or
+            "local" (the bundled model rewrites the offline writer's chosen sentences).
 
     Returns:
-        An :class:`OfflineSummarizer` or an ``LlmSummarizer`` that falls back to it.
+        An :class:`OfflineSummarizer`, or an ``LlmSummarizer`` or ``RewritingSummarizer`` that falls back to it.
     """
     if settings.summarizer == "llm":
         from pipeline.summarize.llm import LlmSummarizer  # httpx is only needed on this path
 
         return LlmSummarizer(settings)
+    if settings.summarizer == "local":
+        from pipeline.summarize.rewrite import RewritingSummarizer
+
+        return RewritingSummarizer(settings)
     return OfflineSummarizer()

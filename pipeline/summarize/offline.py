@@ -10,6 +10,7 @@ cues.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from pipeline.locale import locale_for, normalise_language
 from pipeline.summarize.clean import clean_spoken
@@ -50,6 +51,15 @@ def candidates(sentences: tuple[Sentence, ...], lexicon: Lexicon) -> tuple[list[
     return found, context
 
 
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """The offline digest, the (sentence, cleaned text) pairs its summary quotes, and the duration stated."""
+
+    digest: Digest
+    quoted: tuple[tuple[Sentence, str], ...]
+    duration: float | None
+
+
 class OfflineSummarizer:
     """Extractive, rule-based minutes in French or English.
 
@@ -70,6 +80,10 @@ class OfflineSummarizer:
         Returns:
             The digest, with ``provenance.summarizer == "offline"``.
         """
+        return self.draft(transcript, context).digest
+
+    def draft(self, transcript: SpeakerTranscript, context: SummaryContext) -> Draft:
+        """The digest and the sentences its summary quotes (what a rewriting writer starts from)."""
         lexicon = lexicon_for(context.language)
         sentences = split_sentences(transcript)
         pool, terms = candidates(sentences, lexicon)
@@ -91,15 +105,16 @@ class OfflineSummarizer:
             len(found.open_questions),
         )
         duration = transcript.duration if transcript.timed else None
-        summary = write_summary(context, duration, [(sentences[c.index], c.text) for c in chosen])
-        return Digest(
-            summary=summary,
+        quoted = tuple((sentences[c.index], c.text) for c in chosen)
+        digest = Digest(
+            summary=write_summary(context, duration, list(quoted)),
             topics=topics,
             decisions=found.decisions,
             action_items=found.action_items,
             open_questions=found.open_questions,
             provenance=Provenance(summarizer=OFFLINE),
         )
+        return Draft(digest, quoted, duration)
 
 
 def reported_sentences(chosen: list[tuple[Sentence, str]], language: str) -> list[str]:
@@ -114,6 +129,19 @@ def reported_sentences(chosen: list[tuple[Sentence, str]], language: str) -> lis
             out.append(report(text, sentence.speaker, rules, same_speaker=sentence.speaker == previous))
         previous = sentence.speaker
     return out
+
+
+def opening(context: SummaryContext, duration: float | None) -> str | None:
+    """Who met and for how long ("Réunion de 45 min entre …"), or None for one person of unknown duration."""
+    lang = normalise_language(context.language)
+    people = join_names(context.participants, lang)
+    if people and duration is not None:
+        words = locale_for(lang).summary
+        form = words.meeting if len(context.participants) > 1 else words.meeting_one
+        return form.format(duration=format_duration(duration, lang), people=people)
+    if len(context.participants) > 1:
+        return reporting_for(lang).between.format(people=people)
+    return None
 
 
 def write_summary(context: SummaryContext, duration: float | None, chosen: list[tuple[Sentence, str]]) -> str:
@@ -131,12 +159,7 @@ def write_summary(context: SummaryContext, duration: float | None, chosen: list[
     words = locale_for(lang).summary
     if not chosen:
         return words.empty
-    people = join_names(context.participants, lang)
-    parts = []
-    if people and duration is not None:
-        opening = words.meeting if len(context.participants) > 1 else words.meeting_one
-        parts.append(opening.format(duration=format_duration(duration, lang), people=people))
-    elif len(context.participants) > 1:
-        parts.append(reporting_for(lang).between.format(people=people))
+    first = opening(context, duration)
+    parts = [first] if first else []
     parts += reported_sentences(chosen, lang)
     return " ".join(parts)

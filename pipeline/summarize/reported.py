@@ -124,10 +124,15 @@ def reporting_for(language: str) -> Reporting:
     return _BY_LANGUAGE.get(language, ENGLISH)
 
 
+# Object pronouns between the subject and its verb ("je vous ai dit"): the verb is further on, left unshifted.
+_OBJECT_PRONOUNS = frozenset("vous te le la les lui leur y en nous l'".split())
+_DETERMINERS = frozenset("le la les un une des ce cette ces the a an this these".split())
+
+
 def _shift(text: str, rules: Reporting) -> str | None:
     """The sentence with its first-person opening in the third person, minus the subject; None if none."""
     match = rules.subject.match(text)
-    if match is None:
+    if match is None or match.group("verb").lower() in _OBJECT_PRONOUNS:
         return None
     neg, refl = match.group("neg") or "", match.group("refl") or ""
     if refl and rules is FRENCH:
@@ -162,6 +167,8 @@ def report(text: str, speaker: str, rules: Reporting, same_speaker: bool = False
 def _starts_with_name(text: str) -> bool:
     """Keep the capital of a sentence that opens on an acronym ("UE") or a full name ("Emmanuel Macron")."""
     words = text.split(" ", 2)
+    if words[0].lower() in _DETERMINERS:
+        return False
     if len(words[0]) > 1 and words[0].isupper():
         return True
     return len(words) > 1 and all(w[:1].isupper() and w[1:].islower() and w.isalpha() for w in words[:2])

@@ -47,6 +47,11 @@ def test_reported_speech_shifts_the_opening_or_quotes() -> None:
     assert report("Il reste du travail.", name, FR_REPORTING, same_speaker=True) == (
         "Marie Dupont ajoute qu'il reste du travail."
     )
+    assert report("La France soutient l'Ukraine.", name, FR_REPORTING) == (
+        "Marie Dupont explique que la France soutient l'Ukraine."
+    )
+    # An object pronoun before the verb ("je vous ai dit"): no shift; first person left, so a quote.
+    assert report("Je vous ai pas interrompu.", name, FR_REPORTING) == "Marie Dupont : « Je vous ai pas interrompu. »"
     # First person further in: no grammar to rewrite it, so the speaker's words are quoted verbatim.
     assert report("Il faut que je parte.", name, FR_REPORTING) == "Marie Dupont : « Il faut que je parte. »"
     pm = "Project Manager"
