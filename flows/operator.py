@@ -19,6 +19,7 @@ from prefect.artifacts import (
 from prefect.client.orchestration import get_client
 from prefect.runtime import flow_run
 
+from pipeline.outputs import provenance_rows
 from pipeline.summarize import Minutes
 from pipeline.summarize.humanize import format_timestamp
 from pipeline.types import SpeakerTranscript
@@ -26,6 +27,8 @@ from pipeline.types import SpeakerTranscript
 logger = logging.getLogger(__name__)
 
 MAX_TRANSCRIPT_ARTIFACT_CHARS = 200_000
+# The Prefect UI's artifacts are in English, whatever the minutes' language.
+OPERATOR_LANGUAGE = "en"
 
 
 def artifact_key(*parts: str) -> str:
@@ -98,6 +101,9 @@ def minutes_markdown(minutes: Minutes) -> str:
         f"| {a.text} | {a.owner or '—'} | {a.due.isoformat() if a.due else (a.due_text or '—')} |"
         for a in minutes.action_items
     ] or ["| _none_ | | |"]
+    # How they were made: kept out of the client's documents, shown to the operator.
+    parts += ["", "## How these minutes were made", ""]
+    parts += [f"- **{label}:** {value}" for label, value in provenance_rows(minutes, OPERATOR_LANGUAGE)]
     if minutes.provenance.fallback_reason:
         parts += ["", f"> Summariser fallback: {minutes.provenance.fallback_reason}"]
     return "\n".join(parts)

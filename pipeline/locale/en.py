@@ -75,6 +75,11 @@ LOCALE = Locale(
         offline="automatic offline summary (extractive)",
         llm="language-model summary",
         fallback="language model unavailable, offline summary",
+        gate="Faithfulness gate",
+        gate_counts=(
+            "owners removed: {owners}; due dates removed: {dues}; items dropped: {items}; "
+            "sentences dropped: {sentences}"
+        ),
         audio_track="audio track {number} of {total}",
         kinds=(
             ("detailed", "Detailed minutes"),
@@ -203,6 +208,11 @@ LOCALE = Locale(
                 "vanished",
                 "The recording was moved or deleted from the processing folder while it was being "
                 "processed. Drop it again into the client's folder to have it processed.",
+            ),
+            (
+                "transcript",
+                "This transcript file could not be read (empty, damaged, wrongly encoded or containing code); "
+                "export it again from the meeting tool (.vtt, .docx, .srt or .txt).",
             ),
             ("delivery", "The minutes were written but the email could not be sent."),
             ("document", "The document could not be written."),

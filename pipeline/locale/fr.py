@@ -75,6 +75,11 @@ LOCALE = Locale(
         offline="synthèse automatique hors ligne (extractive)",
         llm="synthèse par modèle de langage",
         fallback="modèle de langage indisponible, synthèse hors ligne",
+        gate="Contrôle de fidélité",
+        gate_counts=(
+            "responsables retirés : {owners} ; échéances retirées : {dues} ; éléments écartés : {items} ; "
+            "phrases écartées : {sentences}"
+        ),
         audio_track="piste audio {number} sur {total}",
         kinds=(
             ("detailed", "Compte rendu détaillé"),
@@ -204,6 +209,11 @@ LOCALE = Locale(
                 "vanished",
                 "L'enregistrement a été déplacé ou supprimé du dossier de traitement pendant son "
                 "traitement. Déposez-le à nouveau dans le dossier du client pour qu'il soit traité.",
+            ),
+            (
+                "transcript",
+                "Ce fichier de transcription n'a pas pu être lu (vide, endommagé, mal encodé ou contenant du "
+                "code) ; exportez-le à nouveau depuis l'outil de réunion (.vtt, .docx, .srt ou .txt).",
             ),
             ("delivery", "Le compte rendu a été rédigé mais l'e-mail n'a pas pu être envoyé."),
             ("document", "Le document n'a pas pu être écrit."),

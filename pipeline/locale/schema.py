@@ -49,7 +49,9 @@ class DocumentLabels:
             shown under the title and in the page header.
         titles: Document type id -> the title of a document that was given none.
         models: Operator view only (the client's documents do not name models), as are
-            drafted_by, offline, llm and fallback.
+            drafted_by, offline, llm, fallback, gate and gate_counts.
+        gate_counts: What the faithfulness gate removed, with ``owners``, ``dues``, ``items`` and
+            ``sentences`` (see :class:`pipeline.summarize.model.GateCounts`).
     """
 
     document: str
@@ -81,6 +83,8 @@ class DocumentLabels:
     offline: str
     llm: str
     fallback: str
+    gate: str
+    gate_counts: str
     audio_track: str
     kinds: Pairs
     titles: Pairs

@@ -76,7 +76,8 @@ def drafted_by(minutes: Minutes, labels: DocumentLabels) -> str:
     """How the minutes were written, in words (operator view only)."""
     if minutes.provenance.fallback_reason:
         return labels.fallback
-    return labels.llm if minutes.provenance.summarizer == "llm" else labels.offline
+    # A language model, served or local ("llm", "local"), wrote it unless the offline writer did.
+    return labels.offline if minutes.provenance.summarizer == "offline" else labels.llm
 
 
 def due_label(item: ActionItem, language: str) -> str:
@@ -127,9 +128,18 @@ def metadata_rows(view: View) -> tuple[tuple[str, str], ...]:
 
 
 def provenance_rows(minutes: Minutes, language: str | None = None) -> tuple[tuple[str, str], ...]:
-    """(label, value) rows saying how the minutes were made (models, writer), for the operator, never the client."""
+    """(label, value) rows saying how the minutes were made (models, writer, what the faithfulness
+    gate removed), for the operator, never the client."""
     labels = locale_for(language or minutes.language).document
-    rows = [(labels.models, ", ".join(minutes.provenance.models)), (labels.drafted_by, drafted_by(minutes, labels))]
+    gate = minutes.provenance.gate
+    counts = labels.gate_counts.format(
+        owners=gate.owners_removed, dues=gate.dues_removed, items=gate.items_dropped, sentences=gate.sentences_dropped
+    )
+    rows = [
+        (labels.models, ", ".join(minutes.provenance.models)),
+        (labels.drafted_by, drafted_by(minutes, labels)),
+        (labels.gate, counts),
+    ]
     return tuple((k, v) for k, v in rows if v)
 
 

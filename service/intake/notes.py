@@ -28,8 +28,7 @@ from service.errors import DeliveryError, RecordingVanishedError
 REASON_SUFFIX = ".reason.txt"
 NOTE_SUFFIX = ".note.txt"
 
-# Most specific class first: the first match wins. The sentences are in pipeline.locale; a kind a
-# locale has no sentence for yet is told as its nearest general kind (_FALLBACK).
+# Most specific class first: the first match wins. The sentences are in pipeline.locale.
 _KINDS: tuple[tuple[type[BaseException], str], ...] = (
     (EmptyRecordingError, "empty"),
     (NoAudioStreamError, "no_audio"),
@@ -46,15 +45,13 @@ _KINDS: tuple[tuple[type[BaseException], str], ...] = (
     (PipelineError, "pipeline"),
 )
 
-
-_FALLBACK = {"transcript": "pipeline"}
+FAILURE_KINDS: tuple[str, ...] = (*(kind for _, kind in _KINDS), "unexpected")
 
 
 def plain_reason(error: BaseException, language: str) -> str:
     """One sentence a secretary understands for `error`, in `language` ("fr" or "en")."""
     kind = next((kind for cls, kind in _KINDS if isinstance(error, cls)), "unexpected")
-    reasons = dict(locale_for(language).notes.reasons)
-    return reasons.get(kind) or reasons[_FALLBACK.get(kind, "unexpected")]
+    return dict(locale_for(language).notes.reasons)[kind]
 
 
 def failure_note(

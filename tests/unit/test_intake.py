@@ -246,8 +246,12 @@ def test_a_transcript_is_taken_like_a_recording_and_a_bad_one_filed_with_its_rea
     fail_recording(root, ledger, clients.require("acme"), taken["piège.txt"].sha256, error)
     note = (root / "failed" / "acme" / "piège.txt.reason.txt").read_text(encoding="utf-8")
     assert plain_reason(error, "fr") in note and "web markup '<script'> on line 1" in note and "Que faire" in note
-    # Told as a failed processing (or, once the locale has one, in its own words), never as an unexpected error.
-    assert plain_reason(error, "en") != plain_reason(RuntimeError("x"), "en")
+    # Told in its own words: what to do is export the transcript again.
+    assert "Ce fichier de transcription n'a pas pu être lu" in note and "exportez-le à nouveau" in note
+    assert plain_reason(error, "en") == (
+        "This transcript file could not be read (empty, damaged, wrongly encoded or containing code); "
+        "export it again from the meeting tool (.vtt, .docx, .srt or .txt)."
+    )
 
 
 def test_symlink_outside_the_inbox_is_refused_not_followed(
