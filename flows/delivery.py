@@ -62,12 +62,18 @@ def _retry_transient(task: Any, run: Any, state: Any) -> bool:
     persist_result=False,
 )
 def deliver(
-    minutes: Minutes, docx_path: Path, client: ClientConfig, sha256: str, settings: ServiceConfig
+    minutes: Minutes,
+    docx_path: Path,
+    client: ClientConfig,
+    sha256: str,
+    settings: ServiceConfig,
+    document_type: str | None = None,
 ) -> DeliveryReport:
     """Email the minutes to the client's recipients (idempotent per recipient); what was done, for
-    :func:`log_finished`."""
+    :func:`log_finished`. `document_type` is the attached document's (the run's, which may not be
+    the client's): the email says what it holds."""
     with DeliveryLedger(default_ledger_path(settings.service.home_dir)) as ledger:
-        return deliver_minutes(minutes, docx_path, client, sha256, settings.email, ledger)
+        return deliver_minutes(minutes, docx_path, client, sha256, settings.email, ledger, document_type=document_type)
 
 
 def meeting_folder(settings: ServiceConfig, client: str, sha256: str, recording_path: Path) -> str:

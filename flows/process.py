@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import fields
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -34,9 +35,15 @@ from flows.tasks import (
     write_minutes,
 )
 from pipeline.models import get_transcriber
-from pipeline.run import documents_stem
 from pipeline.speakers import rename_speakers
-from pipeline.stages import DEFAULT_FORMATS, MeetingRequest, meeting_meta, recording_settings, require_speech
+from pipeline.stages import (
+    DEFAULT_FORMATS,
+    MeetingRequest,
+    documents_stem,
+    meeting_meta,
+    recording_settings,
+    require_speech,
+)
 from pipeline.summarize import MeetingMeta
 from pipeline.transcripts import is_transcript_file
 from pipeline.types import Recording, SpeakerTranscript
@@ -146,6 +153,25 @@ def _attempts(settings: ServiceConfig, client: str, sha256: str | None) -> int |
     return entry.attempts if entry is not None else None
 
 
+# Flow parameters that are not MeetingRequest fields; `client` is the client's folder here (the
+# request's `client`, its display name, comes from the client's configuration).
+RUN_PARAMETERS = frozenset({"recording_path", "client", "out_dir", "config", "formats", "sha256"})
+
+
+def asked_request(parameters: Mapping[str, Any]) -> MeetingRequest:
+    """What a run's parameters ask of the meeting: each MeetingRequest field from the parameter of its name.
+
+    The one place the flow's parameters become a request, so a field added to the request needs
+    only its parameter (tests/unit/test_flow_parameters.py says when one is missing).
+
+    Raises:
+        DocumentError, ConfigError: an unknown document type or time zone (before any work).
+    """
+    values = {f.name: parameters[f.name] for f in fields(MeetingRequest) if f.name not in RUN_PARAMETERS}
+    values["speaker_names"] = tuple((parameters["speaker_names"] or {}).items())
+    return MeetingRequest(**values)
+
+
 @contextmanager
 def _kept_in_processing(path: Path, watched: bool) -> Iterator[None]:
     """A watched recording that leaves processing/ mid-run fails the run by that name, whichever stage noticed.
@@ -196,6 +222,9 @@ def process_recording(
     max_speakers: int | None = None,
     voices_dir: Path | None = None,
     speaker_names: dict[str, str] | None = None,
+    template: str | None = None,
+    timezone: str | None = None,
+    minutes_language: str | None = None,
 ) -> dict[str, str]:
     """Transcribe, diarize and write the minutes of one recording; returns format -> document path.
 
@@ -203,24 +232,17 @@ def process_recording(
     decoding and the models: it is read (a malformed one fails the run like bad audio), and the
     same minutes, documents and delivery follow.
 
-    The stages are :mod:`pipeline.stages`, as `minutier minutes` runs them; the request's options
-    (title, date, language, speaker hints, names) mean the same as the command line's. `sha256`
-    marks a watched-folder recording (the intake hashed it): it is archived when its documents
-    are written, and its minutes are emailed to the client's recipients.
+    The stages are :mod:`pipeline.stages`, as `minutier minutes` runs them; the parameters named
+    after :class:`~pipeline.stages.MeetingRequest`'s fields (title, date, language, speaker hints,
+    names, document type, time zone, minutes' language) mean the same as the command line's, and
+    the client's configuration fills those left unset. `sha256` marks a watched-folder recording
+    (the intake hashed it): it is archived when its documents are written, and its minutes are
+    emailed to the client's recipients. The documents are named after the meeting's date and title.
     """
+    asked = asked_request(locals())  # first: the parameters are all the locals there are yet
     with run_lock(default_home()):  # tells the service this run's process lives (flows.orphans)
         base = load_config(config)
         client_cfg = client_config(base, client)
-        asked = MeetingRequest(
-            title=title,
-            held_on=held_on,
-            language=language,
-            num_speakers=num_speakers,
-            min_speakers=min_speakers,
-            max_speakers=max_speakers,
-            voices_dir=voices_dir,
-            speaker_names=tuple((speaker_names or {}).items()),
-        )
         request = client_request(client_cfg, asked, client)
         settings = recording_settings(client_settings(base, client_cfg), request)
         report = RunReport(client, recording_path.name)
@@ -241,7 +263,7 @@ def process_recording(
             minutes = write_minutes(st, settings.minutes, meta)
             report.stage("minutes")
             target = out_dir or Layout(service_root(settings.service)).outbox(client, recording.meeting_id)
-            stem = documents_stem(recording_path, target, formats)  # the recording's own (readable) name
+            stem = documents_stem(recording_path, minutes, target, formats, request)  # date and title
             written = write_documents(minutes, target, formats, stem, settings.minutes, request)
             if client_cfg is not None and client_cfg.review:
                 decision = await_review(minutes, client_cfg.review_timeout_s)
@@ -256,7 +278,7 @@ def process_recording(
         delivery = None
         watched = sha256 is not None and client_cfg is not None
         if sha256 and client_cfg is not None and "docx" in written:
-            delivery = deliver(minutes, written["docx"], client_cfg, sha256, settings)
+            delivery = deliver(minutes, written["docx"], client_cfg, sha256, settings, request.template)
         log_finished(client, recording_path.name, target, watched=watched, delivery=delivery)
         return {fmt: str(path) for fmt, path in written.items()}
 

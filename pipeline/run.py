@@ -17,7 +17,6 @@ from typing import TypeVar
 
 from pipeline import stages
 from pipeline.config import Settings
-from pipeline.outputs import parse_formats
 from pipeline.roles import Diarizer, Progress, Transcriber
 from pipeline.stages import DEFAULT_FORMATS, MeetingRequest
 from pipeline.summarize import Minutes
@@ -89,7 +88,8 @@ def run_meeting(
         path: The recording (any audio or video file ffmpeg reads).
         settings: The recording's settings, request applied (:func:`pipeline.stages.recording_settings`);
             the models must have been made from them.
-        out_dir: Folder for the documents, named after the recording.
+        out_dir: Folder for the documents, named after the meeting's date and title
+            ("2026-11-20 Comité de pilotage.docx", see :func:`pipeline.stages.documents_stem`).
         transcriber: A loaded (or lazily loading) speech-to-text model.
         diarizer: A loaded (or lazily loading) diarization model.
         request: Title, date, language, speaker names and client of this recording.
@@ -116,9 +116,9 @@ def run_meeting(
     st = timer.run("attribute", lambda: stages.attribute(transcript, diarization, known, request.speaker_names))
     meta = stages.meeting_meta(recording, request, transcript, diarization)
     minutes = timer.run("minutes", lambda: stages.write_minutes(st, settings.minutes, meta))
+    stem = stages.documents_stem(path, minutes, out_dir, formats, request)
     written = timer.run(
-        "documents",
-        lambda: stages.write_documents(minutes, out_dir, formats, recording.meeting_id, settings.minutes, request),
+        "documents", lambda: stages.write_documents(minutes, out_dir, formats, stem, settings.minutes, request)
     )
     logger.info("Minutes of %s written to %s", path.name, out_dir)
     return MeetingResult(minutes, tuple(written.items()), tuple(timer.stages))
@@ -137,9 +137,10 @@ def minutes_from_transcript(
     Args:
         path: The transcript file (see :func:`pipeline.transcripts.read_transcript`).
         settings: The settings; only the minutes' are used.
-        out_dir: Folder for the documents, named after the transcript. A document that would
-            overwrite the transcript itself (``call.vtt`` written next to ``call.vtt``) is named
-            ``call.minutes.vtt`` instead, and so are the others.
+        out_dir: Folder for the documents, named after the meeting's date and title
+            ("2026-11-20 Comité de pilotage.docx"). When a document would overwrite the transcript
+            itself (the minutes of ``2026-11-20 Weekly.vtt`` written beside it), they are all
+            named ``2026-11-20 Weekly.minutes.*`` instead.
         request: Title, date, language, speaker names and client (see :func:`read_meeting_transcript`).
         formats: Comma-separated document formats.
 
@@ -155,19 +156,9 @@ def minutes_from_transcript(
     timer = _Timer()
     st, meta = timer.run("read", lambda: read_meeting_transcript(path, request))
     minutes = timer.run("minutes", lambda: stages.write_minutes(st, settings.minutes, meta))
-    stem = documents_stem(path, out_dir, formats)
+    stem = stages.documents_stem(path, minutes, out_dir, formats, request)
     written = timer.run(
         "documents", lambda: stages.write_documents(minutes, out_dir, formats, stem, settings.minutes, request)
     )
     logger.info("Minutes of the transcript %s written to %s", path.name, out_dir)
     return MeetingResult(minutes, tuple(written.items()), tuple(timer.stages))
-
-
-def documents_stem(path: Path, out_dir: Path, formats: str) -> str:
-    """The documents' file stem: the source's, unless a document would overwrite the source itself
-    (``call.vtt`` written into the folder of ``call.vtt``): then ``call.minutes``, for all of them."""
-    source = path.resolve()
-    if any((out_dir / f"{path.stem}.{fmt}").resolve() == source for fmt in parse_formats(formats)):
-        logger.info("%s is kept: the documents beside it are named %s.minutes.*", path.name, path.stem)
-        return f"{path.stem}.minutes"
-    return path.stem

@@ -22,8 +22,10 @@ from pipeline.errors import NoSpeechError
 from pipeline.locale import locale_for, normalise_language
 from pipeline.meeting_names import meeting_facts, time_zone
 from pipeline.merge import assign_speakers
+from pipeline.outputs.documents import document_paths, document_stem
 from pipeline.outputs.documents import write_documents as _write_documents
 from pipeline.outputs.kinds import DETAILED, parse_document_type
+from pipeline.outputs.labels import is_default_title
 from pipeline.roles import Diarizer, Progress, Transcriber
 from pipeline.speakers import known_voice_names, number_speakers, rename_speakers
 from pipeline.summarize import MeetingMeta, Minutes, build_minutes, make_summarizer
@@ -201,6 +203,36 @@ def meeting_meta(
 def write_minutes(st: SpeakerTranscript, settings: MinutesSettings, meta: MeetingMeta) -> Minutes:
     """The minutes, by the configured summariser (see :func:`pipeline.summarize.build_minutes`)."""
     return build_minutes(st, make_summarizer(settings), meta)
+
+
+def documents_stem(
+    source: Path, minutes: Minutes, out_dir: Path, formats: str, request: MeetingRequest | None = None
+) -> str:
+    """The documents' file stem: the meeting's date and title as the document shows them
+    ("2026-11-20 Comité de pilotage", see :func:`pipeline.outputs.document_stem`).
+
+    A meeting with no title of its own (none asked, none in its sidecar or file name) keeps its
+    source's name: "Compte rendu de réunion" would give two such meetings written into one
+    folder the same documents, the second replacing the first. A document never overwrites its
+    source: when one would (the minutes of ``2026-11-20 Weekly.vtt`` written beside it), all of
+    them are named ``<stem>.minutes.*``.
+
+    Args:
+        source: The recording or transcript the minutes come from.
+        minutes: The minutes (their title and date).
+        out_dir: The documents' folder.
+        formats: Comma-separated document formats.
+        request: The document type and the labels' language asked (their title is the document's).
+    """
+    request = request or MeetingRequest()
+    titled = not is_default_title(minutes.title)
+    stem = document_stem(minutes, request.template or DETAILED, request.minutes_language) if titled else source.stem
+    target = source.resolve()
+    if all(path.resolve() != target for path in document_paths(out_dir, formats, stem).values()):
+        return stem
+    kept = next(iter(document_paths(out_dir, formats, stem, suffix=".minutes").values())).stem
+    logger.info("%s is kept: the documents beside it are named %s.*", source.name, kept)
+    return kept
 
 
 def write_documents(

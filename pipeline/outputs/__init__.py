@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipeline.outputs.call_note import CallNote, read_call_note
-from pipeline.outputs.documents import FORMATS, document_stem, parse_formats, write_documents
+from pipeline.outputs.documents import FORMATS, document_paths, document_stem, parse_formats, write_documents
 from pipeline.outputs.docx import write_minutes_docx
 from pipeline.outputs.kinds import DOCUMENT_TYPES, parse_document_type
 from pipeline.outputs.labels import provenance_rows
@@ -15,6 +15,7 @@ __all__ = [
     "DOCUMENT_TYPES",
     "FORMATS",
     "CallNote",
+    "document_paths",
     "document_stem",
     "minutes_from_json",
     "parse_document_type",

@@ -57,6 +57,14 @@ def document_stem(minutes: Minutes, document_type: str = DETAILED, language: str
     return f"{stem}_" if stem.upper() in _RESERVED else stem
 
 
+def document_paths(out_dir: Path, formats: str | Iterable[str], stem: str, *, suffix: str = "") -> dict[str, Path]:
+    """Where :func:`write_documents` puts each format for `stem`: one stem for every format, cut
+    so the longest extension fits (a title may be long); `suffix` (".minutes") is kept whole."""
+    names = parse_formats(formats)
+    base = fit_name(stem, suffix, reserve=max((len(f".{n}") for n in names), default=0))
+    return {name: out_dir / f"{base}.{name}" for name in names}
+
+
 def write_documents(
     minutes: Minutes,
     out_dir: Path,
@@ -94,16 +102,13 @@ def write_documents(
         "md": lambda m: to_markdown(m, document_type=document_type, language=language),
         "txt": lambda m: to_text(m, language=language),
     }
-    # One stem for every format, short enough for the longest extension (a title may be long).
-    chosen = stem or document_stem(minutes, document_type, language)
-    base = fit_name(chosen, "", reserve=max(len(f".{n}") for n in names))
+    paths = document_paths(out_dir, names, stem or document_stem(minutes, document_type, language))
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise DocumentError(f"{out_dir}: cannot create the output folder ({e.strerror or e})") from e
     written: dict[str, Path] = {}
-    for name in names:
-        path = out_dir / f"{base}.{name}"
+    for name, path in paths.items():
         if name == "docx":
             write_minutes_docx(minutes, path, template, document_type=document_type, language=language)
         else:

@@ -112,3 +112,44 @@ def test_concurrent_runs_of_one_file_transcribe_once(
     assert not errors, errors
     assert len(results) == 2
     assert counter.count == 1
+
+
+TEAMS_VTT = (
+    "WEBVTT\n\n3f2a1b9c-1/12-0\n00:00:01.000 --> 00:00:06.500\n"
+    "<v Marie Dupont>Bonjour à tous. Nous devons valider le budget du fournisseur avant la fin du mois.</v>\n\n"
+    "3f2a1b9c-1/13-0\n00:00:07.000 --> 00:00:12.000\n"
+    "<v Jean-Luc Moreau>Nous avons décidé de signer le contrat avec le fournisseur lundi prochain.</v>\n"
+)
+
+
+def test_a_run_asked_for_a_document_type_and_language_names_its_documents_after_the_meeting(
+    prefect_server: Any, tmp_path: Path
+) -> None:
+    """`minutier process --template decisions` and a client's minutes language reach the documents; the
+    documents are named after the date and title; the operator sees how the minutes were made."""
+    source = tmp_path / "2026-11-20 Comité de pilotage.vtt"  # a transcript: no model runs
+    source.write_text(TEAMS_VTT, encoding="utf-8")
+    config = tmp_path / "minutier.toml"
+    config.write_text('[minutes]\nsummarizer = "offline"\n', encoding="utf-8")
+    written = process_recording(
+        recording_path=source,
+        client="acme",
+        out_dir=tmp_path,  # beside the transcript, which is kept
+        config=config,
+        formats="md,vtt",
+        template="relevé",
+        minutes_language="en",
+        timezone="Europe/Paris",
+    )
+    assert {fmt: Path(path).name for fmt, path in written.items()} == {
+        "md": "2026-11-20 Comité de pilotage.minutes.md",
+        "vtt": "2026-11-20 Comité de pilotage.minutes.vtt",
+    }
+    assert source.read_text(encoding="utf-8") == TEAMS_VTT
+    text = Path(written["md"]).read_text(encoding="utf-8")
+    assert "Record of decisions" in text and "## Decisions" in text and "Marie Dupont" in text
+    run = latest_run("acme / 2026-11-20 Comité de pilotage.vtt")
+    assert run.state.is_completed() and "source:transcript" in run.tags
+    minutes = next(a for k, a in _artifacts(run.id).items() if k.startswith("minutes-"))
+    assert "**Drafted by:** automatic offline summary (extractive)" in minutes.data
+    assert "**Faithfulness gate:** owners removed: " in minutes.data

@@ -158,7 +158,8 @@ def test_known_voices_name_speakers_alike_in_the_service_and_the_cli(
     wait_for(lambda: _messages_to(smtp, "secretariat@voix.example"), PROCESSING_TIMEOUT_S, "the minutes email")
     text = _docx_text(_messages_to(smtp, "secretariat@voix.example")[0][2])
     assert "Diane Martin" in text and "Sheila Brun" in text
-    served = minutes_from_json(next((root / "outbox/voix").rglob("appel enregistré.json")).read_text("utf-8"))
+    # Named after the title its file name gives (no date: the file says none).
+    served = minutes_from_json(next((root / "outbox/voix").rglob("Appel enregistré.json")).read_text("utf-8"))
 
     result = CliRunner().invoke(
         main,
@@ -168,7 +169,7 @@ def test_known_voices_name_speakers_alike_in_the_service_and_the_cli(
         ],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    local = minutes_from_json((tmp_path / "sample.json").read_text("utf-8"))
+    local = minutes_from_json((tmp_path / "sample.json").read_text("utf-8"))  # no title: the recording's name
 
     def names(minutes: Minutes) -> list[str]:
         return sorted(p.name for p in minutes.participants)

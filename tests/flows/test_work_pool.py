@@ -50,7 +50,7 @@ def test_process_pool_worker_runs_a_recording(prefect_server: Any, eval_dir: Pat
         )
         assert result.exit_code == 0, result.output + (tmp_path / "worker.log").read_text(errors="replace")
         assert "Completed" in result.output
-        assert "New Jersey" in (tmp_path / "out" / "via pool.md").read_text(encoding="utf-8")
+        assert "New Jersey" in (tmp_path / "out" / "Via pool.md").read_text(encoding="utf-8")  # its title
     finally:
         # Prefect's own worker (not minutier's code) forwards SIGTERM as SIGINT to its process worker,
         # which has been seen to take minutes to stop: the test is about the run, so kill what is left.

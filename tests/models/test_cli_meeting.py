@@ -36,13 +36,16 @@ def test_minutes_whole_chain(tmp_path: Path, eval_dir: Path) -> None:
         ],
     )
     assert result.exit_code == 0, result.output
-    minutes = serialize.loads(Minutes, (out / "sample.json").read_text(encoding="utf-8"))
+    assert sorted(p.name for p in out.iterdir()) == [
+        f"2026-03-12 Appel client.{fmt}" for fmt in ("docx", "json", "srt")
+    ]
+    minutes = serialize.loads(Minutes, (out / "2026-03-12 Appel client.json").read_text(encoding="utf-8"))
     assert minutes.title == "Appel client" and minutes.held_on.isoformat() == "2026-03-12"
     assert minutes.language == "en"
     assert {p.name for p in minutes.participants} == {"Diane", "Speaker 2"}
-    text = "\n".join(p.text for p in docx.Document(str(out / "sample.docx")).paragraphs)
+    text = "\n".join(p.text for p in docx.Document(str(out / "2026-03-12 Appel client.docx")).paragraphs)
     assert "Appel client" in text and "Diane" in text
-    cues = list(srt.parse((out / "sample.srt").read_text(encoding="utf-8")))
+    cues = list(srt.parse((out / "2026-03-12 Appel client.srt").read_text(encoding="utf-8")))
     assert any(c.content.startswith("Diane: ") for c in cues)
 
 

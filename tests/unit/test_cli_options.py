@@ -119,6 +119,8 @@ FULL_ARGS = [
     " Speaker 2 = Jean Martin ",
     "--format",
     "DOCX, .srt",
+    "--template",
+    "relevé",
 ]
 
 
@@ -133,6 +135,7 @@ def _expected(recording: Path, voices: Path) -> dict[str, Any]:
         "num_speakers": 3,
         "speaker_names": {"Speaker 1": "Marie Dupont", "Speaker 2": "Jean Martin"},
         "voices_dir": str(voices.resolve()),
+        "template": "decisions",
     }
 
 
@@ -200,6 +203,9 @@ def test_parameters_are_json_and_named_as_the_flow_names_them(tmp_path: Path) ->
             max_speakers=5,
             speaker_names=(("Speaker 1", "Marie Dupont"),),
             voices_dir=tmp_path / "voices",
+            template="formal",
+            timezone="America/Montreal",
+            minutes_language="en",
         ),
     )
     parameters = request.parameters()
@@ -207,6 +213,11 @@ def test_parameters_are_json_and_named_as_the_flow_names_them(tmp_path: Path) ->
     assert set(parameters) <= _flow_parameters()
     assert parameters["held_on"] == "2026-11-20" and parameters["min_speakers"] == 2
     assert "num_speakers" not in parameters
+    assert (parameters["template"], parameters["timezone"], parameters["minutes_language"]) == (
+        "formal",
+        "America/Montreal",
+        "en",
+    )
 
 
 def _flow_parameters() -> set[str]:

@@ -128,3 +128,18 @@ def test_a_call_note_email_gives_the_caller_and_how_to_call_back(
     body = _body(message).splitlines()
     for line in lines:
         assert line in body
+
+
+def test_the_service_emails_the_runs_document_type_not_the_clients(tmp_path: Path) -> None:
+    """flows.delivery.deliver passes the run's type (--template, or the client's): the email says what is attached."""
+    from flows.delivery import deliver
+    from service.settings import ServiceConfig, ServiceSettings
+
+    settings = ServiceConfig(
+        service=ServiceSettings(home_dir=tmp_path / "home"), email=EmailSettings(sender="cr@secretariat.fr")
+    )
+    report = deliver.fn(board_minutes("fr"), _docx(tmp_path), LEFEVRE, SHA, settings, "decisions")
+    assert report.eml_path is not None
+    sent = email.message_from_bytes(report.eml_path.read_bytes(), policy=email.policy.default)
+    assert sent["Subject"].startswith("Relevé de décisions – Comité de pilotage")
+    assert "Le relevé complet figure dans le document Word joint." in sent.get_body(("plain",)).get_content()

@@ -3,12 +3,14 @@ how the request's document type and language reach the documents."""
 
 from __future__ import annotations
 
+import os
 from datetime import date, time
 from pathlib import Path
 
 import pytest
 
 from pipeline import stages
+from pipeline.config import MinutesSettings
 from pipeline.errors import ConfigError, DocumentError
 from pipeline.stages import MeetingRequest
 from pipeline.types import Diarization, Recording, Transcript
@@ -86,3 +88,37 @@ def test_documents_follow_the_requests_type_and_language(tmp_path: Path) -> None
     assert "_Record of decisions · Cabinet Lefèvre_" in text and "## Decisions" in text
     kept = stages.write_documents(board_minutes("fr"), tmp_path, "md", "reunion", MinutesSettings())
     assert kept["md"].name == "reunion.md" and "_Compte rendu détaillé · Cabinet Lefèvre_" in kept["md"].read_text()
+
+
+def test_documents_are_named_after_the_meetings_date_and_title(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from tests.unit.minutes_samples import board_minutes
+
+    source = tmp_path / "zoom_0.m4a"
+    minutes = board_minutes("fr")
+    assert stages.documents_stem(source, minutes, tmp_path, "docx,json") == "2025-03-12 Comité de pilotage"
+    # The request's type and language name the document as it shows it; an untitled meeting keeps its
+    # source's name, so two untitled meetings written into one folder never replace each other's documents.
+    untitled = replace(minutes, title="Compte rendu de réunion", held_on=None)
+    assert stages.documents_stem(source, untitled, tmp_path, "docx") == "zoom_0"
+    request = MeetingRequest(template="call_note", minutes_language="en")
+    assert stages.documents_stem(source, replace(untitled, title="Phone message"), tmp_path, "md", request) == "zoom_0"
+
+
+def test_a_document_never_overwrites_its_source(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from tests.unit.minutes_samples import board_minutes
+
+    minutes = board_minutes("fr")
+    source = tmp_path / "2025-03-12 Comité de pilotage.json"  # minutier's JSON, written again beside itself
+    assert stages.documents_stem(source, minutes, tmp_path, "docx") == "2025-03-12 Comité de pilotage"
+    kept = stages.documents_stem(source, minutes, tmp_path, "docx,json")
+    assert kept == "2025-03-12 Comité de pilotage.minutes"
+    assert stages.documents_stem(source, minutes, tmp_path / "out", "docx,json") == "2025-03-12 Comité de pilotage"
+    long = replace(minutes, title="Réunion " + "é" * 200, held_on=None)  # cut to fit, ".minutes" kept whole
+    own = stages.documents_stem(tmp_path / "x.json", long, tmp_path, "json")
+    (path,) = stages.write_documents(long, tmp_path, "json", own, MinutesSettings()).values()
+    beside = stages.documents_stem(path, long, tmp_path, "docx,json")
+    assert beside.endswith(".minutes") and len(os.fsencode(beside + ".docx")) <= 255
