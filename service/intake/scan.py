@@ -8,7 +8,9 @@ recorded in the ledger under (client, SHA-256) before it is moved to ``processin
 What a secretary sees when the same recording is dropped again (same content, any name):
 the copy leaves the inbox for ``archive/<client>/<today>/`` with a ``<name>.note.txt`` saying
 it was already received, and nothing is sent again. A recording that failed before is
-processed again when dropped again: that is how a secretary retries.
+processed again when dropped again: that is how a secretary retries. A meeting's sidecar
+(``reunion.json`` with its title and date, next to ``reunion.m4a``) is never taken alone: it
+moves with its recording (:mod:`service.intake.sidecars`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from pipeline.meeting_names import sidecar_path
 from pipeline.types import Recording
 from service.clients import ClientConfig, Clients
 from service.errors import IntakeError
@@ -34,7 +37,8 @@ from service.intake.notes import (
     plain_reason,
 )
 from service.intake.readiness import Readiness, is_temporary
-from service.layout import Layout, meeting_id, move_file, unique_target, write_note
+from service.intake.sidecars import is_sidecar, move_with_sidecar
+from service.layout import Layout, meeting_id, unique_target, write_note
 
 logger = logging.getLogger(__name__)
 
@@ -118,7 +122,7 @@ def archive_recording(
     entry = _entry(ledger, client, sha256)
     if entry.state == "done":
         return entry.path
-    target = move_file(entry.path, Layout(root).archive(client, today or date.today()))
+    target = move_with_sidecar(entry.path, Layout(root).archive(client, today or date.today()))
     ledger.update(client, sha256, state="done", path=target)
     return target
 
@@ -172,7 +176,7 @@ def _entry(ledger: RecordingLedger, client: str, sha256: str) -> LedgerEntry:
 
 def _to_failed(layout: Layout, client: ClientConfig, path: Path, reason: str, details: str | None) -> Path:
     folder = layout.failed(client.folder)
-    target = move_file(path, folder, reserve=(REASON_SUFFIX,))
+    target = move_with_sidecar(path, folder, reserve=(REASON_SUFFIX,))
     note = failure_note(path.name, client.name, reason, client.language, details=details)
     write_note(folder, target.name + REASON_SUFFIX, note)
     logger.warning("Filed %s under failed/%s: %s", path.name, client.folder, details or reason)
@@ -264,7 +268,13 @@ def _consider(
         _to_failed(layout, client, path, intake_reason("special", client.language), "not a regular file")
         return None
     seen.add(path)
-    if not readiness.observe(path, info.st_size, info.st_mtime_ns):
+    if is_sidecar(path):  # taken with its recording, never alone
+        if readiness.first_report(f"sidecar\0{path}"):
+            logger.info("%s is a meeting sidecar: it goes with the recording of the same name", path.name)
+        return None
+    settled = readiness.observe(path, info.st_size, info.st_mtime_ns)
+    companion = sidecar_path(path)
+    if not _settled(companion, readiness) or not settled:  # both watched from the first look
         return None
     sha = _hash_if_unchanged(path, info)
     if sha is None:
@@ -276,7 +286,22 @@ def _consider(
     if entry.state == "done" or (entry.state in ("received", "processing") and not same_file):
         _archive_duplicate(layout, client, path, entry, day)
         return None
-    return _claim(layout, client, ledger, entry, path, resumed=False)
+    ready = _claim(layout, client, ledger, entry, path, resumed=False)
+    if companion is not None and not os.path.lexists(companion):  # it went with its recording
+        readiness.forget(companion)
+    return ready
+
+
+def _settled(companion: Path | None, readiness: Readiness) -> bool:
+    """Whether the file a recording's sidecar would be, if any, has stopped changing: a sidecar
+    still being written is taken, complete, with its recording rather than left behind."""
+    if companion is None:
+        return True
+    try:
+        info = os.lstat(companion)
+    except FileNotFoundError:
+        return True
+    return readiness.observe(companion, info.st_size, info.st_mtime_ns)
 
 
 def _points_inside(link: Path, inbox: Path) -> bool:
@@ -290,7 +315,7 @@ def _claim(
     layout: Layout, client: ClientConfig, ledger: RecordingLedger, entry: LedgerEntry, path: Path, *, resumed: bool
 ) -> Ready:
     processing = layout.processing(client.folder)
-    target = path if path.parent == processing else move_file(path, processing)
+    target = move_with_sidecar(path, processing)
     ledger.update(client.folder, entry.sha256, state="processing", path=target, attempt=True)
     logger.info("Took %s for %s (%s)%s", path.name, client.folder, entry.meeting_id, " again" if resumed else "")
     return Ready(client.folder, target, entry.sha256, entry.meeting_id, entry.name, resumed, entry.retries)
@@ -298,7 +323,7 @@ def _claim(
 
 def _archive_duplicate(layout: Layout, client: ClientConfig, path: Path, entry: LedgerEntry, day: date) -> None:
     folder = layout.archive(client.folder, day)
-    target = move_file(path, folder, reserve=(NOTE_SUFFIX,))
+    target = move_with_sidecar(path, folder, reserve=(NOTE_SUFFIX,))
     note = duplicate_note(path.name, client.name, entry.name, entry.state, entry.received_at, client.language)
     write_note(folder, target.name + NOTE_SUFFIX, note)
     logger.warning(
@@ -320,7 +345,7 @@ def _resume(layout: Layout, client: ClientConfig, ledger: RecordingLedger, day: 
     resumed: list[Ready] = []
     for dir_entry in entries:
         path = Path(dir_entry.path)
-        if is_temporary(dir_entry.name) or not dir_entry.is_file(follow_symlinks=False):
+        if is_temporary(dir_entry.name) or not dir_entry.is_file(follow_symlinks=False) or is_sidecar(path):
             continue
         try:
             ready = _resume_one(layout, client, ledger, day, path)
@@ -344,7 +369,7 @@ def _resume_one(layout: Layout, client: ClientConfig, ledger: RecordingLedger, d
         _archive_duplicate(layout, client, path, entry, day)
         return None
     if entry.state == "done":  # finished, but the move to the archive did not happen
-        target = move_file(path, layout.archive(client.folder, day))
+        target = move_with_sidecar(path, layout.archive(client.folder, day))
         ledger.update(client.folder, entry.sha256, state="done", path=target)
         return None
     if entry.state == "failed":

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import sqlite3
 import threading
 import time
@@ -258,6 +257,11 @@ BAD_TRANSCRIPTS = (
         "damaged ZIP container",
     ),
 )
+# A recording with its sidecar: the title and date come from it, and it travels with its recording.
+SIDECAR = Case(
+    "recording with a sidecar", "acme", "enregistrement 12.wav", lambda p: _speech_like(p, 2.0, seed=14), DONE
+)
+SIDECAR_JSON = '{"title": "Comité budgétaire", "date": "2026-11-20", "time": "10:05"}'
 SLOW = Case("file still being written", "acme", "dictée en cours.wav", lambda p: None, DONE)
 LONG = Case(
     "3-hour recording",
@@ -298,13 +302,18 @@ def _outcome(root: Path, case: Case) -> str:
 
 
 def _minutes_of(root: Path, case: Case) -> list[Path]:
-    return _named(root / "outbox" / case.client, case.filed.rsplit(".", 1)[0] + ".docx")
+    """The Word minutes in the outbox folder of each recording dropped as this case (the ledger's)."""
+    with RecordingLedger(default_ledger_path(root / "home")) as ledger:
+        ids = [e.meeting_id for e in ledger.entries() if e.client == case.client and e.name == case.name]
+    return [p for i in ids for p in sorted((root / "outbox" / case.client / i).glob("*.docx"))]
 
 
-def _emailed(smtp: SmtpServer, case: Case) -> list[EmailMessage]:
-    """The emails whose attachment is this case's minutes (a line break in a name is sent as a space)."""
-    sent = re.sub(r"[\r\n\t]+", " ", case.filed.rsplit(".", 1)[0]) + ".docx"
-    return [m for _, _, m in smtp.recorder.messages if any(a.get_filename() == sent for a in m.iter_attachments())]
+def _emailed(root: Path, smtp: SmtpServer, case: Case) -> list[EmailMessage]:
+    """The emails whose attachment is this case's minutes, under the Word document's own name."""
+    (minutes,) = _minutes_of(root, case)
+    return [
+        m for _, _, m in smtp.recorder.messages if any(a.get_filename() == minutes.name for a in m.iter_attachments())
+    ]
 
 
 def _named(folder: Path, name: str) -> list[Path]:
@@ -314,7 +323,8 @@ def _named(folder: Path, name: str) -> list[Path]:
 
 def test_bad_inputs_end_in_the_right_place(site: tuple[Path, Path, SmtpServer], tmp_path: Path) -> None:
     root, config, smtp = site
-    for case in (*CASES, LONG, TRANSCRIPT, *BAD_TRANSCRIPTS):  # made aside, then dropped at once, as copy tools do
+    (root / "inbox/acme/enregistrement 12.json").write_text(SIDECAR_JSON, encoding="utf-8")  # before its recording
+    for case in (*CASES, LONG, TRANSCRIPT, SIDECAR, *BAD_TRANSCRIPTS):  # made aside, then dropped at once
         made = tmp_path / case.client / case.name
         made.parent.mkdir(parents=True, exist_ok=True)
         case.make(made)
@@ -330,14 +340,14 @@ def test_bad_inputs_end_in_the_right_place(site: tuple[Path, Path, SmtpServer], 
     states = execute_runs(run_ids)
     elapsed = time.monotonic() - started
 
-    cases = (*CASES, SLOW, LONG, TRANSCRIPT, *BAD_TRANSCRIPTS)
+    cases = (*CASES, SLOW, LONG, TRANSCRIPT, SIDECAR, *BAD_TRANSCRIPTS)
     outcomes = {case.what: _outcome(root, case) for case in cases}
     tally = {kind: sum(1 for o in outcomes.values() if o == kind) for kind in (DONE, FAILED, "lost")}
     print(f"\nBad-input tally ({len(cases)} files, {elapsed:.0f} s): {tally}")
     for case in cases:
         print(f"  {outcomes[case.what]:>6}  {case.what}: {case.name!r}")
     assert outcomes == {case.what: case.expect for case in cases}
-    assert tally == {DONE: 13, FAILED: 16, "lost": 0}
+    assert tally == {DONE: 14, FAILED: 16, "lost": 0}
     left = [p for p in (root / "inbox").rglob("*") if p.is_file() or p.is_symlink()]
     assert not left, f"something stayed in the inbox: {left}"
     assert not list((root / "processing").rglob("*.*")), "something stayed in processing/"
@@ -374,7 +384,24 @@ def test_bad_inputs_end_in_the_right_place(site: tuple[Path, Path, SmtpServer], 
         assert len(messages) == expected, (client, len(messages))
         assert all(set(rcpts) <= recipients[client] for _, rcpts, _ in messages)
     for case in (NEWLINE, LONG_NAME):
-        assert len(_emailed(smtp, case)) == 1, f"{case.what}: the minutes were not emailed exactly once"
+        assert len(_emailed(root, smtp, case)) == 1, f"{case.what}: the minutes were not emailed exactly once"
+    # The documents are named after the meeting's title (from the file's name; no date is known),
+    # or keep the recording's name when it gives no title.
+    named = {
+        case.name: doc.name for case in (*CASES, TRANSCRIPT) if case.expect == DONE for doc in _minutes_of(root, case)
+    }
+    assert named["point hebdo.wav"] == "Point hebdo.docx" and named["conseil.m4a"] == "conseil.docx"
+    assert named[NEWLINE.name] == "Ordre du jour suite.docx"  # no line break in a name sent by email
+    assert named["budget ..\\..\\outbox ...wav"] == "Budget outbox.docx"
+    assert named[LONG_NAME.name].startswith("Réunion du comité de pilotage élargi décisions, échéances")
+    assert len(os.fsencode(named[LONG_NAME.name])) <= 255
+    # The sidecar named the meeting, went through processing/ with its recording and lies beside it
+    # in the archive: never taken alone, never failed.
+    assert _minutes_of(root, SIDECAR)[0].name == "2026-11-20 Comité budgétaire.docx"
+    (archived_with,) = _named(root / "archive/acme", "enregistrement 12.json")
+    assert archived_with.read_text(encoding="utf-8") == SIDECAR_JSON
+    assert (archived_with.parent / SIDECAR.name).exists()
+    assert not list((root / "failed").rglob("enregistrement 12*"))
     alerts = smtp.messages_to("ops@cabinet.example")
     assert all(rcpts == ["ops@cabinet.example"] for _, rcpts, _ in alerts)
     assert len(alerts) == 15, "one operator alert per failed run (the link never became a run)"
@@ -383,11 +410,12 @@ def test_bad_inputs_end_in_the_right_place(site: tuple[Path, Path, SmtpServer], 
     with RecordingLedger(default_ledger_path(root / "home")) as ledger:
         states_by_name = {e.name: e.state for e in ledger.entries()}
     assert states_by_name[LONG.name] == "done" and states_by_name[SLOW.name] == "done"
+    assert "enregistrement 12.json" not in states_by_name, "a sidecar was taken as a recording"
     long_calls = [line.split() for line in (root / "fake-models/calls.log").read_text().splitlines()]
     assert [int(n) for _, n in long_calls if int(n) == 10800 * 16000], "the 3-hour recording was not decoded whole"
 
     # The transcript's minutes name its speakers and say what they said: no model made them.
-    (message,) = _emailed(smtp, TRANSCRIPT)
+    (message,) = _emailed(root, smtp, TRANSCRIPT)
     attachment = next(a for a in message.iter_attachments() if a.get_filename() == "Comité de pilotage.docx")
     document = docx.Document(io.BytesIO(attachment.get_content()))
     text = "\n".join(p.text for p in document.paragraphs) + "\n".join(
@@ -403,7 +431,7 @@ def test_same_name_twice_keeps_both_minutes(site: tuple[Path, Path, SmtpServer],
     inbox = root / "inbox/acme"
     _speech_like(inbox / "point hebdo.wav", 3.0, seed=11)  # a new recording under an old name
     execute_runs(reconcile_inbox(config=str(config)))
-    docs = list((root / "outbox/acme").glob("*/point hebdo.docx"))
+    docs = list((root / "outbox/acme").glob("*/Point hebdo.docx"))  # named after the title
     assert len(docs) == 2 and docs[0].parent != docs[1].parent, "the second recording overwrote the first's minutes"
     assert len(list((root / "archive/acme").glob(f"{date.today().isoformat()}/point hebdo*.wav"))) == 2
 
