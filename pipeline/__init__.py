@@ -19,11 +19,12 @@ from pipeline.errors import (
     NotMediaError,
     PipelineError,
     ToolMissingError,
+    TranscriptFormatError,
     UnsupportedAudioError,
 )
 from pipeline.merge import assign_speakers, unattributed
 from pipeline.roles import Diarizer, Transcriber
-from pipeline.run import MeetingResult, run_meeting
+from pipeline.run import MeetingResult, minutes_from_transcript, run_meeting
 from pipeline.speakers import number_speakers, parse_speaker_label, rename_speakers
 from pipeline.stages import MeetingRequest, recording_settings, require_speech
 from pipeline.types import (
@@ -54,6 +55,8 @@ __all__ = [
     "recording_settings",
     "rename_speakers",
     "run_meeting",
+    "minutes_from_transcript",
+    "TranscriptFormatError",
     "AsrSettings",
     "Audio",
     "AudioDecodeError",

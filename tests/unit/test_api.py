@@ -24,6 +24,8 @@ def test_public_api_is_pinned() -> None:
         "EmptyRecordingError",
         "MeetingRequest",
         "run_meeting",
+        "minutes_from_transcript",
+        "TranscriptFormatError",
         "recording_settings",
         "Transcriber",
         "Diarizer",
