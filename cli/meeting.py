@@ -81,6 +81,10 @@ def minutes(
 ) -> None:
     """Minutes of FILE: decode, transcribe, diarize, attribute, summarise, write the documents.
 
+    The documents are named after the meeting's date and title ("2026-11-20 Comité de
+    pilotage.docx", from --title/--date, a sidecar, the file's name or its creation date), or
+    keep FILE's name when nothing gives a title; they never overwrite FILE itself.
+
     FILE may also be a transcript that already exists: WebVTT from Teams or Zoom, Teams' Word
     transcript (.docx), SRT, minutier's JSON or "Name: text" turns (.txt). Its speakers are named
     in it, so no model runs: only the minutes and documents are written (--title, --date,
