@@ -17,15 +17,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import httpx
 from prefect import flow
 from prefect.runtime import flow_run
 
 from flows.delivery import alert, archive, client_config, deliver, file_failure, log_finished, meeting_folder
 from flows.operator import RunReport, add_run_tags, publish_failure, publish_results
 from flows.orphans import run_lock
+from flows.recovery import is_orchestration_error
 from flows.review import await_review
-from flows.stage_wait import StageLostError
 from flows.tasks import (
     attribute,
     decode,
@@ -69,7 +68,7 @@ def run_name() -> str:
 def on_run_failure(flow: Any, flow_run: Any, state: Any) -> None:
     """Operators are told; a watched-folder recording goes to failed/ with a readable reason."""
     cause = _failure_cause(state)
-    if isinstance(cause, httpx.TransportError | StageLostError):  # the orchestration, not the recording, failed
+    if is_orchestration_error(cause):  # the orchestration, not the recording, failed
         on_run_crashed(flow, flow_run, state)
         return
     publish_failure(flow, flow_run, state)
