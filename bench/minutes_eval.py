@@ -10,7 +10,8 @@ Sets (read from ``../shared/eval``, never copied):
 
 Score: ROUGE-1/2/L F1 (``rouge-score``, tokens ``re.findall(r"\\w+", text.lower())`` so accented words
 count, no stemming), the best over an item's references, the mean over items, x 100. Our writer is
-``build_minutes`` with ``make_summarizer(MinutesSettings())`` (the offline writer); it is scored twice:
+``build_minutes`` with ``make_summarizer(MinutesSettings(summarizer=...))`` (``--summarizer``: the offline writer
+by default, "local" for extract-then-rewrite with the bundled model, "llm" for a server); it is scored twice:
 its summary paragraph, and summary + topics' key points + decisions + action items ("whole body").
 Anchor: the first 200 words of the transcript (utterance texts, no speaker labels; a word is a whitespace-separated
 token with a letter or digit, as in the "words" column).
@@ -22,7 +23,11 @@ words or speakers' names, compared case-insensitively with accents kept. For our
 grounded when it is a participant or all its words occur in the transcript, a due when its phrase
 (``due_text``) occurs in it.
 
-Usage: python bench/minutes_eval.py [--set fredsum|qmsum|both] [--limit N] [--json out.json]
+What the faithfulness gate removed from our minutes (owners, dues, items, sentences) and which writer's text
+was kept (the local writer falls back to the offline one when its model fails) are printed under each table.
+
+Usage: python bench/minutes_eval.py [--set fredsum|qmsum|both] [--summarizer offline|local|llm] [--limit N]
+       [--json out.json]
 """
 
 from __future__ import annotations
@@ -54,8 +59,8 @@ EVAL_DIR = ROOT.parent / "shared" / "eval"
 FREDSUM_ANCHORS = {"ChatGPT": "ChatGPT", "Barthez": "Barthez", "Llama-30B": "Openassistant_Llama_30b"}
 SUMMARY_QUERY = "Summarize the whole meeting."
 BASELINE_WORDS = 200
-OURS_BODY = "minutier offline: whole body"
-OURS_SUMMARY = "minutier offline: summary paragraph"
+OURS_BODY = "minutier {writer}: whole body"
+OURS_SUMMARY = "minutier {writer}: summary paragraph"
 FIRST_WORDS = f"first {BASELINE_WORDS} words"
 
 _WORD = re.compile(r"\w+")
@@ -237,12 +242,14 @@ def rouge(scorer: Any, text: str, references: Iterable[str]) -> tuple[float, flo
     return best["rouge1"].fmeasure, best["rouge2"].fmeasure, best["rougeL"].fmeasure
 
 
-def evaluate(items: list[Item], write: Callable[[SpeakerTranscript], Minutes]) -> dict[str, Any]:
+def evaluate(items: list[Item], write: Callable[[SpeakerTranscript], Minutes], writer: str) -> dict[str, Any]:
     from rouge_score import rouge_scorer
 
     scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=False, tokenizer=_UnicodeTokenizer())
     rows: dict[str, Row] = {}
     gate, seconds, per_item = ActionGate(), [], []
+    removed: Counter[str] = Counter()
+    kept_by: Counter[str] = Counter()
 
     def score(label: str, text: str, item: Item, vocab: set[str]) -> tuple[float, float, float]:
         row = rows.setdefault(label, Row(label))
@@ -257,8 +264,10 @@ def evaluate(items: list[Item], write: Callable[[SpeakerTranscript], Minutes]) -
         minutes = write(item.transcript)
         seconds.append(time.perf_counter() - started)
         gate.add(minutes, item.transcript, vocab)
-        body = score(OURS_BODY, body_text(minutes), item, vocab)
-        summary = score(OURS_SUMMARY, minutes.summary, item, vocab)
+        removed.update({k: v for k, v in asdict(minutes.provenance.gate).items() if v})
+        kept_by[minutes.provenance.summarizer] += 1
+        body = score(OURS_BODY.format(writer=writer), body_text(minutes), item, vocab)
+        summary = score(OURS_SUMMARY.format(writer=writer), minutes.summary, item, vocab)
         score(FIRST_WORDS, first_words(item.transcript), item, vocab)
         for label, text in item.anchors:
             score(label, text, item, vocab)
@@ -289,6 +298,8 @@ def evaluate(items: list[Item], write: Callable[[SpeakerTranscript], Minutes]) -
             "total": round(sum(seconds), 1),
         },
         "actions": asdict(gate),
+        "gate_removed": dict(removed),
+        "written_by": dict(kept_by),
         "per_item": per_item,
     }
 
@@ -308,7 +319,9 @@ def markdown(name: str, result: dict[str, Any]) -> str:
         "",
         f"Our writer: {s['mean']:.2f} s per item (max {s['max']:.2f}, total {s['total']:.1f} s). "
         f"Action items: {a['actions']}; owners {a['owners']} ({a['owners_failing']} not a participant nor named "
-        f"in the transcript); dues {a['dues']} ({a['dues_failing']} whose phrase is not in the transcript).",
+        f"in the transcript); dues {a['dues']} ({a['dues_failing']} whose phrase is not in the transcript). "
+        f"Removed by the faithfulness gate: {result['gate_removed'] or 'nothing'}. "
+        f"Minutes written by: {result['written_by']}.",
     ]
     for r in result["rows"][:2]:
         examples = ", ".join(f"{m} ({n})" for m, n in r["missing_examples"][:10]) or "none"
@@ -323,10 +336,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, help="write every figure and per-item score here")
     parser.add_argument("--eval-dir", type=Path, default=EVAL_DIR)
     parser.add_argument("-v", "--verbose", action="store_true", help="log each item's scores")
+    parser.add_argument(
+        "--summarizer",
+        choices=("offline", "local", "llm"),
+        default="offline",
+        help="the writer scored ([minutes] summarizer; llm uses MINUTIER_LLM_* settings' defaults)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
 
-    summarizer = make_summarizer(MinutesSettings())
+    summarizer = make_summarizer(MinutesSettings(summarizer=args.summarizer))
 
     def write(st: SpeakerTranscript) -> Minutes:
         return build_minutes(st, summarizer, MeetingMeta())
@@ -336,7 +355,7 @@ def main(argv: list[str] | None = None) -> int:
     results = {}
     for name in chosen:
         items = loaders[name](args.eval_dir)[: args.limit]
-        results[name] = evaluate(items, write)
+        results[name] = evaluate(items, write, args.summarizer)
         print(markdown(name, results[name]), end="\n\n")
     if args.json is not None:
         args.json.parent.mkdir(parents=True, exist_ok=True)

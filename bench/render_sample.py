@@ -1,10 +1,11 @@
-"""Render sample minutes to DOCX, PDF and PNG so a person can look at them; refresh docs/minutes-sample.png.
+"""Render minutes to DOCX, PDF and PNG so a person can look at them; refresh the pages shown in the README.
 
-    .venv/bin/python bench/render_sample.py [--transcript ST.json] [--out DIR] [--png docs/minutes-sample.png]
+    .venv/bin/python bench/render_sample.py [--transcript FILE] [--type detailed|decisions|formal|call_note]
+        [--title T] [--client C] [--date YYYY-MM-DD] [--out DIR] [--png docs/minutes-sample.png]
 
-Without --transcript it uses the hand-written French meeting of the unit tests; give it the
-SpeakerTranscript JSON of the bundled sample (pipeline.serialize) to render the real thing.
-Needs LibreOffice Writer and poppler (see scripts/render_docx.sh).
+--transcript takes any transcript minutier reads (a FREDSum debate, a Teams VTT, minutier's JSON …);
+without it the hand-written French meeting of the unit tests is used. The minutes are written by the
+default (offline) writer, as the service would. Needs LibreOffice Writer and poppler (scripts/render_docx.sh).
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.outputs import write_documents
-from pipeline.serialize import loads
 from pipeline.summarize import MeetingMeta, OfflineSummarizer, build_minutes
+from pipeline.transcripts import read_transcript
 from pipeline.types import SpeakerTranscript
 
 logger = logging.getLogger("render_sample")
@@ -32,9 +33,14 @@ PNG_WIDTH = 900
 PNG_COLOURS = 48
 
 
-def _transcript(path: Path | None) -> SpeakerTranscript:
+def _transcript(path: Path | None, qmsum: int | None) -> SpeakerTranscript:
+    if qmsum is not None:
+        sys.path.insert(0, str(ROOT / "bench"))
+        from minutes_eval import EVAL_DIR, qmsum_items
+
+        return qmsum_items(EVAL_DIR)[qmsum].transcript
     if path is not None:
-        return loads(SpeakerTranscript, path.read_text(encoding="utf-8"))
+        return read_transcript(path)
     from tests.unit.meetings import french_meeting
 
     return french_meeting()
@@ -50,7 +56,9 @@ def _small_png(source: Path, target: Path) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--transcript", type=Path, help="SpeakerTranscript JSON (default: hand-written meeting)")
+    parser.add_argument("--transcript", type=Path, help="a transcript file (default: the hand-written meeting)")
+    parser.add_argument("--qmsum", type=int, help="the N-th QMSum Product val meeting of ../shared/eval instead")
+    parser.add_argument("--type", default="detailed", help="document type: detailed, decisions, formal, call_note")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "sample")
     parser.add_argument("--png", type=Path, default=ROOT / "docs" / "minutes-sample.png")
     parser.add_argument("--title", default="Comité de pilotage — refonte du site")
@@ -66,14 +74,15 @@ def main() -> int:
         start_time=time(9, 30),
         models=("faster-whisper base", "pyannote segmentation-3.0 + CAM++"),
     )
-    minutes = build_minutes(_transcript(args.transcript), OfflineSummarizer(), meta)
-    written = write_documents(minutes, args.out, ("docx", "md"), stem="minutes-sample")
+    minutes = build_minutes(_transcript(args.transcript, args.qmsum), OfflineSummarizer(), meta)
+    stem = f"minutes-{args.type}"
+    written = write_documents(minutes, args.out, ("docx", "md"), stem=stem, document_type=args.type)
     subprocess.run(
         [str(ROOT / "scripts" / "render_docx.sh"), str(written["docx"]), str(args.out), "150"],
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    pages = sorted(args.out.glob("minutes-sample-*.png"))
+    pages = sorted(args.out.glob(f"{stem}-*.png"))
     args.png.parent.mkdir(parents=True, exist_ok=True)
     _small_png(pages[0], args.png)
     logger.info(

@@ -111,6 +111,16 @@ def topic_decisions(minutes: Minutes) -> tuple[tuple[tuple[Topic, tuple[Statemen
     return tuple(placed), tuple(d for d in minutes.decisions if id(d) not in taken)
 
 
+def timed(minutes: Minutes) -> bool:
+    """Whether the meeting's times were measured (a recording, a timed transcript), not estimated."""
+    return minutes.transcript.timed
+
+
+def speaking_time(minutes: Minutes, seconds: float, language: str) -> str:
+    """A participant's speaking time, or a dash when the times are estimates (the share still holds)."""
+    return format_duration(seconds, language) if timed(minutes) else "—"
+
+
 def metadata_rows(view: View) -> tuple[tuple[str, str], ...]:
     """(label, value) rows of page 1's table: date, time, duration, participants, language; empty rows left out.
 
@@ -120,7 +130,8 @@ def metadata_rows(view: View) -> tuple[tuple[str, str], ...]:
     rows = [
         (labels.date, view.date()),
         (labels.time, minutes.start_time.strftime("%H:%M") if minutes.start_time else ""),
-        (labels.duration, format_duration(minutes.duration, lang) if minutes.duration else ""),
+        # A transcript file without times has estimated ones: no duration is stated from them.
+        (labels.duration, format_duration(minutes.duration, lang) if minutes.duration and timed(minutes) else ""),
         (labels.participants, join_names([p.name for p in minutes.participants], lang)),
         (labels.language, language_name(minutes.language, lang)),
     ]

@@ -13,10 +13,11 @@ from pipeline.outputs.labels import (
     format_clock,
     metadata_rows,
     speaker_prefix,
+    speaking_time,
     topic_decisions,
     view_of,
 )
-from pipeline.summarize.humanize import format_duration, format_share, format_timestamp, join_names
+from pipeline.summarize.humanize import format_share, format_timestamp, join_names
 from pipeline.summarize.model import Minutes
 
 
@@ -79,7 +80,7 @@ def _detailed(view: View) -> list[str]:
         out += [f"## {labels.participants}", "", f"| {labels.participant} | {labels.speaking_time} | {labels.share} |"]
         out.append("|---|---:|---:|")
         out += [
-            f"| {_escape(p.name)} | {format_duration(p.speaking_time, lang)} | {format_share(p.share, lang)} |"
+            f"| {_escape(p.name)} | {speaking_time(minutes, p.speaking_time, lang)} | {format_share(p.share, lang)} |"
             for p in minutes.participants
         ]
         out.append("")

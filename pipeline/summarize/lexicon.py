@@ -25,11 +25,16 @@ _EN_ME = r"\b(?i:i)\b"
 _FR_NARRATION = (
     r"(?i:être|avoir|voir|vous|te|commencer|passer|résumer|rappeler|dire|présenter|montrer|parler"
     r"|essayer|laisser|finir|conclure|revenir|partager|juste|peut-être|entendre|m'entendre|nous entendre"
-    r"|répéter|couper)\b"
+    r"|répéter|couper|rajouter|insister|préciser|citer|y venir|redire|expliquer|souligner|rebondir"
+    # Verbs that are tasks with an object ("répondre au client") and narration with these ones.
+    r"|répondre (?:à (?:la|votre|ta|cette|vos|ces|une) questions?|maintenant|tout de suite|sur|à ça|à cela)"
+    r"|ajouter (?:une chose|un mot|quelque chose|que)|compléter (?:ce que|sur|mon propos)|terminer par"
+    r"|donner (?:un|des) exemples?|reprendre (?:la parole|ce que)|poser (?:la|une) question|faire une remarque)\b"
 )
 _EN_NARRATION = (
     r"(?i:be|have|see|think|say|start|share|talk|go through|present|show|let|hand|summarize|begin"
-    r"|walk|try|quickly|just|probably|maybe|hear|repeat|mute|unmute)\b"
+    r"|walk|try|quickly|just|probably|maybe|hear|repeat|mute|unmute|explain|mention|point out|come back to"
+    r"|answer (?:the|your|that|this) question|add (?:one thing|something|a point)|give an example|wrap up)\b"
 )
 _FR_AUX_FUTURE = r"(?i:sera|serai|aura|aurai|pourra|pourrai|faudra|saura|voudra|verra|verrai|dira|dirai)\b"
 

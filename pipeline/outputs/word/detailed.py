@@ -7,7 +7,7 @@ from typing import Any
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.shared import Cm, Pt
 
-from pipeline.outputs.labels import View, speaker_prefix
+from pipeline.outputs.labels import View, speaker_prefix, speaking_time
 from pipeline.outputs.word.base import (
     actions,
     decisions,
@@ -20,7 +20,7 @@ from pipeline.outputs.word.base import (
     table,
     title_block,
 )
-from pipeline.summarize.humanize import format_duration, format_share, format_timestamp
+from pipeline.summarize.humanize import format_share, format_timestamp
 
 _PEOPLE_WIDTHS = (Cm(8.0), Cm(5.0), Cm(4.0))
 
@@ -47,7 +47,7 @@ def _participants(document: Any, view: View) -> None:
     for person in minutes.participants:
         values = (
             person.name,
-            format_duration(person.speaking_time, view.language),
+            speaking_time(minutes, person.speaking_time, view.language),
             format_share(person.share, view.language),
         )
         for cell in row(grid, values, _PEOPLE_WIDTHS).cells[1:]:
