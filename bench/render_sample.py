@@ -14,7 +14,7 @@ import argparse
 import logging
 import subprocess
 import sys
-from datetime import date, time
+from datetime import date
 from pathlib import Path
 
 from PIL import Image
@@ -71,7 +71,6 @@ def main() -> int:
         title=args.title,
         client=args.client,
         held_on=args.date,
-        start_time=time(9, 30),
         models=("faster-whisper base", "pyannote segmentation-3.0 + CAM++"),
     )
     minutes = build_minutes(_transcript(args.transcript, args.qmsum), OfflineSummarizer(), meta)

@@ -11,12 +11,15 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
+from pipeline.summarize.clean import clean_spoken
 from pipeline.summarize.dates import DueDate, find_due_date
 from pipeline.summarize.lexicon import Lexicon
 from pipeline.summarize.model import ActionItem, Statement
 from pipeline.summarize.sentences import Sentence, content_terms, strip_fillers, tidy, tokens
 
 _MIN_TERMS = 2
+# An action or decision with fewer content words is a fragment of talk ("Find out").
+_ITEM_TERMS = 2
 _LOOKBACK = 3
 _SAME_TASK = 0.6
 
@@ -90,9 +93,17 @@ class CueExtractor:
             if match is None:
                 continue
             what = match.groupdict().get("what") or ""
-            text = what if len(content_terms(what, self._lx)) >= _MIN_TERMS else clean
-            return Statement(tidy(text), sentence.start, sentence.end, sentence.speaker)
+            text = clean_spoken(what if len(content_terms(what, self._lx)) >= _MIN_TERMS else clean, self._lx)
+            if not self._substantial(text) or text.endswith("?"):
+                return None  # "on garde nos options ?" asks, "on reste là-dessus" says nothing a reader can use
+            return Statement(text, sentence.start, sentence.end, sentence.speaker)
         return None
+
+    def _substantial(self, text: str) -> bool:
+        """Enough content words to stand alone in the minutes, and not opening on a pronoun ("Put it in there")."""
+        first = " ".join(text.lower().split()[:2])
+        vague_start = first.split(" ")[-1].strip(".,") in self._lx.vague_objects or first in self._lx.vague_objects
+        return len(content_terms(text, self._lx)) >= _ITEM_TERMS and not vague_start
 
     def _action(
         self, sentences: tuple[Sentence, ...], sentence: Sentence, clean: str, team_allowed: bool
@@ -117,8 +128,8 @@ class CueExtractor:
             base = strip_fillers(earlier.text, self._lx)
             what = self._request_object(_lower_first(base, self._lx)) or base
             due = due or find_due_date(what, self._lx, self._language, self._held_on)
-        text = _action_text(_without(what, due))
-        if not text:
+        text = clean_spoken(_action_text(_without(what, due)), self._lx)
+        if not text or not self._substantial(text):
             return None
         item = ActionItem(
             text=text,

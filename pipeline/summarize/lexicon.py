@@ -32,7 +32,8 @@ _FR_NARRATION = (
     r"|donner (?:un|des) exemples?|reprendre (?:la parole|ce que)|poser (?:la|une) question|faire une remarque)\b"
 )
 _EN_NARRATION = (
-    r"(?i:be|have|see|think|say|start|share|talk|go through|present|show|let|hand|summarize|begin"
+    r"(?i:(?:\w+ly )?be|have|see|think|say|start|share|talk|speak|go back|go through|present|show|let|hand"
+    r"|summarize|begin"
     r"|walk|try|quickly|just|probably|maybe|hear|repeat|mute|unmute|explain|mention|point out|come back to"
     r"|answer (?:the|your|that|this) question|add (?:one thing|something|a point)|give an example|wrap up)\b"
 )

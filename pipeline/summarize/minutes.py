@@ -10,6 +10,7 @@ from pipeline.locale import locale_for, normalise_language
 from pipeline.merge import name_speakers
 from pipeline.speakers import given_names
 from pipeline.summarize.grounding import Gate
+from pipeline.summarize.humanize import format_duration
 from pipeline.summarize.initials import expand_initials
 from pipeline.summarize.model import MeetingMeta, Minutes, Participant, Summarizer, SummaryContext
 from pipeline.summarize.offline import OfflineSummarizer
@@ -58,7 +59,9 @@ def build_minutes(st: SpeakerTranscript, summarizer: Summarizer, meta: MeetingMe
     named = expand_initials(name_speakers(replace(st, language=language), given_names(st)))
     participants = speaking_shares(named)
     context = SummaryContext(language, meta.held_on, tuple(p.name for p in participants))
-    digest = Gate(named, context.participants, meta.held_on, language).check(summarizer.summarize(named, context))
+    facts = (format_duration(named.duration, language),) if named.timed else ()
+    gate = Gate(named, context.participants, meta.held_on, language, facts)
+    digest = gate.check(summarizer.summarize(named, context))
     provenance = replace(digest.provenance, models=tuple(dict.fromkeys((*meta.models, *digest.provenance.models))))
     logger.info(
         "Minutes written by the %s summariser: %d topics, %d decisions, %d action items; the gate removed %s",

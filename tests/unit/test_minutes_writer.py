@@ -124,3 +124,17 @@ def test_a_text_transcript_without_times_states_no_duration() -> None:
     assert "Marie Dupont pense que le budget de la communication doit baisser cette année encore." in rest
     assert "Paul Martin explique que le budget de la communication a déjà baissé" in rest
     assert rest.count("a déjà baissé") == 1  # said three times, reported once
+
+
+def test_a_recording_states_its_duration_and_the_gate_keeps_it() -> None:
+    from dataclasses import replace
+
+    turns = [
+        Turn("Marie Dupont", "Je pense que le budget de la communication doit baisser cette année encore.", 0.0, 6.0),
+        Turn("Paul Martin", "Le budget de la communication a déjà baissé l'an dernier, pour les salons.", 6.0, 95.0),
+    ]
+    st = transcript_from_turns(turns, "fr")
+    assert st.timed
+    minutes = build_minutes(replace(st, duration=95.0), OfflineSummarizer(), MeetingMeta())
+    assert minutes.summary.startswith("Réunion de 1 min 35 s entre")  # "35" is the recording's, not said
+    assert minutes.provenance.gate.sentences_dropped == 0
