@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import cast
 from uuid import UUID
 
 from prefect import flow
@@ -29,7 +29,7 @@ from prefect.states import Scheduled
 
 from flows.delivery import service_clients
 from flows.orphans import run_lock
-from flows.recovery import is_orchestration_error
+from flows.recovery import is_orchestration_error, with_api_retries
 from flows.retention import apply_retention
 from flows.server import ServiceError
 from flows.submit import PROCESS_DEPLOYMENT, RECONCILE_DEPLOYMENT, idempotency_key
@@ -43,12 +43,6 @@ logger = logging.getLogger(__name__)
 
 MAX_SETTLE_ROUNDS = 60
 _RETRYABLE = {StateType.CRASHED, StateType.CANCELLED}
-# A call the Prefect API could not serve (unreachable, or busy: a 503) is made again, this many times
-# in all, with these delays between (on top of the Prefect client's own retries).
-API_TRIES = 5
-API_BACKOFF = Backoff(first_s=1.0, max_s=16.0)
-
-T = TypeVar("T")
 
 
 class SubmissionError(ServiceError):
@@ -66,7 +60,8 @@ def submit_ready(
     failed run found for a fresh drop (its failure never reached the ledger) starts a new life too.
     A failed run found for a recording resumed from processing/ is scheduled again: a run that
     failed because of its recording moved it to failed/, so this one failed because of the
-    orchestration (see ``on_run_crashed`` in :mod:`flows.process`), which bounds its attempts.
+    orchestration (see ``on_run_crashed`` in :mod:`flows.process`), which bounds its attempts: with
+    the `ledger`, each run scheduled again counts one (a run merely found going on counts none).
     The key also names the service: two services on one Prefect server never share a run.
     """
     run = _run_for(ready, config, service, ready.retry)
@@ -85,8 +80,17 @@ def submit_ready(
     # A resumed recording's failed run: its failure hook kept the recording for another attempt.
     kept = ready.resumed and ready.path.exists()
     if state is not None and (state.type in _RETRYABLE or (state.type == StateType.FAILED and kept)):
-        _with_retries(lambda: _schedule_again(run.id), f"scheduling run {run.name} again")
-        logger.warning("Run %s of %s had %s: scheduled again", run.name, ready.name, state.name)
+        with_api_retries(lambda: _schedule_again(run.id), f"scheduling run {run.name} again")
+        # Counted once scheduled (a refused one is counted by the reconcile that schedules it), so
+        # the crash hook's MAX_ATTEMPTS bounds the runs started, not the reconciles that saw one.
+        attempt = ledger.count_attempt(ready.client, ready.sha256) if ledger is not None else None
+        logger.warning(
+            "Run %s of %s had %s: scheduled again%s",
+            run.name,
+            ready.name,
+            state.name,
+            f" (attempt {attempt})" if attempt is not None else "",
+        )
     elif ready.resumed:
         logger.info(
             "Recording %s of %s is already in run %s (%s)",
@@ -111,26 +115,9 @@ def _schedule_again(run_id: UUID) -> None:
         client.set_flow_run_state(run_id, Scheduled(), force=True)
 
 
-def _with_retries(call: Callable[[], T], what: str) -> T:
-    """`call()`, made again while the Prefect API cannot serve it (:data:`API_TRIES` in all); other errors raise."""
-    attempt = 1
-    while True:
-        try:
-            return call()
-        except Exception as e:
-            if attempt >= API_TRIES or not is_orchestration_error(e):
-                raise
-            delay = API_BACKOFF.delay(attempt - 1)
-            logger.warning(
-                "The Prefect API could not serve %s (%s: %s); trying again in %.0f s", what, type(e).__name__, e, delay
-            )
-        time.sleep(delay)
-        attempt += 1
-
-
 def _run_for(ready: Ready, config: str | None, service: ServiceSettings, retry: int) -> FlowRun:
     """The flow run of this life of the recording, created if it has none (the first life's key has no suffix)."""
-    return _with_retries(lambda: _create_run(ready, config, service, retry), f"the run of {ready.name}")
+    return with_api_retries(lambda: _create_run(ready, config, service, retry), f"the run of {ready.name}")
 
 
 def _create_run(ready: Ready, config: str | None, service: ServiceSettings, retry: int) -> FlowRun:

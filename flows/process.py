@@ -14,17 +14,20 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import fields
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from prefect import flow
+from prefect.deployments import run_deployment
 from prefect.runtime import flow_run
 
 from flows.delivery import alert, archive, client_config, deliver, file_failure, log_finished, meeting_folder
 from flows.operator import RunReport, add_run_tags, publish_failure, publish_results
 from flows.orphans import run_lock
-from flows.recovery import is_orchestration_error
+from flows.recovery import is_orchestration_error, with_api_retries
 from flows.review import await_review
+from flows.submit import RECONCILE_DEPLOYMENT
 from flows.tasks import (
     attribute,
     decode,
@@ -127,20 +130,28 @@ def on_run_crashed(flow: Any, flow_run: Any, state: Any) -> None:
         logger.warning(
             "Run of %s / %s crashed: %s", params.get("client"), Path(str(params.get("recording_path"))).name, reason
         )
-        _ask_for_reconcile(params.get("config"))
+        _ask_for_reconcile(params.get("config"), f"reconcile after run {flow_run.id} crashed ({state.id})")
     _alert_operators(settings, params, client, reason)
 
 
-def _ask_for_reconcile(config: str | None) -> None:
-    """A reconcile now rather than at the next scheduled one: it schedules the crashed run again."""
-    from prefect.deployments import run_deployment
-
-    from flows.submit import RECONCILE_DEPLOYMENT
-
+def _ask_for_reconcile(config: str | None, key: str) -> None:
+    """A reconcile now rather than at the next scheduled one (up to `reconcile_s` later): it schedules
+    the crashed run again. A busy or unreachable API is asked again with the intake's back-off; `key`
+    (one per crash) makes a request sent twice, its first answer lost, one reconcile."""
+    ask = partial(
+        run_deployment,
+        RECONCILE_DEPLOYMENT,
+        parameters={"config": config},
+        timeout=0,
+        as_subflow=False,
+        idempotency_key=key,
+    )
     try:
-        run_deployment(RECONCILE_DEPLOYMENT, parameters={"config": config}, timeout=0, as_subflow=False)
-    except Exception as e:  # not served here, or the API is away: the schedule will do it
-        logger.info("No reconcile asked for (%s); the next scheduled one takes the recording again", e)
+        with_api_retries(ask, "the reconcile the crashed run needs")
+    except Exception as e:  # not served here, or the API away for longer: the schedule will do it
+        logger.warning(
+            "No reconcile asked for (%s: %s); the next scheduled one takes the recording again", type(e).__name__, e
+        )
 
 
 def _attempts(settings: ServiceConfig, client: str, sha256: str | None) -> int | None:

@@ -1,5 +1,6 @@
-"""After the Prefect server comes back: what it kept in memory only is handed to it again; and which
-errors are the orchestration's, not the recording's (:func:`is_orchestration_error`).
+"""After the Prefect server comes back: what it kept in memory only is handed to it again; which
+errors are the orchestration's, not the recording's (:func:`is_orchestration_error`); and a call the
+Prefect API cannot serve for a moment made again with back-off (:func:`with_api_retries`).
 
 The server holds the queue of background task runs (the model stages a flow run sends to the
 model worker) in memory: a restart loses the stages that were waiting for the worker, and their
@@ -12,6 +13,9 @@ finds its run already finished, or the first one's cached result.
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
+from typing import TypeVar
 
 import httpx
 from prefect.client.orchestration import get_client
@@ -20,12 +24,19 @@ from prefect.client.schemas.objects import StateType, TaskRun
 from prefect.states import Scheduled
 
 from flows.stage_wait import StageLostError
+from flows.supervise import Backoff
 
 logger = logging.getLogger(__name__)
 
 PAGE = 200  # the most task runs the API returns at once
 # Answers that say "not now" rather than "no": the request may be sent again as it was.
 _RETRY_LATER = frozenset({408, 429})
+# A call the Prefect API could not serve (unreachable, or busy: a 503) is made again, this many times
+# in all, with these delays between (on top of the Prefect client's own retries).
+API_TRIES = 5
+API_BACKOFF = Backoff(first_s=1.0, max_s=16.0)
+
+T = TypeVar("T")
 
 
 def is_orchestration_error(error: BaseException | None) -> bool:
@@ -43,6 +54,24 @@ def is_orchestration_error(error: BaseException | None) -> bool:
         code = response.status_code if response is not None else None
         return code is not None and (code >= 500 or code in _RETRY_LATER)
     return False
+
+
+def with_api_retries(call: Callable[[], T], what: str) -> T:
+    """`call()`, made again while the Prefect API cannot serve it (:data:`API_TRIES` in all, about 15 s of
+    back-off); any other error, or the last one, is raised. `what` names the call in the log."""
+    attempt = 1
+    while True:
+        try:
+            return call()
+        except Exception as e:
+            if attempt >= API_TRIES or not is_orchestration_error(e):
+                raise
+            delay = API_BACKOFF.delay(attempt - 1)
+            logger.warning(
+                "The Prefect API could not serve %s (%s: %s); trying again in %.0f s", what, type(e).__name__, e, delay
+            )
+        time.sleep(delay)
+        attempt += 1
 
 
 def requeue_waiting_stages(tag: str) -> int:

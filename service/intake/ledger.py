@@ -4,6 +4,8 @@ A recording's state goes received -> processing -> done | failed. The same conte
 again for the same client finds its row, whatever its file name; a row left in a non-final
 state by a crash is resumed by the next reconcile. A failed recording dropped again starts a
 new life (``retries`` counts them), which is a new run, not the failed one found again.
+``attempts`` counts the runs started in the current life, which bounds how often a crash is
+tried again.
 """
 
 from __future__ import annotations
@@ -49,7 +51,9 @@ class LedgerEntry:
         path: Where the file is now (processing/, archive/ or failed/).
         meeting_id: Output folder name under ``outbox/<client>/``.
         state: received, processing, done or failed.
-        attempts: How many times it was handed to processing.
+        attempts: How many runs were started for it in its current life: one when it is taken
+            from the inbox (its run is created), one more each time that run is scheduled again
+            after a crash. A reconcile that merely finds it in processing/ counts nothing.
         reason: Why it failed, when it did.
         retries: How many times it was dropped again after a failed run: each such drop is a
             new run (its submission key includes this count).
@@ -131,7 +135,8 @@ class RecordingLedger(LedgerTable):
         return tuple(e for e in map(_entry, rows) if e is not None)
 
     def receive(self, client: str, sha256: str, name: str, path: Path, meeting_id: str) -> LedgerEntry:
-        """Record a new recording (state received), or restart a failed one (one more retry); returns the row.
+        """Record a new recording (state received), or restart a failed one (one more retry, no attempt
+        yet in its new life); returns the row.
 
         A row already present in another state is returned unchanged: the caller treats the
         file as a duplicate or as the resumption of the same recording.
@@ -144,7 +149,7 @@ class RecordingLedger(LedgerTable):
                     "INSERT INTO recordings (client, sha256, name, path, meeting_id, state, received_at, updated_at)"
                     " VALUES (?, ?, ?, ?, ?, 'received', ?, ?) ON CONFLICT (client, sha256) DO UPDATE SET"
                     " state = 'received', path = excluded.path, reason = NULL, retries = recordings.retries + 1,"
-                    " updated_at = excluded.updated_at"
+                    " attempts = 0, updated_at = excluded.updated_at"
                     " WHERE recordings.state = 'failed'",
                     (client, sha256, name, str(path), meeting_id, now, now),
                 )
@@ -172,6 +177,18 @@ class RecordingLedger(LedgerTable):
             raise KeyError(f"{self.path}: no recording {sha256[:12]} of {client!r}")
         return int(rows[0]["retries"])
 
+    def count_attempt(self, client: str, sha256: str) -> int:
+        """Count one more run started for the recording (its run scheduled again); the new count."""
+        with self._lock:
+            rows = self._db.execute(  # fetchall: the statement completes, so autocommit commits it
+                "UPDATE recordings SET attempts = attempts + 1, updated_at = ? WHERE client = ? AND sha256 = ?"
+                " RETURNING attempts",
+                (utc_now(), client, sha256),
+            ).fetchall()
+        if not rows:
+            raise KeyError(f"{self.path}: no recording {sha256[:12]} of {client!r}")
+        return int(rows[0]["attempts"])
+
     def update(
         self,
         client: str,
@@ -182,7 +199,8 @@ class RecordingLedger(LedgerTable):
         reason: str | None = None,
         attempt: bool = False,
     ) -> None:
-        """Move a recording to `state` (and record where its file is now, and why it failed)."""
+        """Move a recording to `state` (and record where its file is now, and why it failed); `attempt`
+        counts one more run started for it (see :attr:`LedgerEntry.attempts`)."""
         if state not in STATES:
             raise ValueError(f"unknown ledger state {state!r}")
         with self._lock:

@@ -55,7 +55,8 @@ class Ready:
         sha256: Content hash.
         meeting_id: Output folder name under ``outbox/<client>/``.
         name: File name as dropped.
-        resumed: True when found in ``processing/`` at start (its previous run was interrupted).
+        resumed: True when found in ``processing/``: every reconcile looks there, so its run may be
+            going on, waiting, interrupted, or not created yet (its submission was refused).
         retry: How many times it was dropped again after a failed run: 0 for its first life.
     """
 
@@ -316,7 +317,11 @@ def _claim(
 ) -> Ready:
     processing = layout.processing(client.folder)
     target = move_with_sidecar(path, processing)
-    ledger.update(client.folder, entry.sha256, state="processing", path=target, attempt=True)
+    # Taken from "received", a life of the recording begins and its run is created: its first attempt. One
+    # found in processing/ already has a run (or one whose submission is pending, counted when taken): the
+    # submission counts a run it schedules again, never one it merely finds going on.
+    first = entry.state == "received"
+    ledger.update(client.folder, entry.sha256, state="processing", path=target, attempt=first)
     logger.info("Took %s for %s (%s)%s", path.name, client.folder, entry.meeting_id, " again" if resumed else "")
     return Ready(client.folder, target, entry.sha256, entry.meeting_id, entry.name, resumed, entry.retries)
 

@@ -221,9 +221,26 @@ def test_failed_recording_gets_a_readable_reason_and_can_be_retried(
     # Dropping it again retries it (a secretary's way to say "try again").
     _drop(root, "acme", "coupé.mp3", b"truncated")
     (again,) = _scan(root, clients, ledger)
-    assert again.sha256 == ready.sha256 and ledger.get("acme", ready.sha256).attempts == 2  # type: ignore[union-attr]
+    entry = ledger.get("acme", ready.sha256)
+    assert entry is not None and again.sha256 == ready.sha256 and again.retry == 1
+    # A new life: its own run, and all its attempts (the crash budget) again.
+    assert (entry.state, entry.retries, entry.attempts) == ("processing", 1, 1)
     fail_recording(root, ledger, clients.require("acme"), again.sha256, "Refusé par l'opérateur : mauvais client")
     assert (root / "failed" / "acme" / "coupé (2).mp3.reason.txt").exists()
+
+
+def test_a_reconcile_finding_a_recording_in_processing_counts_no_attempt(
+    root: Path, clients: Clients, ledger: RecordingLedger
+) -> None:
+    # Every reconcile resumes what is in processing/: its run may be going on. Only a run started counts
+    # (its creation when taken from the inbox here; the submission counts a run it schedules again).
+    _drop(root, "acme", "long.wav", b"a long meeting")
+    (ready,) = _scan(root, clients, ledger)
+    for _ in range(3):
+        (resumed,) = _scan(root, clients, ledger, resume=True)
+        assert resumed.resumed and resumed.path == ready.path
+    assert ledger.get("acme", ready.sha256).attempts == 1  # type: ignore[union-attr]
+    assert ledger.count_attempt("acme", ready.sha256) == 2
 
 
 def test_english_client_reason(root: Path, clients: Clients, ledger: RecordingLedger) -> None:

@@ -5,96 +5,27 @@ A fake Prefect API stands in for the server; the ledger is real."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-from uuid import UUID, uuid4
 
 import httpx
 import pytest
 from prefect.client.schemas.objects import State
 from prefect.exceptions import PrefectHTTPStatusError
-from prefect.states import Cancelled, Completed, Crashed, Failed, Running, Scheduled
+from prefect.states import Cancelled, Completed, Crashed, Failed, Running
 
-from flows import intake
+from flows import intake, recovery
 from flows.recovery import is_orchestration_error
 from flows.stage_wait import StageLostError
-from flows.supervise import Backoff
 from service.intake import Ready, RecordingLedger
 from service.settings import ServiceSettings
+from tests.unit.fake_prefect import FakeApi, Run, TaskRun, install, status_error
 
 SHA = "ab" * 32
 
 
-def _status_error(code: int) -> httpx.HTTPStatusError:
-    request = httpx.Request("POST", "http://127.0.0.1:4200/api/deployments/x/create_flow_run")
-    return httpx.HTTPStatusError(f"{code}", request=request, response=httpx.Response(code, request=request))
-
-
-@dataclass
-class Run:
-    name: str
-    state: State | None
-    id: UUID = field(default_factory=uuid4)
-
-
-@dataclass
-class TaskRun:
-    name: str
-    state: State
-    id: UUID = field(default_factory=uuid4)
-
-
-@dataclass
-class FakeApi:
-    """The Prefect API as the reconcile uses it: runs by idempotency key, their task runs, state changes."""
-
-    runs: dict[str, Run] = field(default_factory=dict)
-    task_runs: dict[UUID, list[TaskRun]] = field(default_factory=dict)
-    refusals: list[Exception] = field(default_factory=list)  # raised by the next submissions, in order
-    keys: list[str] = field(default_factory=list)
-    scheduled: list[UUID] = field(default_factory=list)
-    deleted: list[str] = field(default_factory=list)
-
-    def run_deployment(self, name: str, *, idempotency_key: str, **kwargs: Any) -> Run:
-        self.keys.append(idempotency_key)
-        if self.refusals:
-            raise self.refusals.pop(0)
-        return self.runs.setdefault(idempotency_key, Run(f"run {len(self.runs) + 1}", Scheduled()))
-
-    # The sync client, as `with get_client(sync_client=True) as client` gives it.
-    def read_task_runs(self, flow_run_filter: Any) -> list[TaskRun]:
-        [run_id] = flow_run_filter.id.any_
-        return list(self.task_runs.get(run_id, []))
-
-    def delete_task_run(self, task_run_id: UUID) -> None:
-        for runs in self.task_runs.values():
-            for run in [r for r in runs if r.id == task_run_id]:
-                runs.remove(run)
-                self.deleted.append(run.name)
-
-    def set_flow_run_state(self, run_id: UUID, state: State, force: bool = False) -> None:
-        assert force and state.is_scheduled()
-        self.scheduled.append(run_id)
-        for run in self.runs.values():
-            if run.id == run_id:
-                run.state = state
-
-
 @pytest.fixture
 def api(monkeypatch: pytest.MonkeyPatch) -> FakeApi:
-    fake = FakeApi()
-
-    @contextmanager
-    def get_client(sync_client: bool = False) -> Iterator[FakeApi]:
-        yield fake
-
-    monkeypatch.setattr(intake, "run_deployment", fake.run_deployment)
-    monkeypatch.setattr(intake, "get_client", get_client)
-    monkeypatch.setattr(intake, "API_BACKOFF", Backoff(first_s=0.0, max_s=0.0))
-    return fake
+    return install(monkeypatch)
 
 
 def _ready(tmp_path: Path, *, resumed: bool, present: bool = True) -> Ready:
@@ -178,7 +109,7 @@ def test_a_submission_the_api_refuses_for_a_moment_is_made_again_with_the_same_k
     api: FakeApi, tmp_path: Path
 ) -> None:
     api.refusals = [
-        PrefectHTTPStatusError.from_httpx_error(_status_error(503)),  # SQLite busy, after the client's own retries
+        PrefectHTTPStatusError.from_httpx_error(status_error(503)),  # SQLite busy, after the client's own retries
         httpx.ConnectError("All connection attempts failed"),
     ]
     run_id = intake.submit_ready(_ready(tmp_path, resumed=False), None, _service(tmp_path))
@@ -190,14 +121,14 @@ def test_a_refusal_that_lasts_leaves_the_recording_for_the_next_reconcile_and_th
     api: FakeApi, tmp_path: Path
 ) -> None:
     first, second = _ready(tmp_path, resumed=False), _ready(tmp_path / "b", resumed=False)
-    api.refusals = [_status_error(503)] * intake.API_TRIES
+    api.refusals = [status_error(503)] * recovery.API_TRIES
     unsent: list[Ready] = []
     submitted = intake.submit_each([first, second], lambda r: intake.submit_ready(r, None, _service(tmp_path)), unsent)
     assert unsent == [first] and len(submitted) == 1
 
 
 def test_an_error_of_the_request_itself_is_not_retried(api: FakeApi, tmp_path: Path) -> None:
-    api.refusals = [_status_error(422)]
+    api.refusals = [status_error(422)]
     with pytest.raises(httpx.HTTPStatusError):
         intake.submit_each(
             [_ready(tmp_path, resumed=False)], lambda r: intake.submit_ready(r, None, _service(tmp_path)), []
@@ -210,13 +141,13 @@ def test_an_error_of_the_request_itself_is_not_retried(api: FakeApi, tmp_path: P
     [
         (httpx.ConnectError("refused"), True),
         (httpx.ReadTimeout("slow"), True),
-        (_status_error(503), True),
-        (PrefectHTTPStatusError.from_httpx_error(_status_error(503)), True),
-        (_status_error(500), True),
-        (_status_error(429), True),
+        (status_error(503), True),
+        (PrefectHTTPStatusError.from_httpx_error(status_error(503)), True),
+        (status_error(500), True),
+        (status_error(429), True),
         (StageLostError("the model stage diarize was lost"), True),
-        (_status_error(404), False),
-        (_status_error(422), False),
+        (status_error(404), False),
+        (status_error(422), False),
         (ValueError("not audio"), False),
         (None, False),
     ],
