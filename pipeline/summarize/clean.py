@@ -27,6 +27,10 @@ _ANNOTATION = re.compile(r"\[[^\]]{0,40}\]|\([^)]{0,40}\)|\{[^}]{0,40}\}")
 _REPEAT = re.compile(r"\b(\w+(?:'\w+)?(?:\s+\w+)?)(?:[\s,]+\1\b)+", re.IGNORECASE)
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.…])")
 _DOUBLE_PUNCT = re.compile(r"([,;:])(?:\s*[,;:])+")
+# Fillers set off by commas inside a sentence ("they all, you know, call me").
+_INNER_FILLERS = re.compile(
+    r",\s*(?:you know|I mean|tu vois|vous voyez|tu sais|vous savez)\s*(?=[,.!?…])", re.IGNORECASE
+)
 # Conjunctions that tie a sentence to the previous turn, meaningless once it stands alone in minutes.
 _LINKS = re.compile(r"^(?:(?:et|mais|donc|or|puis|and|but|so|then)\b[\s,]*)+", re.IGNORECASE)
 
@@ -45,6 +49,7 @@ def clean_spoken(text: str, lexicon: Lexicon) -> str:
     text = _HESITATION.sub(" ", text)
     text = _FRAGMENT.sub(" ", text)
     text = _REPEAT.sub(r"\1", text)
+    text = _INNER_FILLERS.sub("", text)
     text = strip_fillers(" ".join(text.split()), lexicon)
     text = strip_fillers(_LINKS.sub("", text), lexicon)
     text = _DOUBLE_PUNCT.sub(r"\1", _SPACE_BEFORE_PUNCT.sub(r"\1", text))

@@ -169,7 +169,8 @@ class Gate:
             return True
         words = owner.split()
         person = bool(_TITLED.match(owner.strip())) or (len(words) == 1 and owner.lower() not in self._common)
-        return person and owner[:1].isupper() and _fold(owner) in span
+        said = re.search(rf"(?<![\w'-]){re.escape(_fold(owner))}(?![\w'-])", span) is not None
+        return person and owner[:1].isupper() and said
 
     def _due_ok(self, item: ActionItem, span: str) -> bool:
         """Said in the span, a date phrase, resolving (from the meeting, else today) within the horizon."""

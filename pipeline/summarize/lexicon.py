@@ -18,7 +18,7 @@ def _words(text: str) -> frozenset[str]:
 
 
 # A person's name as ASR writes it: one or two capitalised words ("Marie", "Jean-Paul Martin").
-_NAME = r"\b[A-ZÀ-Ý][\w’-]+(?:\s[A-ZÀ-Ý][\w’-]+)?"
+_NAME = r"\b[A-ZÀ-Ý][\w’-]+(?:\s[A-ZÀ-Ý][\w’-]+)?(?![\w’-])"
 _FR_ME = r"\b(?i:je|moi)\b|\b(?i:j)'"
 _EN_ME = r"\b(?i:i)\b"
 # Verbs with which a speaker narrates the meeting itself ("je vais vous montrer"): not commitments.

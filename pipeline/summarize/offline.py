@@ -31,6 +31,9 @@ OFFLINE = "offline"
 SUMMARY_SHARE = 0.1
 SUMMARY_MIN_WORDS = 60
 SUMMARY_MAX_WORDS = 220
+# Fewer quotable sentences than this and shorter ones are considered (a two-minute call).
+FEW = 4
+SHORT_MIN_WORDS = 5
 
 
 def summary_budget(words: int) -> int:
@@ -39,16 +42,23 @@ def summary_budget(words: int) -> int:
 
 
 def candidates(sentences: tuple[Sentence, ...], lexicon: Lexicon) -> tuple[list[Candidate], list[list[str]]]:
-    """The sentences fit to be quoted (cleaned, long enough, not questions) and every sentence's terms."""
-    context: list[list[str]] = []
-    found: list[Candidate] = []
-    for sentence in sentences:
-        text = clean_spoken(sentence.text, lexicon)
-        terms = content_terms(text, lexicon)
-        context.append(terms)
-        if MIN_WORDS <= len(text.split()) <= MAX_WORDS and not text.endswith("?") and terms:
-            found.append(Candidate(sentence.index, text, tuple(terms)))
-    return found, context
+    """The sentences fit to be quoted (cleaned, long enough, not questions) and every sentence's terms.
+
+    A short call is made of short sentences ("This is Diane in New Jersey."): when fewer than
+    :data:`FEW` are long enough, shorter ones (:data:`SHORT_MIN_WORDS`) are taken too.
+    """
+    cleaned = [clean_spoken(s.text, lexicon) for s in sentences]
+    context = [content_terms(text, lexicon) for text in cleaned]
+
+    def pool(min_words: int) -> list[Candidate]:
+        return [
+            Candidate(s.index, text, tuple(terms))
+            for s, text, terms in zip(sentences, cleaned, context, strict=True)
+            if min_words <= len(text.split()) <= MAX_WORDS and not text.endswith("?") and terms
+        ]
+
+    found = pool(MIN_WORDS)
+    return (found if len(found) >= FEW else pool(SHORT_MIN_WORDS)), context
 
 
 @dataclass(frozen=True, slots=True)

@@ -108,9 +108,20 @@ def announced_title(part: tuple[Sentence, ...], lexicon: Lexicon) -> str | None:
     return None
 
 
+# Capitalised words inside a sentence, joined ("New Jersey", "Parlement européen" -> "Parlement").
+_PROPER = re.compile(r"(?<=[\w,;] )[A-ZÀ-Ý][\w'-]+(?: [A-ZÀ-Ý][\w'-]+)*")
+
+
+def proper_name_title(part: tuple[Sentence, ...]) -> str | None:
+    """The place, body or person the topic names most (twice at least), or None."""
+    counts = Counter(m.group() for s in part for m in _PROPER.finditer(s.text) if len(m.group()) > 2)
+    ranked = sorted((n for n, c in counts.items() if c >= 2), key=lambda n: (-counts[n], -len(n), n))
+    return ranked[0] if ranked else None
+
+
 def title_of(part: tuple[Sentence, ...], weights: dict[str, float], forms: dict[str, str], lexicon: Lexicon) -> str:
-    """The topic's title: announced, else a noun phrase, else its top keywords."""
-    announced = announced_title(part, lexicon) or noun_phrase_title(part, weights, lexicon)
+    """The topic's title: announced, else a noun phrase, else a name it keeps citing, else its top keywords."""
+    announced = announced_title(part, lexicon) or noun_phrase_title(part, weights, lexicon) or proper_name_title(part)
     if announced:
         return announced
     top = sorted(weights, key=lambda t: (-weights[t], t))[:_TITLE_TERMS]

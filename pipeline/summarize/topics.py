@@ -25,6 +25,7 @@ _MIN_SENTENCES = 5
 _MAX_TOPICS = 8
 _TRANSITION_BONUS = 1.0
 KEY_POINTS = 3
+MIN_TOPIC_SECONDS = 30.0
 
 
 def _cosine(a: Counter[str], b: Counter[str]) -> float:
@@ -80,6 +81,10 @@ def segment(sentences: tuple[Sentence, ...], lexicon: Lexicon) -> tuple[tuple[in
             break
         if gap < min_len or n - gap < min_len or any(abs(gap - c) < min_len for c in chosen):
             continue
+        at = sentences[gap].start
+        edges = [sentences[0].start, sentences[-1].end, *(sentences[c].start for c in chosen)]
+        if any(abs(at - edge) < MIN_TOPIC_SECONDS for edge in edges):
+            continue  # a "topic" of a few seconds is a remark, not an agenda item
         chosen.append(gap)
     bounds = [0, *sorted(chosen), n]
     return tuple((bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1))
