@@ -1,7 +1,7 @@
 """Render minutes to DOCX, PDF and PNG so a person can look at them; refresh the pages shown in the README.
 
     .venv/bin/python bench/render_sample.py [--transcript FILE] [--type detailed|decisions|formal|call_note]
-        [--title T] [--client C] [--date YYYY-MM-DD] [--out DIR] [--png docs/minutes-sample.png]
+        [--title T] [--client C] [--date YYYY-MM-DD] [--out DIR] [--png docs/minutes-detailed.png]
 
 --transcript takes any transcript minutier reads (a FREDSum debate, a Teams VTT, minutier's JSON …);
 without it the hand-written French meeting of the unit tests is used. The minutes are written by the
@@ -60,7 +60,7 @@ def main() -> int:
     parser.add_argument("--qmsum", type=int, help="the N-th QMSum Product val meeting of ../shared/eval instead")
     parser.add_argument("--type", default="detailed", help="document type: detailed, decisions, formal, call_note")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "sample")
-    parser.add_argument("--png", type=Path, default=ROOT / "docs" / "minutes-sample.png")
+    parser.add_argument("--png", type=Path, default=ROOT / "docs" / "minutes-detailed.png")
     parser.add_argument("--title", default="Comité de pilotage — refonte du site")
     parser.add_argument("--client", default="Cabinet Lefèvre & Associés")
     parser.add_argument("--date", type=date.fromisoformat, default=date(2025, 3, 12))
