@@ -30,13 +30,20 @@ def _sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE_END.split(" ".join(text.split())) if len(s) >= 25]
 
 
-def _display_name(code: str, surnames: list[str], text: str) -> str:
-    """'JB' -> 'Jordan Bardella': the 'First Surname' in the transcript whose initials are the code."""
-    for surname in surnames:
-        for first in re.findall(rf"\b([A-ZÉ][\w-]+) {re.escape(surname)}\b", text):
-            if (first[0] + surname[0]).upper() == code:
-                return f"{first} {surname}"
-    return code
+def _display_names(codes: list[str], surnames: list[str], text: str) -> dict[str, str]:
+    """'JB' -> 'Jordan Bardella' (a 'First Surname' in the debate with those initials), else 'G. Attal'
+    (the one surname left with the code's last letter), else the code itself."""
+    names: dict[str, str] = {}
+    for code in codes:
+        for surname in surnames:
+            for first in re.findall(rf"\b([A-ZÉ][\w-]+) {re.escape(surname)}\b", text):
+                if (first[0] + surname[0]).upper() == code and code not in names:
+                    names[code] = f"{first} {surname}"
+    taken = {name.split()[-1] for name in names.values()}
+    for code in codes:
+        left = [s for s in surnames if s not in taken and s[0] == code[-1]]
+        names.setdefault(code, f"{code[0]}. {left[0]}" if len(left) == 1 else code)
+    return names
 
 
 def fredsum_sources(per_speaker: int, speakers: int = 3) -> tuple[str, tuple[SourceSentence, ...]]:
@@ -47,7 +54,7 @@ def fredsum_sources(per_speaker: int, speakers: int = 3) -> tuple[str, tuple[Sou
         debaters = list(dict.fromkeys(c.strip() for c, _ in turns if not _PRESENTER.fullmatch(c.strip())))
         if len(debaters) < speakers:
             continue
-        surnames = path.stem.split("--")[0].split("_")
+        names = _display_names(debaters, path.stem.split("--")[0].split("_"), text)
         taken: dict[str, int] = dict.fromkeys(debaters[:speakers], 0)
         picked = []
         for code, said in turns:
@@ -55,7 +62,7 @@ def fredsum_sources(per_speaker: int, speakers: int = 3) -> tuple[str, tuple[Sou
             for sentence in _sentences(said) if code in taken else []:
                 if taken[code] < per_speaker:
                     taken[code] += 1
-                    picked.append((_display_name(code, surnames, text), sentence))
+                    picked.append((names[code], sentence))
         sources = tuple(SourceSentence(i, who, what) for i, (who, what) in enumerate(picked, start=1))
         return path.stem, sources
     raise SystemExit(f"no FREDSum debate with {speakers} debaters in {EVAL}")
@@ -91,13 +98,14 @@ def main() -> None:
     parser.add_argument("--per-speaker", type=int, default=5)
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--task", default="summary", choices=("summary", "topic_points"))
+    parser.add_argument("--log", type=Path, help="keep llama.cpp's log (with each request's timings) here")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
-    with LocalServer(threads=args.threads) as server:
+    with LocalServer(threads=args.threads, log_path=args.log, verbosity=3 if args.log else 2) as server:
         started = time.monotonic()
         server.base_url  # noqa: B018 (starts the server)
         print(f"server start {time.monotonic() - started:.1f} s, resident {(server.rss_bytes() or 0) / 2**30:.2f} GiB")
-        rewriter = LocalRewriter(server)
+        rewriter = LocalRewriter(server, timeout=3600)
         name, sources = fredsum_sources(args.per_speaker)
         _report(name, rewriter.rewrite("fr", sources, args.task), sources)
         name, sources = qmsum_sources(args.per_speaker * 3)

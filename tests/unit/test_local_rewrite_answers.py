@@ -47,23 +47,26 @@ def test_a_valid_answer_becomes_typed_sentences_with_their_sources() -> None:
     answer = {
         "sentences": [
             {"sources": [4], "text": "Jordan Bardella estime que les prix de l'énergie pèsent sur les ménages."},
-            {"sources": [7, 9, 7], "text": "Gabriel  Attal rappelle le blocage des prix ; Clémentine Autain répond."},
-            {"sources": [9], "text": "Clémentine Autain propose de taxer les superprofits."},
+            {"sources": [7], "text": "Gabriel Attal rappelle  que le gouvernement a bloqué les prix."},
+            {"sources": [9, 11, 9], "text": "Clémentine Autain propose de taxer les superprofits."},
         ]
     }
-    rewrite = _rewriter(answer, seen).rewrite("fr", SOURCES)
-    assert rewrite.sentences[1] == RewrittenSentence(
-        "Gabriel Attal rappelle le blocage des prix ; Clémentine Autain répond.", (7, 9)
+    rewrite = _rewriter(answer, seen).rewrite("fr", (*SOURCES, SourceSentence(11, "Clémentine Autain", "Oui.")))
+    assert rewrite.sentences[1:] == (
+        RewrittenSentence("Gabriel Attal rappelle que le gouvernement a bloqué les prix.", (7,)),
+        RewrittenSentence("Clémentine Autain propose de taxer les superprofits.", (9, 11)),
     )
     assert rewrite.model == "test-model" and rewrite.task == "summary" and rewrite.language == "fr"
     assert (rewrite.usage.prompt_tokens, rewrite.usage.completion_tokens) == (321, 45)
     assert rewrite.usage.completion_per_second == 6.2
     (body,) = seen
-    assert body["temperature"] == 0 and body["max_tokens"] == max_tokens("summary", 3)
-    schema = body["response_format"]["json_schema"]["schema"]
-    assert schema["properties"]["sentences"]["items"]["properties"]["sources"]["items"] == {"enum": [4, 7, 9]}
+    assert body["temperature"] == 0 and body["max_tokens"] == max_tokens("summary", 4)
+    variants = body["response_format"]["json_schema"]["schema"]["properties"]["sentences"]["items"]["anyOf"]
+    assert [v["properties"]["sources"]["items"] for v in variants] == [{"enum": [4]}, {"enum": [7]}, {"enum": [9, 11]}]
     prompt = body["messages"][1]["content"]
-    assert "[7] Gabriel Attal: Nous avons bloqué les prix" in prompt and "French" in body["messages"][0]["content"]
+    assert "Gabriel Attal:\n[7] Nous avons bloqué les prix" in prompt and "Déclarations :" in prompt
+    assert "Clémentine Autain:\n[9] Il faut taxer les superprofits des groupes pétroliers.\n[11] Oui." in prompt
+    assert "Tu rédiges le compte rendu, en français" in body["messages"][0]["content"]
 
 
 @pytest.mark.parametrize(
@@ -72,7 +75,12 @@ def test_a_valid_answer_becomes_typed_sentences_with_their_sources() -> None:
         ("Voici le résumé : Jordan Bardella…", "not JSON"),
         ({"sentences": [{"sources": [5], "text": "Une source inventée."}] * 3}, "does not match the schema"),
         ({"sentences": [{"sources": [], "text": "Sans source."}] * 3}, "does not match the schema"),
-        ({"sentences": [{"sources": [4], "text": "Trop court."}]}, "does not match the schema"),
+        ({"sentences": [{"sources": [4], "text": "Jordan Bardella estime."}]}, "does not match the schema"),
+        # A point lent to someone who did not make it.
+        (
+            {"sentences": [{"sources": [9], "text": "Jordan Bardella propose de taxer les superprofits."}] * 3},
+            "does not match the schema",
+        ),
     ],
 )
 def test_an_invalid_answer_is_a_named_error(answer: Any, why: str) -> None:
@@ -101,14 +109,22 @@ def test_the_callers_mistakes_are_value_errors() -> None:
 
 
 def test_topic_points_allow_one_sentence_per_source() -> None:
-    schema = answer_schema("topic_points", (1, 2, 3, 4))
+    sources = tuple(SourceSentence(i, "M. Dupont-Durand (CFO)", f"Point {i}.") for i in range(1, 5))
+    schema = answer_schema("topic_points", sources)
     bounds = schema["properties"]["sentences"]
     assert (bounds["minItems"], bounds["maxItems"]) == (1, 4)
-    jsonschema.validate({"sentences": [{"sources": [2], "text": "Un point."}]}, schema)
+    jsonschema.validate({"sentences": [{"sources": [2], "text": "M. Dupont-Durand (CFO) annonce un point."}]}, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"sentences": [{"sources": [2], "text": "M Dupont-Durand (CFO) annonce."}]}, schema)
     assert max_tokens("topic_points", 4) > max_tokens("topic_points", 2)
 
 
-def test_the_prompt_is_in_english_and_asks_for_the_meetings_language() -> None:
+def test_a_language_without_its_own_wording_is_asked_in_english() -> None:
+    system, _ = messages("summary", "de", SOURCES)
+    assert "the minutes, in German" in system["content"]
+
+
+def test_the_english_prompt() -> None:
     system, user = messages("summary", "en", SOURCES)
-    assert "written in English" in system["content"] and "Marie Dupont proposes" in system["content"]
+    assert "the minutes, in English" in system["content"] and "Marie Dupont proposes" in system["content"]
     assert "of 3 sentences" in user["content"] and user["content"].count("\n[") == 3

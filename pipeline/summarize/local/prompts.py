@@ -5,19 +5,23 @@ the numbers of the source sentences it rests on. The schema lists those numbers 
 allowed values, so llama.cpp's constrained decoding cannot cite a sentence that was not given.
 "sources" comes before "text" in each item: the model picks its sources first and writes from them.
 
-Instructions are in English (a 1.5B model follows them best there); the output language, and a
-model sentence in that language, are named in the prompt.
+The statements are shown grouped under each speaker's name, and each sentence of the answer must
+open with the name of the speaker whose statements it cites (a pattern in the schema): the model
+can still condense badly, but it cannot lend one person's point to another.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pipeline.locale import language_name, normalise_language
+from pipeline.summarize.local.wording import wording_for
 
 Task = Literal["summary", "topic_points"]
 TASKS: tuple[Task, ...] = ("summary", "topic_points")
+# A guard against a runaway sentence (about 60 words); the prompt asks for at most 30.
+MAX_CHARS = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,38 +35,11 @@ class SourceSentence:
 
 @dataclass(frozen=True, slots=True)
 class _TaskSpec:
-    instruction: str
     max_sentences: int | None  # None: at most one per source
-    tokens_per_sentence: int = 90
+    tokens_per_sentence: int = 75  # 30 French words ~ 50 tokens, plus the JSON around them
 
 
-_TASKS: dict[Task, _TaskSpec] = {
-    "summary": _TaskSpec(
-        "Write ONE paragraph of {span} sentences that summarises these statements: "
-        "who argued, proposed or concluded what. Merge statements that make the same point.",
-        max_sentences=6,
-    ),
-    "topic_points": _TaskSpec(
-        "Rewrite the statements as the key points of one topic of the minutes, in their order: "
-        "one clean sentence per point, at most one per statement; merge statements that make the same point.",
-        max_sentences=None,
-    ),
-}
-
-_SYSTEM = (
-    "You are a professional minute-taker. You rewrite numbered statements from a meeting or a debate "
-    "into the minutes, written in {language}. Rules: third person, reported speech, factual and neutral, "
-    "no emotion and no opinion of your own. Name the speaker of each position with his or her full name "
-    "as given and a reporting verb. Use only the facts, names, numbers, dates and places in the statements: "
-    "never add any. Leave out hesitations, fillers, repetitions and questions to the audience. "
-    'In "sources", list the numbers of the statements each sentence is based on. Answer with JSON only.'
-)
-
-# One model sentence per language: the register the minutes are written in.
-_EXAMPLES = {
-    "fr": "Exemple de style : « Jordan Bardella estime que la hausse des prix pèse sur les ménages. »",
-    "en": 'Style example: "Marie Dupont proposes postponing the launch until the budget is approved."',
-}
+_TASKS: dict[Task, _TaskSpec] = {"summary": _TaskSpec(max_sentences=5), "topic_points": _TaskSpec(max_sentences=None)}
 
 
 def _bounds(task: Task, count: int) -> tuple[int, int]:
@@ -71,23 +48,42 @@ def _bounds(task: Task, count: int) -> tuple[int, int]:
     return (min(3, high) if spec.max_sentences else 1), high
 
 
-def answer_schema(task: Task, ids: tuple[int, ...]) -> dict[str, Any]:
-    """The answer's JSON schema: sentences, each citing at least one of `ids`."""
-    low, high = _bounds(task, len(ids))
-    sentence = {
+# What may follow the name: anything but a quote or a backslash, so the grammar never ends the JSON string early.
+_PLAIN = r'[^"\\]'
+
+
+def _literal(text: str) -> str:
+    """`text` as a regular expression matching itself, escaping only what every regex dialect reads alike."""
+    return re.sub(r"([.^$*+?()\[\]{}|\\-])", r"\\\1", text)
+
+
+def _sentence(speaker: str, ids: list[int]) -> dict[str, Any]:
+    """One sentence about one speaker: it cites only that speaker's statements and opens with the name."""
+    return {
         "type": "object",
         "additionalProperties": False,
         "required": ["sources", "text"],
         "properties": {
-            "sources": {"type": "array", "items": {"enum": list(ids)}, "minItems": 1, "maxItems": 4},
-            "text": {"type": "string", "minLength": 1, "maxLength": 400},
+            "sources": {"type": "array", "items": {"enum": ids}, "minItems": 1, "maxItems": 4},
+            "text": {"type": "string", "pattern": f"^{_literal(speaker)} {_PLAIN}*$", "maxLength": MAX_CHARS},
         },
     }
+
+
+def answer_schema(task: Task, sources: tuple[SourceSentence, ...]) -> dict[str, Any]:
+    """The answer's JSON schema: sentences, each opening with a speaker's name and citing only that speaker.
+
+    One variant per speaker, the statements' ids being disjoint: the first id the model cites picks the
+    speaker, whose name must then begin the sentence. So a point cannot be lent to someone else.
+    """
+    low, high = _bounds(task, len(sources))
+    variants = [_sentence(speaker, [s.id for s in said]) for speaker, said in _by_speaker(sources).items()]
+    items = variants[0] if len(variants) == 1 else {"anyOf": variants}
     return {
         "type": "object",
         "additionalProperties": False,
         "required": ["sentences"],
-        "properties": {"sentences": {"type": "array", "items": sentence, "minItems": low, "maxItems": high}},
+        "properties": {"sentences": {"type": "array", "items": items, "minItems": low, "maxItems": high}},
     }
 
 
@@ -96,15 +92,25 @@ def max_tokens(task: Task, count: int) -> int:
     return _bounds(task, count)[1] * _TASKS[task].tokens_per_sentence + 32
 
 
+def _by_speaker(sources: tuple[SourceSentence, ...]) -> dict[str, list[SourceSentence]]:
+    """The sources grouped by speaker, speakers in the order they first speak, each one's sources in order."""
+    grouped: dict[str, list[SourceSentence]] = {}
+    for source in sources:
+        grouped.setdefault(source.speaker, []).append(source)
+    return grouped
+
+
 def messages(task: Task, language: str, sources: tuple[SourceSentence, ...]) -> list[dict[str, str]]:
-    """The chat messages for `task` over `sources`, asking for minutes in `language`."""
-    code = normalise_language(language)
+    """The chat messages for `task` over `sources`, in `language`: the statements grouped under each speaker."""
+    wording, language_label = wording_for(language)
     low, high = _bounds(task, len(sources))
-    system = _SYSTEM.format(language=language_name(code, "en"))
-    example = _EXAMPLES.get(code)
-    lines = "\n".join(f"[{s.id}] {s.speaker}: {' '.join(s.text.split())}" for s in sources)
-    user = _TASKS[task].instruction.format(span=f"{low} to {high}" if low < high else str(high))
+    span = wording.span.format(low=low, high=high) if low < high else str(high)
+    blocks = [
+        f"{speaker}:\n" + "\n".join(f"[{s.id}] {' '.join(s.text.split())}" for s in said)
+        for speaker, said in _by_speaker(sources).items()
+    ]
+    instruction = (wording.summary if task == "summary" else wording.topic_points).format(span=span)
     return [
-        {"role": "system", "content": system + (f"\n{example}" if example else "")},
-        {"role": "user", "content": f"{user}\n\nStatements:\n{lines}"},
+        {"role": "system", "content": wording.system.format(language=language_label)},
+        {"role": "user", "content": f"{instruction}\n\n{wording.statements}\n\n" + "\n\n".join(blocks)},
     ]

@@ -107,7 +107,7 @@ class LocalRewriter:
         ids = tuple(s.id for s in given)
         if not given or len(set(ids)) != len(ids) or task not in TASKS:
             raise ValueError(f"rewrite needs sources with unique ids and a task in {TASKS} (got {task!r})")
-        schema = answer_schema(task, ids)
+        schema = answer_schema(task, given)
         body = {
             "model": "local",
             "messages": messages(task, language, given),

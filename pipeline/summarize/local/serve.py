@@ -20,12 +20,9 @@ import sys
 import threading
 from typing import Any
 
-from pipeline.summarize.local.server import READY_PREFIX, STOP_GRACE_S
+from pipeline.summarize.local.server import LOG_WARNINGS, READY_PREFIX, STOP_GRACE_S
 
 logger = logging.getLogger(__name__)
-
-# llama.cpp's log levels: 1 errors, 2 warnings, 3 information (per-request timings), 4 debug.
-LOG_WARNINGS = 2
 
 
 def _start(args: argparse.Namespace) -> Any:

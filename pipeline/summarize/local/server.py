@@ -34,7 +34,9 @@ logger = logging.getLogger(__name__)
 READY_PREFIX = "LISTENING "
 # Stopping waits for llama.cpp's threads; past this the child exits anyway (see serve.py).
 STOP_GRACE_S = 5.0
-START_TIMEOUT_S = 300.0  # loading reads the whole GGUF: a bigger model on a slow disk takes minutes
+START_TIMEOUT_S = 300.0
+# llama.cpp's log levels: 1 errors, 2 warnings, 3 information (each request's timings), 4 debug.
+LOG_WARNINGS = 2  # loading reads the whole GGUF: a bigger model on a slow disk takes minutes
 _HEALTH_POLL_S = 0.2
 _LOG_TAIL_CHARS = 800
 
@@ -92,6 +94,8 @@ class LocalServer:
         threads: CPU threads for prompt and generation (0: every core of the machine).
         ctx: Context length in tokens (prompt plus answer).
         start_timeout: Seconds to wait for the model to load.
+        log_path: A file the server's log is appended to (llama.cpp's own lines); a temporary one if None.
+        verbosity: llama.cpp's log level: 2 warnings, 3 also each request's timings.
     """
 
     def __init__(
@@ -102,7 +106,11 @@ class LocalServer:
         threads: int = 0,
         ctx: int = 8192,
         start_timeout: float = START_TIMEOUT_S,
+        log_path: Path | None = None,
+        verbosity: int = LOG_WARNINGS,
     ) -> None:
+        self._log_path = log_path
+        self._verbosity = verbosity
         self._model = model
         self._cache_dir = cache_dir or default_cache_dir()
         self._threads = threads or machine_threads()
@@ -201,12 +209,13 @@ class LocalServer:
         path = self._resolve()
         self._label = model_label(path)
         command = [sys.executable, "-m", "pipeline.summarize.local.serve", "--model", str(path)]
-        command += ["--threads", str(self._threads), "--ctx", str(self._ctx), "--watch-stdin"]
+        command += ["--threads", str(self._threads), "--ctx", str(self._ctx), "--verbosity", str(self._verbosity)]
+        command.append("--watch-stdin")
         logger.info("Starting the local model %s (%d threads, context %d)", self._label, self._threads, self._ctx)
         started = time.monotonic()
         if self._log is not None:
             self._log.close()
-        self._log = tempfile.TemporaryFile()
+        self._log = self._log_path.open("a+b") if self._log_path else tempfile.TemporaryFile()
         # stdin stays open and unused: the child exits when it closes, so it never outlives this process.
         self._process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log)
         try:
