@@ -329,6 +329,24 @@ def markdown(name: str, result: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
+def model_speed(summarizer: object) -> str:
+    """Tokens read and written by the local model, and its speeds, when the writer used one."""
+    usage = getattr(summarizer, "usage", None)
+    if not usage:
+        return "No language model was called."
+    prompt = sum(u.prompt_tokens for u in usage)
+    completion = sum(u.completion_tokens for u in usage)
+    reads = [u.prompt_per_second for u in usage if u.prompt_per_second]
+    writes = [u.completion_per_second for u in usage if u.completion_per_second]
+    seconds = sum(u.seconds for u in usage)
+    usage.clear()  # the next set starts from zero
+    return (
+        f"Local model: {len(usage)} requests, {prompt} prompt and {completion} generated tokens in {seconds:.0f} s; "
+        f"prompt {statistics.fmean(reads) if reads else 0:.1f} tokens/s, "
+        f"generation {statistics.fmean(writes) if writes else 0:.1f} tokens/s (means over requests)."
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--set", choices=("fredsum", "qmsum", "both"), default="both", dest="which")
@@ -356,7 +374,8 @@ def main(argv: list[str] | None = None) -> int:
     for name in chosen:
         items = loaders[name](args.eval_dir)[: args.limit]
         results[name] = evaluate(items, write, args.summarizer)
-        print(markdown(name, results[name]), end="\n\n")
+        print(markdown(name, results[name]), end="\n")
+        print(model_speed(summarizer), end="\n\n")
     if args.json is not None:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -20,7 +20,7 @@ from dataclasses import replace
 
 from pipeline.config import MinutesSettings
 from pipeline.errors import SummarizerError
-from pipeline.summarize.local import LocalRewriter, Rewrite, SourceSentence
+from pipeline.summarize.local import LocalRewriter, Rewrite, RewriteUsage, SourceSentence
 from pipeline.summarize.model import Digest, Provenance, SummaryContext
 from pipeline.summarize.offline import OfflineSummarizer, opening
 from pipeline.types import SpeakerTranscript
@@ -58,6 +58,8 @@ class RewritingSummarizer:
         self._settings = settings
         self._rewriter = rewriter
         self._offline = offline or OfflineSummarizer()
+        # What each rewrite cost (tokens, tokens/s, seconds), for benchmarks and the operator's log.
+        self.usage: list[RewriteUsage] = []
 
     def summarize(self, transcript: SpeakerTranscript, context: SummaryContext) -> Digest:
         """The offline digest with its summary paragraph rewritten by the local model, checked."""
@@ -74,6 +76,7 @@ class RewritingSummarizer:
         except SummarizerError as e:
             logger.warning("Local model unavailable, the offline summary is kept: %s", e)
             return _fallback(draft.digest, str(e))
+        self.usage.append(rewrite.usage)
         kept = self._attributed(rewrite, sources, context.participants)
         dropped = len(rewrite.sentences) - len(kept)
         if not kept:

@@ -33,9 +33,12 @@ class FakeRewriter:
         return Rewrite("summary", language, tuple(sentences), "fake-1.5b", RewriteUsage(10, 20, None, None, 0.1))
 
 
-def _minutes(rewriter: FakeRewriter):  # type: ignore[no-untyped-def]
+def _minutes(rewriter: FakeRewriter, usage: list[RewriteUsage] | None = None):  # type: ignore[no-untyped-def]
     writer = RewritingSummarizer(MinutesSettings(summarizer="local"), rewriter=rewriter)  # type: ignore[arg-type]
-    return build_minutes(transcript_from_turns(TURNS, "fr"), writer, MeetingMeta())
+    minutes = build_minutes(transcript_from_turns(TURNS, "fr"), writer, MeetingMeta())
+    if usage is not None:
+        usage += writer.usage
+    return minutes
 
 
 def _by_speaker(sources: Sequence[SourceSentence], name: str) -> int:
@@ -53,7 +56,9 @@ def test_rewritten_sentences_are_kept_only_when_their_speakers_said_them() -> No
         ]
 
     fake = FakeRewriter(write)
-    minutes = _minutes(fake)
+    usage: list[RewriteUsage] = []
+    minutes = _minutes(fake, usage)
+    assert [(u.prompt_tokens, u.completion_tokens) for u in usage] == [(10, 20)]  # what the rewrite cost, kept
     assert fake.given and all(s.speaker in ("Marie Dupont", "Paul Martin") for s in fake.given[0])
     assert minutes.summary.endswith(
         "Marie Dupont souhaite réduire le budget de la communication. Paul Martin rappelle que le budget a déjà baissé."
