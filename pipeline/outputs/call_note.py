@@ -145,7 +145,11 @@ def _request(minutes: Minutes, theirs: tuple[Utterance, ...], cues: _Cues) -> st
                 return _shorten(sentence)
     if minutes.action_items:
         return _shorten(minutes.action_items[0].text)
-    first = next(iter(_sentences(minutes.summary)), "")
+    # The summary's reported sentences open on their speaker's name; its opening ("A 30 s meeting
+    # between …") says who talked, not what was asked.
+    names = tuple(p.name for p in minutes.participants)
+    sentences = list(_sentences(minutes.summary))
+    first = next((s for s in sentences if s.startswith(names)), sentences[0] if sentences else "")
     return _shorten(first) or None
 
 

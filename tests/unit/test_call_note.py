@@ -84,3 +84,10 @@ def test_the_request_falls_back_to_the_first_action_then_the_summary() -> None:
         "fr", (("SPEAKER_00", "Bonjour."), ("SPEAKER_01", "Bonjour.")), (), summary="Appel de courtoisie. Rien."
     )
     assert read_call_note(plain).request == "Appel de courtoisie."
+    reported = _minutes(
+        "fr",
+        (("SPEAKER_00", "Bonjour."), ("SPEAKER_01", "Bonjour.")),
+        (("SPEAKER_00", "Claire Martin"), ("SPEAKER_01", "Marc Petit")),
+        summary="Réunion de 1 min entre Claire Martin et Marc Petit. Marc Petit souhaite un devis.",
+    )
+    assert read_call_note(reported).request == "Marc Petit souhaite un devis."  # not the opening
