@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 from prefect.client.schemas.objects import State
-from prefect.exceptions import PrefectHTTPStatusError
+from prefect.exceptions import ConfigurationError, PrefectHTTPStatusError
 from prefect.states import Cancelled, Completed, Crashed, Failed, Running
 
 from flows import intake, recovery
@@ -146,6 +146,14 @@ def test_an_error_of_the_request_itself_is_not_retried(api: FakeApi, tmp_path: P
         (status_error(500), True),
         (status_error(429), True),
         (StageLostError("the model stage diarize was lost"), True),
+        (
+            ConfigurationError(
+                "Isolation level SERIALIZABLE is not supported by provided configuration. Please ensure you've "
+                "provided a lock file directory or lock manager when using the SERIALIZABLE isolation level."
+            ),
+            True,
+        ),
+        (ConfigurationError("some other misconfiguration"), False),
         (status_error(404), False),
         (status_error(422), False),
         (ValueError("not audio"), False),
