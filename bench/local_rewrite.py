@@ -46,9 +46,11 @@ def _display_names(codes: list[str], surnames: list[str], text: str) -> dict[str
     return names
 
 
-def fredsum_sources(per_speaker: int, speakers: int = 3) -> tuple[str, tuple[SourceSentence, ...]]:
+def fredsum_sources(
+    per_speaker: int, speakers: int = 3, eval_dir: Path = EVAL
+) -> tuple[str, tuple[SourceSentence, ...]]:
     """(debate name, sources): the first `per_speaker` sentences of the first `speakers` debaters."""
-    for path in sorted((EVAL / "fredsum" / "transcript").glob("*.txt")):
+    for path in sorted((eval_dir / "fredsum" / "transcript").glob("*.txt")):
         text = path.read_text(encoding="utf-8")
         turns = [b.split(" : ", 1) for b in text.split("\n\n") if " : " in b]
         debaters = list(dict.fromkeys(c.strip() for c, _ in turns if not _PRESENTER.fullmatch(c.strip())))
@@ -65,12 +67,12 @@ def fredsum_sources(per_speaker: int, speakers: int = 3) -> tuple[str, tuple[Sou
                     picked.append((names[code], sentence))
         sources = tuple(SourceSentence(i, who, what) for i, (who, what) in enumerate(picked, start=1))
         return path.stem, sources
-    raise SystemExit(f"no FREDSum debate with {speakers} debaters in {EVAL}")
+    raise SystemExit(f"no FREDSum debate with {speakers} debaters in {eval_dir}")
 
 
-def qmsum_sources(count: int) -> tuple[str, tuple[SourceSentence, ...]]:
+def qmsum_sources(count: int, eval_dir: Path = EVAL) -> tuple[str, tuple[SourceSentence, ...]]:
     """The first `count` sentences (without {vocalsound}-style marks) of the first QMSum Product val meeting."""
-    meeting = json.loads((EVAL / "qmsum_product" / "val.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    meeting = json.loads((eval_dir / "qmsum_product" / "val.jsonl").read_text(encoding="utf-8").splitlines()[0])
     picked = []
     for turn in meeting["meeting_transcripts"]:
         clean = re.sub(r"\{\w+\}", " ", turn["content"]).replace(" ,", ",").replace(" .", ".")
