@@ -122,11 +122,7 @@ LOCALE = Locale(
     summary=SummaryWording(
         meeting="A {duration} meeting between {people}.",
         meeting_one="A {duration} meeting with {people}.",
-        topics="Topics discussed: {topics}.",
-        outcome="Outcome: {decisions}, {actions}.",
-        decision=("no decision", "one decision", "{n} decisions"),
-        action=("no action item", "one action item", "{n} action items"),
-        open=("", "One point remains open.", "{n} points remain open."),
+        between="Discussion between {people}.",
         empty="No usable speech was recorded.",
     ),
     email=EmailWording(

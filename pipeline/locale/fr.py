@@ -122,11 +122,7 @@ LOCALE = Locale(
     summary=SummaryWording(
         meeting="Réunion de {duration} entre {people}.",
         meeting_one="Réunion de {duration} avec {people}.",
-        topics="Sujets abordés : {topics}.",
-        outcome="Bilan : {decisions}, {actions}.",
-        decision=("aucune décision", "une décision", "{n} décisions"),
-        action=("aucune action", "une action", "{n} actions"),
-        open=("", "Un point reste en suspens.", "{n} points restent en suspens."),
+        between="Échange entre {people}.",
         empty="Aucun propos exploitable n'a été enregistré.",
     ),
     email=EmailWording(

@@ -131,15 +131,12 @@ class CallNoteWording:
 
 @dataclass(frozen=True, slots=True)
 class SummaryWording:
-    """Sentences of the offline summariser; counted phrases are (zero, one, many) with ``{n}``."""
+    """Sentences of the offline summariser: who met (``meeting`` when its length is known, ``between``
+    when it is not, as for a transcript file without times) and what it says of an empty meeting."""
 
     meeting: str
     meeting_one: str
-    topics: str
-    outcome: str
-    decision: tuple[str, str, str]
-    action: tuple[str, str, str]
-    open: tuple[str, str, str]
+    between: str
     empty: str
 
 

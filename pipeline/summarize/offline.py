@@ -145,12 +145,12 @@ def opening(context: SummaryContext, duration: float | None) -> str | None:
     """Who met and for how long ("Réunion de 45 min entre …"), or None for one person of unknown duration."""
     lang = normalise_language(context.language)
     people = join_names(context.participants, lang)
+    words = locale_for(lang).summary
     if people and duration is not None:
-        words = locale_for(lang).summary
         form = words.meeting if len(context.participants) > 1 else words.meeting_one
         return form.format(duration=format_duration(duration, lang), people=people)
     if len(context.participants) > 1:
-        return reporting_for(lang).between.format(people=people)
+        return words.between.format(people=people)
     return None
 
 

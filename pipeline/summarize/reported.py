@@ -27,7 +27,6 @@ class Reporting:
         first_person: First-person words which, left in the sentence, force a quote.
         third_person: Conjugates the captured first-person verb in the third person singular.
         elide: Makes "que" + vowel the language's elision ("qu'il"), or leaves the text alone.
-        between: Who took part, when the meeting's length is not known, with {people}.
     """
 
     says: str
@@ -37,7 +36,6 @@ class Reporting:
     first_person: re.Pattern[str]
     third_person: Callable[[str], str]
     elide: Callable[[str], str]
-    between: str
 
 
 _FR_IRREGULAR = {
@@ -104,7 +102,6 @@ FRENCH = Reporting(
     first_person=re.compile(r"\b(?:je|j'|moi|me|m'|mon|ma|mes|moi-même)(?=\W|$)", re.IGNORECASE),
     third_person=_fr_third,
     elide=_fr_elide,
-    between="Échange entre {people}.",
 )
 ENGLISH = Reporting(
     says="says that",
@@ -114,7 +111,6 @@ ENGLISH = Reporting(
     first_person=re.compile(r"\b(?:I|me|my|mine|myself)\b|\bI'", re.IGNORECASE),
     third_person=_en_third,
     elide=lambda text: text,
-    between="Discussion between {people}.",
 )
 _BY_LANGUAGE = {"fr": FRENCH, "en": ENGLISH}
 
