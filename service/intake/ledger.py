@@ -13,6 +13,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from service.ledger import LedgerTable, utc_now
 
@@ -167,27 +168,22 @@ class RecordingLedger(LedgerTable):
 
     def retry(self, client: str, sha256: str) -> int:
         """Count one more life for a recording whose last run failed without the ledger knowing; the new count."""
-        with self._lock:
-            rows = self._db.execute(  # fetchall: the statement completes, so autocommit commits it
-                "UPDATE recordings SET retries = retries + 1, updated_at = ? WHERE client = ? AND sha256 = ?"
-                " RETURNING retries",
-                (utc_now(), client, sha256),
-            ).fetchall()
-        if not rows:
-            raise KeyError(f"{self.path}: no recording {sha256[:12]} of {client!r}")
-        return int(rows[0]["retries"])
+        return self._increment("retries", client, sha256)
 
     def count_attempt(self, client: str, sha256: str) -> int:
         """Count one more run started for the recording (its run scheduled again); the new count."""
+        return self._increment("attempts", client, sha256)
+
+    def _increment(self, column: Literal["retries", "attempts"], client: str, sha256: str) -> int:
         with self._lock:
             rows = self._db.execute(  # fetchall: the statement completes, so autocommit commits it
-                "UPDATE recordings SET attempts = attempts + 1, updated_at = ? WHERE client = ? AND sha256 = ?"
-                " RETURNING attempts",
+                f"UPDATE recordings SET {column} = {column} + 1, updated_at = ? WHERE client = ? AND sha256 = ?"
+                f" RETURNING {column}",
                 (utc_now(), client, sha256),
             ).fetchall()
         if not rows:
             raise KeyError(f"{self.path}: no recording {sha256[:12]} of {client!r}")
-        return int(rows[0]["attempts"])
+        return int(rows[0][column])
 
     def update(
         self,
