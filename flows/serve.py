@@ -224,6 +224,7 @@ def _serve_with(
     from prefect.types.entrypoint import EntrypointType
 
     from flows.intake import InboxTrigger, ensure_service_folders, reconcile_inbox
+    from flows.local_model import supervise_local_model
     from flows.orphans import crash_orphaned_runs, crash_orphaned_runs_later
     from flows.process import process_recording
     from flows.recovery import requeue_waiting_stages
@@ -234,6 +235,8 @@ def _serve_with(
     crash_orphaned_runs((PROCESS_DEPLOYMENT, RECONCILE_DEPLOYMENT))  # before anything new is started
     ensure_gpu_limit(settings.service.gpu_limit)
     home = Home(settings.service.home_dir)
+    # Before the runs start, so that they inherit its URL.
+    supervise_local_model(supervisor, settings.minutes, home.logs / "local-model.log")
     worker_log, worker_ready = model_worker_log(home.path), home.work / "model-worker.ready"
     supervisor.add(
         "model worker",

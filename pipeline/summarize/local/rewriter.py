@@ -23,7 +23,7 @@ from pipeline.errors import SummarizerError
 from pipeline.summarize.llm import complete_json
 from pipeline.summarize.llm_schema import response_format
 from pipeline.summarize.local.prompts import TASKS, SourceSentence, Task, answer_schema, max_tokens, messages
-from pipeline.summarize.local.server import LocalModelError, LocalServer, ModelServer
+from pipeline.summarize.local.server import LocalModelError, LocalServer, ModelServer, RunningServer
 
 logger = logging.getLogger(__name__)
 
@@ -82,9 +82,12 @@ class LocalRewriter:
         self._transport = transport
 
     @classmethod
-    def from_settings(cls, settings: MinutesSettings, server: LocalServer | None = None) -> LocalRewriter:
-        """A rewriter over `server`, or over the server ``[minutes] local_*`` describe."""
-        return cls(server or LocalServer.from_settings(settings), timeout=settings.local_timeout)
+    def from_settings(cls, settings: MinutesSettings, server: ModelServer | None = None) -> LocalRewriter:
+        """A rewriter over `server`, else over the running server at ``local_url``, else over a server of
+        its own that ``[minutes] local_*`` describe."""
+        if server is None:
+            server = RunningServer(settings.local_url) if settings.local_url else LocalServer.from_settings(settings)
+        return cls(server, timeout=settings.local_timeout)
 
     @property
     def server(self) -> ModelServer:

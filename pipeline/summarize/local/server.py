@@ -17,7 +17,6 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Protocol
@@ -58,23 +57,51 @@ class ModelServer(Protocol):
     def failure(self) -> str | None: ...
 
 
-@dataclass(frozen=True, slots=True)
 class RunningServer:
-    """A local model server someone else runs and supervises (the service's child process): its URL and model."""
+    """A local model server someone else runs and supervises (the service's child process, or the user's own
+    llama.cpp server): its URL, and its model's name (asked of the server when not given)."""
 
-    url: str
-    label: str
+    def __init__(self, url: str, label: str | None = None) -> None:
+        self.url = url.rstrip("/")
+        self._label = label
 
     @property
     def base_url(self) -> str:
-        return f"{self.url.rstrip('/')}/v1"
+        return f"{self.url}/v1"
 
     @property
     def model_label(self) -> str:
-        return self.label
+        if self._label is None:
+            self._label = served_model_label(self.url) or "local model"
+        return self._label
 
     def failure(self) -> None:
         return None
+
+
+def served_model_label(url: str) -> str | None:
+    """The name of the model a llama.cpp server at `url` serves (its file name without .gguf), None if it cannot say."""
+    try:
+        response = httpx.get(f"{url.rstrip('/')}/v1/models", timeout=5.0)
+        response.raise_for_status()
+        return model_label(Path(str(response.json()["data"][0]["id"])))
+    except (httpx.HTTPError, ValueError, KeyError, IndexError, TypeError):
+        return None
+
+
+def answers(url: str, timeout: float = 5.0) -> bool:
+    """Whether the local model server at `url` (``http://127.0.0.1:PORT``) has loaded its model and answers."""
+    try:
+        return httpx.get(f"{url.rstrip('/')}/health", timeout=timeout).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def serve_command(path: Path, *, threads: int, ctx: int, port: int = 0, verbosity: int = LOG_WARNINGS) -> list[str]:
+    """The command that serves the GGUF at `path` on 127.0.0.1:`port` (0: a free one), see ``serve.py``."""
+    command = [sys.executable, "-m", "pipeline.summarize.local.serve", "--model", str(path)]
+    command += ["--threads", str(threads), "--ctx", str(ctx), "--port", str(port), "--verbosity", str(verbosity)]
+    return command
 
 
 def machine_threads() -> int:
@@ -208,8 +235,7 @@ class LocalServer:
             self._close_pipes(self._process)
         path = self._resolve()
         self._label = model_label(path)
-        command = [sys.executable, "-m", "pipeline.summarize.local.serve", "--model", str(path)]
-        command += ["--threads", str(self._threads), "--ctx", str(self._ctx), "--verbosity", str(self._verbosity)]
+        command = serve_command(path, threads=self._threads, ctx=self._ctx, verbosity=self._verbosity)
         command.append("--watch-stdin")
         logger.info("Starting the local model %s (%d threads, context %d)", self._label, self._threads, self._ctx)
         started = time.monotonic()
@@ -244,11 +270,8 @@ class LocalServer:
                         url = line.removeprefix(READY_PREFIX).rstrip("/")
                         break
         while time.monotonic() < deadline and self._running():
-            try:
-                if httpx.get(f"{url}/health", timeout=5.0).status_code == 200:
-                    return url
-            except httpx.HTTPError:
-                pass
+            if answers(url):
+                return url
             time.sleep(_HEALTH_POLL_S)
         raise LocalModelError(self.failure() or f"the local model server at {url} never reported healthy")
 
