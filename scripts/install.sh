@@ -13,6 +13,16 @@ if ! command -v ffmpeg >/dev/null || ! command -v ffprobe >/dev/null; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq ffmpeg >/dev/null
 fi
 
+# meeteval (cpWER, a test dependency) is a source distribution with small Cython extensions: it needs a C++
+# compiler and Python's headers.
+headers=$("$PYTHON" -c 'import sysconfig; print(sysconfig.get_paths()["include"])')
+if ! command -v g++ >/dev/null || [ ! -e "$headers/Python.h" ]; then
+  echo "Installing a C++ compiler and Python headers (Debian packages) for meeteval..."
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq g++ python3.11-dev >/dev/null
+fi
+
 [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
 PIP="$VENV/bin/pip --disable-pip-version-check -q"
 # torch first and pinned: an unpinned torch pulls ~6.5 GB of CUDA wheels; 2.13.0 is the CPU build.
