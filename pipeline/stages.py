@@ -197,6 +197,7 @@ def meeting_meta(
         start_time=facts.start_time if facts.held_on == held_on else None,
         language=None if request.language == AUTO_LANGUAGE else request.language,
         models=models,
+        write_in=request.minutes_language,
     )
 
 

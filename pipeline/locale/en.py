@@ -80,6 +80,7 @@ LOCALE = Locale(
             "owners removed: {owners}; due dates removed: {dues}; items dropped: {items}; "
             "sentences dropped: {sentences}"
         ),
+        translated="Summary translated into",
         audio_track="audio track {number} of {total}",
         kinds=(
             ("detailed", "Detailed minutes"),

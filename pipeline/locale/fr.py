@@ -80,6 +80,7 @@ LOCALE = Locale(
             "responsables retirés : {owners} ; échéances retirées : {dues} ; éléments écartés : {items} ; "
             "phrases écartées : {sentences}"
         ),
+        translated="Synthèse traduite en",
         audio_track="piste audio {number} sur {total}",
         kinds=(
             ("detailed", "Compte rendu détaillé"),

@@ -49,7 +49,7 @@ class DocumentLabels:
             shown under the title and in the page header.
         titles: Document type id -> the title of a document that was given none.
         models: Operator view only (the client's documents do not name models), as are
-            drafted_by, offline, llm, fallback, gate and gate_counts.
+            drafted_by, offline, llm, fallback, gate, gate_counts and translated.
         gate_counts: What the faithfulness gate removed, with ``owners``, ``dues``, ``items`` and
             ``sentences`` (see :class:`pipeline.summarize.model.GateCounts`).
     """
@@ -85,6 +85,7 @@ class DocumentLabels:
     fallback: str
     gate: str
     gate_counts: str
+    translated: str
     audio_track: str
     kinds: Pairs
     titles: Pairs

@@ -150,6 +150,7 @@ def provenance_rows(minutes: Minutes, language: str | None = None) -> tuple[tupl
         (labels.models, ", ".join(minutes.provenance.models)),
         (labels.drafted_by, drafted_by(minutes, labels)),
         (labels.gate, counts),
+        (labels.translated, minutes.provenance.written_in or ""),
     ]
     return tuple((k, v) for k, v in rows if v)
 

@@ -123,19 +123,20 @@ class LlmSummarizer:
         with self._client() as client:
             for number, chunk in enumerate(chunks, start=1):
                 messages = digest_messages(
-                    chunk, context.language, context.held_on, context.participants, number, len(chunks)
+                    chunk, context.written_language, context.held_on, context.participants, number, len(chunks)
                 )
                 answers.append(self._ask(client, messages, "meeting_minutes", DIGEST_SCHEMA))
             summary = answers[0]["summary"]
             if len(answers) > 1:
                 merged = self._ask(
                     client,
-                    reduce_messages([a["summary"] for a in answers], context.language),
+                    reduce_messages([a["summary"] for a in answers], context.written_language),
                     "meeting_summary",
                     SUMMARY_SCHEMA,
                 )
                 summary = merged["summary"]
-        return _to_digest(summary, answers, sentences, transcript.duration, self.model_label)
+        digest = _to_digest(summary, answers, sentences, transcript.duration, self.model_label)
+        return replace(digest, provenance=replace(digest.provenance, written_in=context.write_in))
 
     def _client(self) -> httpx.Client:
         headers = {"Authorization": f"Bearer {self._settings.llm_api_key}"} if self._settings.llm_api_key else {}

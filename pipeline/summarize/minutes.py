@@ -58,11 +58,22 @@ def build_minutes(st: SpeakerTranscript, summarizer: Summarizer, meta: MeetingMe
     # ("Intervenant 2" even when the transcript, in English, showed "Speaker 2").
     named = expand_initials(name_speakers(replace(st, language=language), given_names(st)))
     participants = speaking_shares(named)
-    context = SummaryContext(language, meta.held_on, tuple(p.name for p in participants))
+    write_in = normalise_language(meta.write_in) if meta.write_in else None
+    context = SummaryContext(
+        language, meta.held_on, tuple(p.name for p in participants), write_in if write_in != language else None
+    )
     facts = (format_duration(named.duration, language),) if named.timed else ()
     gate = Gate(named, context.participants, meta.held_on, language, facts)
     digest = gate.check(summarizer.summarize(named, context))
     provenance = replace(digest.provenance, models=tuple(dict.fromkeys((*meta.models, *digest.provenance.models))))
+    if context.write_in and provenance.written_in != context.write_in:
+        logger.info(
+            "The minutes' text stays in the spoken language (%s), not %s: the %s writer did not translate it "
+            '(set [minutes] summarizer = "local" or "llm" to have it written in the client\'s language)',
+            language,
+            context.write_in,
+            provenance.summarizer,
+        )
     logger.info(
         "Minutes written by the %s summariser: %d topics, %d decisions, %d action items; the gate removed %s",
         provenance.summarizer,

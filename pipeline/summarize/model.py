@@ -25,6 +25,8 @@ class MeetingMeta:
         start_time: Time the meeting started, if known.
         language: ISO 639-1 code overriding the transcript's detected language.
         models: Models that produced the transcript (ASR, diarization), shown in the document.
+        write_in: The language the client reads (a client's ``minutes_language``) when it is not
+            the spoken one: a writer that can translate writes in it; None is the spoken language.
     """
 
     title: str | None = None
@@ -33,6 +35,7 @@ class MeetingMeta:
     start_time: time | None = None
     language: str | None = None
     models: tuple[str, ...] = ()
+    write_in: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,12 +117,15 @@ class Provenance:
         models: Models involved (ASR, diarization, LLM).
         fallback_reason: Why the requested summariser was not used, or None.
         gate: What the faithfulness gate removed from the summariser's output.
+        written_in: The language the writer translated the summary into, when it is not the spoken
+            one; None: written in the spoken language.
     """
 
     summarizer: str
     models: tuple[str, ...] = ()
     fallback_reason: str | None = None
     gate: GateCounts = GateCounts()
+    written_in: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,11 +142,21 @@ class Digest:
 
 @dataclass(frozen=True, slots=True)
 class SummaryContext:
-    """What a summariser needs besides the transcript."""
+    """What a summariser needs besides the transcript.
+
+    `language` is the spoken one; `write_in`, when set, the other language the client reads, for a
+    writer that can translate (the offline writer cannot: it quotes what was said).
+    """
 
     language: str
     held_on: date | None
     participants: tuple[str, ...]
+    write_in: str | None = None
+
+    @property
+    def written_language(self) -> str:
+        """The language a translating writer writes in."""
+        return self.write_in or self.language
 
 
 class Summarizer(Protocol):

@@ -72,7 +72,7 @@ class RewritingSummarizer:
         try:
             if self._rewriter is None:
                 self._rewriter = LocalRewriter.from_settings(self._settings)
-            rewrite = self._rewriter.rewrite(context.language, sources, "summary")
+            rewrite = self._rewriter.rewrite(context.written_language, sources, "summary")
         except SummarizerError as e:
             logger.warning("Local model unavailable, the offline summary is kept: %s", e)
             return _fallback(draft.digest, str(e))
@@ -81,7 +81,7 @@ class RewritingSummarizer:
         dropped = len(rewrite.sentences) - len(kept)
         if not kept:
             return _fallback(draft.digest, f"{rewrite.model}: no rewritten sentence kept its speakers right")
-        first = opening(context, draft.duration)
+        first = opening(replace(context, language=context.written_language), draft.duration)
         summary = " ".join([first, *kept] if first else kept)
         gate = replace(draft.digest.provenance.gate, sentences_dropped=dropped)
         logger.info(
@@ -94,7 +94,7 @@ class RewritingSummarizer:
         return replace(
             draft.digest,
             summary=summary,
-            provenance=Provenance(summarizer=LOCAL, models=(rewrite.model,), gate=gate),
+            provenance=Provenance(summarizer=LOCAL, models=(rewrite.model,), gate=gate, written_in=context.write_in),
         )
 
     @staticmethod

@@ -52,5 +52,6 @@ def read_meeting_transcript(path: Path, request: MeetingRequest) -> tuple[Speake
         held_on=held_on,
         start_time=facts.start_time if facts.held_on == held_on else None,
         language=language,
+        write_in=request.minutes_language,
     )
     return st, meta

@@ -18,6 +18,7 @@ from pipeline.summarize.grounding import Gate
 from pipeline.summarize.local import LocalRewriter, LocalServer
 from pipeline.summarize.rewrite import RewritingSummarizer
 from pipeline.transcripts import Turn, read_transcript, transcript_from_turns
+from pipeline.transcripts.language import detect_language
 from pipeline.types import SpeakerTranscript
 
 TIMEOUT_S = 900.0  # a loaded two-core machine; a hang still fails
@@ -40,9 +41,9 @@ def _meeting(eval_dir: Path) -> SpeakerTranscript:
     return _opening(qmsum_items(eval_dir)[0].transcript, 40)
 
 
-def _write(st: SpeakerTranscript, server: LocalServer) -> Minutes:
+def _write(st: SpeakerTranscript, server: LocalServer, write_in: str | None = None) -> Minutes:
     writer = RewritingSummarizer(MinutesSettings(summarizer="local"), LocalRewriter(server, timeout=TIMEOUT_S))
-    return build_minutes(st, writer, MeetingMeta())
+    return build_minutes(st, writer, MeetingMeta(write_in=write_in))
 
 
 def _assert_faithful(minutes: Minutes) -> None:
@@ -88,3 +89,13 @@ def test_a_model_killed_mid_minutes_leaves_the_offline_summary_and_the_reason(
     assert "killed by signal 9" in (minutes.provenance.fallback_reason or "")
     offline = build_minutes(debate, OfflineSummarizer(), MeetingMeta())
     assert minutes.summary == offline.summary and minutes.action_items == offline.action_items
+
+
+def test_a_french_debate_for_a_client_who_reads_english_gets_an_english_summary(
+    local_server: LocalServer, eval_dir: Path
+) -> None:
+    minutes = _write(_debate(eval_dir), local_server, write_in="en")
+    assert minutes.provenance.summarizer == "local", minutes.provenance.fallback_reason
+    assert minutes.provenance.written_in == "en" and minutes.language == "fr"
+    assert detect_language(minutes.summary, default="?") == "en", minutes.summary
+    _assert_faithful(minutes)

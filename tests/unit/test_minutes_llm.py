@@ -183,3 +183,12 @@ def test_unreachable_server_falls_back(caplog: pytest.LogCaptureFixture) -> None
 def test_offline_is_the_default() -> None:
     assert not isinstance(make_summarizer(MinutesSettings()), LlmSummarizer)
     assert "sk-" not in repr(MinutesSettings(llm_api_key=SECRET))
+
+
+def test_a_client_reading_english_has_the_llm_write_in_english(llm_server: FakeLlm) -> None:
+    english = {**GOOD, "summary": "The committee approved the mock-ups and cut the scope of the booking module."}
+    llm_server.reply = lambda body: (200, _completion(json.dumps(english)))
+    writer = make_summarizer(_settings(llm_server.url))
+    m = build_minutes(french_meeting(), writer, MeetingMeta(held_on=FR_DATE, write_in="en"))
+    assert "Write in English." in llm_server.requests[0][2]["messages"][0]["content"]
+    assert m.summary == english["summary"] and m.language == "fr" and m.provenance.written_in == "en"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.config import MinutesSettings
-from pipeline.summarize import MeetingMeta, build_minutes
+from pipeline.summarize import MeetingMeta, OfflineSummarizer, build_minutes
 from pipeline.summarize.local import LocalModelError, Rewrite, RewriteUsage, RewrittenSentence, SourceSentence
 from pipeline.summarize.rewrite import RewritingSummarizer
 from pipeline.transcripts import Turn, transcript_from_turns
@@ -90,3 +90,26 @@ def test_nothing_kept_means_the_offline_summary() -> None:
     assert minutes.provenance.summarizer == "offline"
     assert "speakers" in (minutes.provenance.fallback_reason or "")
     assert "Paul Martin veut" not in minutes.summary
+
+
+def test_a_client_reading_english_gets_the_summary_written_in_english_and_the_provenance_says_so() -> None:
+    languages: list[str] = []
+
+    class English(FakeRewriter):
+        def rewrite(self, language: str, sources: Sequence[SourceSentence], task: str = "summary") -> Rewrite:
+            languages.append(language)
+            return super().rewrite(language, sources, task)
+
+    def write(sources: Sequence[SourceSentence]) -> list[RewrittenSentence]:
+        marie = _by_speaker(sources, "Marie Dupont")
+        return [RewrittenSentence("Marie Dupont wants the communication budget cut by ten percent.", (marie,))]
+
+    writer = RewritingSummarizer(MinutesSettings(summarizer="local"), rewriter=English(write))  # type: ignore[arg-type]
+    minutes = build_minutes(transcript_from_turns(TURNS, "fr"), writer, MeetingMeta(write_in="en"))
+    assert languages == ["en"]
+    assert minutes.language == "fr" and minutes.provenance.written_in == "en"
+    assert minutes.summary.startswith("Discussion between Paul Martin and Marie Dupont.")  # untimed turns
+    assert minutes.summary.endswith("Marie Dupont wants the communication budget cut by ten percent.")
+    # The offline writer cannot translate: the same request leaves French text, and says nothing was translated.
+    offline = build_minutes(transcript_from_turns(TURNS, "fr"), OfflineSummarizer(), MeetingMeta(write_in="en"))
+    assert offline.provenance.written_in is None and "Marie Dupont pense que" in offline.summary
