@@ -42,7 +42,8 @@ def diarize(
 
     request = MeetingRequest(num_speakers=speakers, min_speakers=min_speakers, max_speakers=max_speakers)
     settings = recording_settings(ctx.obj["settings"], request)
-    diarization = stages.diarize(stages.decode(file, settings.audio), get_diarizer(settings.diarize))
+    audio = stages.decode(file, settings.audio)
+    diarization = stages.diarize(audio, get_diarizer(settings.diarize), file, settings.diarize.channels)
     text = format_rttm(diarization, file.stem)
     if output is None:
         sys.stdout.write(text)

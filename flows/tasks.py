@@ -168,7 +168,7 @@ def transcribe_stage(recording: Recording, audio_path: Path, settings: AsrSettin
 def diarize_stage(recording: Recording, audio_path: Path, settings: DiarizeSettings, gpu_limit: str) -> Diarization:
     diarizer = get_diarizer(settings)
     with gpu_slot(diarizer.device, gpu_limit):
-        return stages.diarize(_audio(recording, audio_path), diarizer)
+        return stages.diarize(_audio(recording, audio_path), diarizer, recording.path, settings.channels)
 
 
 def identify_stage(

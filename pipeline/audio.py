@@ -6,6 +6,7 @@ a temporary file so that a long decode can never block on a full pipe.
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import struct
@@ -46,6 +47,8 @@ _NOT_MEDIA_HINTS = ("Invalid data found", "moov atom not found", "Invalid argume
 # files as subtitle streams: neither is a recording, so they are refused as not media.
 _TEXT_FORMATS = frozenset({"tty", "bin", "xbin", "idf", "adf"})
 _TEXT_CODECS = frozenset({"ansi", "bintext", "xbin", "idf"})
+# The container tag naming the participant of each channel (a JSON list), in files of participants' tracks.
+PARTICIPANTS_TAG = "minutier_participants"
 
 
 def _ffmpeg_url(path: Path) -> str:
@@ -118,6 +121,7 @@ def probe(path: Path | str) -> MediaInfo:
         audio_tracks=len(audio),
         track_index=index,
         track_description=_describe_track(audio, index),
+        participants=_participants(fmt.get("tags") or {}),
     )
     return info
 
@@ -174,6 +178,18 @@ def _stream_duration(stream: dict[str, Any], fmt: dict[str, Any]) -> float | Non
     return float(raw) if raw not in (None, "N/A") else None
 
 
+def _participants(tags: dict[str, str]) -> tuple[str, ...]:
+    """The participant of each channel, as :mod:`pipeline.audio_tracks` tags the tracks it assembles."""
+    raw = next((v for k, v in tags.items() if k.lower() == PARTICIPANTS_TAG), None)
+    if not raw:
+        return ()
+    try:
+        names = json.loads(raw)
+    except ValueError:
+        return ()
+    return tuple(str(n) for n in names) if isinstance(names, list) else ()
+
+
 def _reads_as_text(format_name: str, streams: list[dict[str, object]]) -> bool:
     """Whether ffprobe's idea of the file is text: ANSI art for plain text, or subtitles only."""
     if set(format_name.split(",")) & _TEXT_FORMATS:
@@ -225,14 +241,18 @@ def _wav_declared_bytes(path: Path) -> tuple[int, int] | None:
             offset += 8 + chunk_size + (chunk_size & 1)
 
 
-def _mono_filter(channels: int, channel: int | None) -> str | None:
+def _mono_filter(channels: int, channel: int | None, tracks: bool = False) -> str | None:
     """The pan filter that makes one channel of many, or None where ffmpeg's own down-mix applies.
 
     ffmpeg down-mixes by channel layout, and guesses one only up to 8 channels: past that (a
     32-channel array recorder) it refuses, so every channel is given the same weight instead.
+    Participants' tracks (see :mod:`pipeline.audio_tracks`) are summed as a call mixes them: a
+    layout's down-mix would drop the fourth ("LFE") and weigh the others unequally.
     """
     if channel is not None:
         return f"pan=mono|c0=c{channel}"
+    if tracks and channels > 1:
+        return "pan=mono|c0=" + "+".join(f"c{i}" for i in range(channels))
     if channels <= _LAYOUT_GUESS_MAX:
         return None
     weight = 1 / channels
@@ -241,7 +261,7 @@ def _mono_filter(channels: int, channel: int | None) -> str | None:
 
 def _decode_command(path: Path, info: MediaInfo, channel: int | None) -> list[str]:
     # A plain -af string: ffmpeg-python's filter graph over-escapes the '=' inside pan's argument.
-    pan = _mono_filter(info.channels, channel)
+    pan = _mono_filter(info.channels, channel, tracks=bool(info.participants))
     select = {"af": pan} if pan is not None else {}
     audio = ffmpeg.input(_ffmpeg_url(path))[f"a:{info.track_index}"]  # -map 0:a:N, that track alone
     out = ffmpeg.output(audio, "pipe:", format="f32le", acodec="pcm_f32le", ac=1, ar=SAMPLE_RATE, **select)

@@ -81,6 +81,10 @@ def disable_pyannote_telemetry() -> None:
     os.environ["PYANNOTE_METRICS_ENABLED"] = "0"
 
 
+# How the channels of a recording are diarized (see pipeline/diarize/by_channel.py).
+_CHANNEL_MODES = ("auto", "mix", "split")
+
+
 @dataclass(frozen=True, slots=True)
 class DiarizeSettings:
     """Speaker diarization settings.
@@ -98,6 +102,9 @@ class DiarizeSettings:
     Unset batch sizes are chosen for the device (small on a CPU, where that is faster).
     A file of `voices_dir` ("Marie Dupont.wav") names the speaker whose voice matches it with
     cosine similarity >= `voice_threshold`.
+    `channels` is "auto" (a recording with one speaker per channel, such as a call recorder's
+    two sides, is diarized by channel, without the model), "split" (every recording of two
+    channels or more is) or "mix" (channels are always mixed and the model diarizes).
     """
 
     model: str = BUNDLED_DIARIZATION
@@ -112,6 +119,7 @@ class DiarizeSettings:
     clustering_threshold: float | None = None
     voices_dir: Path | None = None
     voice_threshold: float = 0.6
+    channels: str = "auto"
     token: str | None = field(default_factory=_hf_token, repr=False, metadata={"env_only": "HF_TOKEN"})
     cache_dir: Path = field(default_factory=default_cache_dir)
 
@@ -133,6 +141,8 @@ class DiarizeSettings:
             )
         if self.threads < 0:
             raise ConfigError(f"[diarize] threads = {self.threads}: must be 0 (all cores) or more")
+        if self.channels not in _CHANNEL_MODES:
+            raise ConfigError(f"[diarize] channels = {self.channels!r}: use one of {', '.join(_CHANNEL_MODES)}")
 
 
 def _llm_api_key() -> str | None:

@@ -55,16 +55,22 @@ def transcribe_and_diarize(
     concurrent: bool,
     progress: Progress | None = None,
     timer: _Timer | None = None,
+    source: Path | None = None,
+    channels: str = "mix",
 ) -> tuple[Transcript, Diarization]:
-    """Both model stages on the same decoded audio, side by side or one after the other."""
+    """Both model stages on the same decoded audio, side by side or one after the other.
+
+    `source` and `channels` let a recording with one speaker per channel be diarized by channel
+    (see :func:`pipeline.stages.diarize`).
+    """
     timer = timer or _Timer()
     if not concurrent:
         transcript = timer.run("transcribe", lambda: stages.transcribe(audio, transcriber, progress))
-        return transcript, timer.run("diarize", lambda: stages.diarize(audio, diarizer))
+        return transcript, timer.run("diarize", lambda: stages.diarize(audio, diarizer, source, channels))
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="model") as pool:
         started = time.perf_counter()
         future_t = pool.submit(stages.transcribe, audio, transcriber, progress)
-        future_d = pool.submit(stages.diarize, audio, diarizer)
+        future_d = pool.submit(stages.diarize, audio, diarizer, source, channels)
         transcript, diarization = future_t.result(), future_d.result()
     timer.stages.append(("transcribe+diarize", time.perf_counter() - started))
     return transcript, diarization
@@ -109,7 +115,14 @@ def run_meeting(
     recording = Recording.from_path(path)
     audio = timer.run("decode", lambda: stages.decode(path, settings.audio))
     transcript, diarization = transcribe_and_diarize(
-        audio, transcriber, diarizer, concurrent=concurrent, progress=progress, timer=timer
+        audio,
+        transcriber,
+        diarizer,
+        concurrent=concurrent,
+        progress=progress,
+        timer=timer,
+        source=path,
+        channels=settings.diarize.channels,
     )
     stages.require_speech(transcript, audio.duration, path)
     known = timer.run("voices", lambda: stages.identify_speakers(audio, diarization, diarizer, settings.diarize))

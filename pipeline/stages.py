@@ -18,6 +18,7 @@ from typing import TypeVar
 
 from pipeline.audio import load_audio, probe
 from pipeline.config import AudioSettings, DiarizeSettings, MinutesSettings, Settings
+from pipeline.diarize.by_channel import diarize_channels
 from pipeline.errors import NoSpeechError
 from pipeline.locale import locale_for, normalise_language
 from pipeline.meeting_names import meeting_facts, time_zone
@@ -27,7 +28,7 @@ from pipeline.outputs.documents import write_documents as _write_documents
 from pipeline.outputs.kinds import DETAILED, parse_document_type
 from pipeline.outputs.labels import is_default_title
 from pipeline.roles import Diarizer, Progress, Transcriber
-from pipeline.speakers import known_voice_names, number_speakers, rename_speakers
+from pipeline.speakers import known_voice_names, number_speakers, rename_speakers, speaker_number
 from pipeline.summarize import MeetingMeta, Minutes, build_minutes, make_summarizer
 from pipeline.types import Audio, Diarization, Recording, SpeakerTranscript, Transcript
 
@@ -151,16 +152,29 @@ def _has_word(text: str) -> bool:
     return any(char.isalnum() for char in text)
 
 
-def diarize(audio: Audio, diarizer: Diarizer) -> Diarization:
-    """Who speaks when, speakers numbered by their first turn (SPEAKER_00 is the first to speak)."""
+def diarize(audio: Audio, diarizer: Diarizer, source: Path | None = None, channels: str = "mix") -> Diarization:
+    """Who speaks when, speakers numbered by their first turn (SPEAKER_00 is the first to speak).
+
+    Given the recording (`source`) and `channels` "auto" or "split" (``[diarize] channels``), a
+    recording that carries one speaker per channel is diarized by channel, without the model
+    (:mod:`pipeline.diarize.by_channel`); participants' tracks keep their names as labels.
+    """
+    by_channel = diarize_channels(source, channels) if source is not None else None
+    if by_channel is not None:
+        named = any(speaker_number(s) is None for s in by_channel.speakers)
+        return by_channel if named else number_speakers(by_channel)
     return number_speakers(diarizer.diarize(audio))
 
 
 def identify_speakers(
     audio: Audio, diarization: Diarization, diarizer: Diarizer, settings: DiarizeSettings
 ) -> dict[str, str]:
-    """Raw speaker label -> person, for the speakers whose voice matches one of `settings.voices_dir`."""
-    return known_voice_names(diarizer, audio, diarization, settings)
+    """Raw speaker label -> person, for the speakers whose voice matches one of `settings.voices_dir`.
+
+    Participants' tracks name their speakers themselves: their names win over a voice's.
+    """
+    tracks = {s: s for s in diarization.speakers if speaker_number(s) is None}
+    return {**known_voice_names(diarizer, audio, diarization, settings), **tracks}
 
 
 def attribute(

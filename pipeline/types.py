@@ -62,6 +62,9 @@ class MediaInfo:
     # The decoded track in words, for the log and the minutes' provenance:
     # "track 1 of 2 (default, 'eng', 2 channels)".
     track_description: str = ""
+    # The participant heard on each channel, for participants' tracks assembled into one file
+    # (:mod:`pipeline.audio_tracks`); empty for any other recording.
+    participants: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, eq=False)
