@@ -16,7 +16,7 @@ logger = logging.getLogger("cli")
 
 
 @main.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(exists=True, path_type=Path))
 @speaker_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="RTTM file (default: stdout).")
 @click.pass_context
@@ -31,19 +31,26 @@ def diarize(
 ) -> None:
     """Who speaks when in FILE, as RTTM (the NIST format scoring tools read).
 
+    A recording with one speaker per channel (a call recorder's two sides) is diarized by
+    channel ([diarize] channels). FILE may also be a folder or zip of participants' tracks
+    ("Marie Dupont.m4a", ...): each track's speech is its participant's.
+
     \b
     Examples:
       minutier diarize meeting.wav
       minutier diarize call.m4a --speakers 2 -o call.rttm
+      minutier diarize zoom-tracks.zip
     """
     from pipeline import stages
+    from pipeline.audio_tracks import recording_from
     from pipeline.diarize import format_rttm
     from pipeline.models import get_diarizer
 
     request = MeetingRequest(num_speakers=speakers, min_speakers=min_speakers, max_speakers=max_speakers)
     settings = recording_settings(ctx.obj["settings"], request)
-    audio = stages.decode(file, settings.audio)
-    diarization = stages.diarize(audio, get_diarizer(settings.diarize), file, settings.diarize.channels)
+    with recording_from(file) as recording:
+        audio = stages.decode(recording, settings.audio)
+        diarization = stages.diarize(audio, get_diarizer(settings.diarize), recording, settings.diarize.channels)
     text = format_rttm(diarization, file.stem)
     if output is None:
         sys.stdout.write(text)
@@ -53,7 +60,7 @@ def diarize(
 
 
 @main.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(exists=True, path_type=Path))
 @click.option(
     "-o",
     "--out-dir",
@@ -91,6 +98,10 @@ def minutes(
     in it, so no model runs: only the minutes and documents are written (--title, --date,
     --language and --name apply; the speaker counts and --voices do not).
 
+    FILE may also be a folder or zip of participants' tracks, one audio file each named after
+    its participant (Zoom's "separate audio file per participant", Craig): one meeting, mixed
+    for transcription, each track's speech attributed to the participant it is named after.
+
     \b
     Examples:
       minutier minutes reunion.m4a -o minutes/
@@ -98,25 +109,28 @@ def minutes(
       minutier minutes call.mp3 --format docx,srt --name "Speaker 2=Marie Dupont"
       minutier minutes "Comité de pilotage.vtt" --date 2026-11-20 -o minutes/
       minutier minutes debat.txt --name "JB=Jordan Bardella" --format docx,json
+      minutier minutes "2026-11-20 Comité" -o minutes/     (a folder of participants' tracks)
     """
     from pipeline.run import minutes_from_transcript, run_meeting
     from pipeline.transcripts import is_transcript_file
 
     request = meeting_request(ctx.params)
-    if is_transcript_file(file):
+    if file.is_file() and is_transcript_file(file):
         result = minutes_from_transcript(file, ctx.obj["settings"], out_dir, request=request, formats=formats)
     else:
+        from pipeline.audio_tracks import recording_from
         from pipeline.models import get_diarizer, get_transcriber
 
         settings = recording_settings(ctx.obj["settings"], request)
-        result = run_meeting(
-            file,
-            settings,
-            out_dir,
-            transcriber=get_transcriber(settings.asr),
-            diarizer=get_diarizer(settings.diarize),
-            request=request,
-            formats=formats,
-        )
+        with recording_from(file) as recording:
+            result = run_meeting(
+                recording,
+                settings,
+                out_dir,
+                transcriber=get_transcriber(settings.asr),
+                diarizer=get_diarizer(settings.diarize),
+                request=request,
+                formats=formats,
+            )
     for fmt, path in result.documents:
         click.echo(f"{fmt}: {path}")

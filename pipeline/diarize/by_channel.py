@@ -39,14 +39,17 @@ def diarize_channels(path: Path, mode: str = AUTO) -> Diarization | None:
 
     Returns:
         Turns labelled ``SPEAKER_0k`` for channel k, or by participant's name for participants'
-        tracks; None for a mono recording, with mode "mix", or when "auto" finds the channels mixed.
+        tracks (whatever the mode); None for a mono recording, with mode "mix", or when "auto"
+        finds the channels mixed.
     """
-    if mode == MIX:
-        return None
     info = probe(path)
-    if info.channels < 2 or (mode == AUTO and info.channels > MAX_CHANNELS and not info.participants):
-        return None
     named = len(info.participants) == info.channels
+    if (
+        info.channels < 2
+        or (mode == MIX and not named)
+        or (mode == AUTO and info.channels > MAX_CHANNELS and not named)
+    ):
+        return None
     started = time.perf_counter()
     # A long recording is judged on excerpts, so that a mixed one costs a fraction of a second;
     # one judged separated is then read whole to be diarized (which replaces the model's work).
