@@ -6,6 +6,7 @@ import bisect
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
+from pipeline.attribution import DEFAULT_RULES, BoundaryRules, attribute_words
 from pipeline.speakers import speaker_label, speaker_numbers
 from pipeline.types import Diarization, SpeakerTranscript, SpeakerTurn, Transcript, Utterance, Word
 
@@ -29,45 +30,62 @@ def assign_speakers(
     *,
     fill_nearest: bool = True,
     names: Mapping[str, str] | None = None,
+    rules: BoundaryRules | None = DEFAULT_RULES,
 ) -> SpeakerTranscript:
-    """Give every word the speaker whose exclusive turn overlaps it most.
+    """Give every word its speaker: turn coverage smoothed along the sentence (see :mod:`pipeline.attribution`).
 
     Consecutive words of one speaker form an utterance; a segment that spans a speaker change
-    is split at the word boundary, and a pause over ``MAX_PAUSE`` seconds also starts a new
-    utterance. Segments without word timings are attributed as a whole. Utterances touching
-    overlapping speech (two speakers' turns at once) have ``overlap=True``.
+    is split at a word boundary, and a pause over ``MAX_PAUSE`` seconds also starts a new
+    utterance. Segments without word timings are attributed as a whole. Words in overlapping
+    speech (two speakers' turns at once) have ``overlap=True``, and so do their utterances.
 
     Args:
         transcript: speech-to-text result, ideally with word timestamps.
-        diarization: speaker turns; the exclusive turns are used when present.
-        fill_nearest: words overlapping no turn get the nearest turn's speaker (else None).
+        diarization: speaker turns (full and exclusive).
+        fill_nearest: words overlapping no turn get a speaker (the nearest turn's; else None).
         names: raw label -> display name (e.g. known voices); others get their public label.
+        rules: how words at turn changes are attributed; None is each word on its own to the
+            exclusive turn overlapping it most (the attribution before the rules, kept for comparison).
 
     Returns:
         The speaker-attributed transcript; raw ``SPEAKER_0k`` without a name shows as
         "Speaker k+1" (or, for French, "Intervenant k+1"), as in the RTTM.
     """
-    turns = sorted(diarization.exclusive or diarization.turns, key=lambda t: (t.start, t.end))
-    index = _TurnIndex(turns)
-    overlaps = _overlap_regions(diarization.turns)
-    units: list[tuple[str | None, Word, bool]] = []  # (speaker, word, is a whole wordless segment)
+    pieces: list[tuple[Word, bool]] = []  # (word, is a whole wordless segment)
+    segment_ends: set[int] = set()
     for segment in transcript.segments:
-        if not segment.text.strip():
-            continue
-        words = segment.words or (Word(segment.start, segment.end, segment.text, 1.0),)
-        for word in words:
-            units.append((index.speaker_of(word.start, word.end, fill_nearest), word, not segment.words))
+        if segment.text.strip():
+            own = segment.words or (Word(segment.start, segment.end, segment.text, 1.0),)
+            pieces.extend((word, not segment.words) for word in own)
+            segment_ends.add(len(pieces) - 1)
+    words = [word for word, _ in pieces]
+    exclusive = diarization.exclusive or diarization.turns
+    if rules is None:
+        index = _TurnIndex(sorted(exclusive, key=lambda t: (t.start, t.end)))
+        speakers = [index.speaker_of(w.start, w.end, fill_nearest) for w in words]
+        overlapped = [a.overlap for a in attribute_words(words, diarization.turns, fill_nearest=fill_nearest)]
+    else:
+        turns = diarization.turns if rules.overlapping else exclusive
+        found = attribute_words(words, turns, rules, fill_nearest=fill_nearest, segment_ends=segment_ends)
+        speakers = [a.speaker for a in found]
+        # Overlap is where the full turns overlap, whichever turns gave the speakers.
+        full = found if rules.overlapping else attribute_words(words, diarization.turns, rules)
+        overlapped = [a.overlap for a in full]
+    units = [
+        (speaker, replace(word, overlap=True) if over else word, wordless)
+        for speaker, over, (word, wordless) in zip(speakers, overlapped, pieces, strict=True)
+    ]
     utterances: list[Utterance] = []
     run: list[Word] = []
     run_speaker: str | None = None
     for speaker, word, _ in units:
         if run and (speaker != run_speaker or word.start - run[-1].end > MAX_PAUSE):
-            utterances.append(_utterance(run_speaker, run, overlaps))
+            utterances.append(_utterance(run_speaker, run))
             run = []
         run_speaker = speaker
         run.append(word)
     if run:
-        utterances.append(_utterance(run_speaker, run, overlaps))
+        utterances.append(_utterance(run_speaker, run))
     # Segments without word timings were wrapped in a pseudo word: drop it from the output.
     wordless = {id(word) for _, word, flag in units if flag}
     utterances = [replace(u, words=tuple(w for w in u.words if id(w) not in wordless)) for u in utterances]
@@ -124,9 +142,9 @@ def join_words(words: Iterable[Word]) -> str:
     return " ".join("".join(pieces).split())
 
 
-def _utterance(speaker: str | None, words: list[Word], overlaps: _Regions) -> Utterance:
+def _utterance(speaker: str | None, words: list[Word]) -> Utterance:
     start, end = words[0].start, max(w.end for w in words)
-    return Utterance(speaker, start, end, join_words(words), tuple(words), overlaps.touches(start, end))
+    return Utterance(speaker, start, end, join_words(words), tuple(words), any(w.overlap for w in words))
 
 
 class _TurnIndex:
@@ -162,34 +180,3 @@ class _TurnIndex:
             return None
         nearby = self._turns[max(0, i - 8) : i + 1]
         return min(nearby, key=lambda t: (max(t.start - end, start - t.end, 0.0), -t.start)).speaker
-
-
-class _Regions:
-    """Sorted, disjoint time intervals with an intersection test."""
-
-    def __init__(self, regions: list[tuple[float, float]]) -> None:
-        self._starts = [r[0] for r in regions]
-        self._ends = [r[1] for r in regions]
-
-    def touches(self, start: float, end: float) -> bool:
-        i = bisect.bisect_left(self._starts, end)
-        return i > 0 and self._ends[i - 1] > start
-
-
-def _overlap_regions(turns: Sequence[SpeakerTurn]) -> _Regions:
-    """Where two or more speakers talk at once."""
-    events = sorted([(t.start, 1, t.speaker) for t in turns] + [(t.end, -1, t.speaker) for t in turns])
-    active: dict[str, int] = {}
-    regions: list[tuple[float, float]] = []
-    opened: float | None = None
-    for time, delta, speaker in events:
-        active[speaker] = active.get(speaker, 0) + delta
-        if active[speaker] == 0:
-            del active[speaker]
-        if len(active) >= 2 and opened is None:
-            opened = time
-        elif len(active) < 2 and opened is not None:
-            if time > opened:
-                regions.append((opened, time))
-            opened = None
-    return _Regions(regions)

@@ -85,6 +85,8 @@ class Word:
     end: float
     text: str
     probability: float
+    # Said while another speaker talks (two speakers' turns overlap there); set when speakers are attributed.
+    overlap: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,21 +49,21 @@ def test_segment_spanning_a_speaker_change_is_split_at_the_word_boundary() -> No
 
 
 def test_word_straddling_a_change_goes_to_the_speaker_covering_most_of_it() -> None:
-    t = _transcript((_w(0.0, 0.5, "so"), _w(0.9, 1.5, "basically"), _w(1.6, 2.0, "right")))
-    # "basically" spans 0.9-1.5: 0.1 s in A's turn, 0.5 s in B's.
+    t = _transcript((_w(0.0, 0.5, "So."), _w(0.9, 1.5, "Basically"), _w(1.6, 2.0, "right.")))
+    # "Basically" spans 0.9-1.5: 0.1 s in A's turn, 0.5 s in B's.
     st = assign_speakers(t, _diar((0.0, 1.0, "A"), (1.0, 3.0, "B")))
-    assert [(u.speaker, u.text) for u in st.utterances] == [("A", "so"), ("B", "basically right")]
+    assert [(u.speaker, u.text) for u in st.utterances] == [("A", "So."), ("B", "Basically right.")]
 
 
-def test_words_in_gaps_take_the_nearest_speaker_or_none() -> None:
-    t = _transcript((_w(0.0, 0.5, "one"), _w(2.2, 2.5, "two"), _w(3.6, 3.9, "three"), _w(9.0, 9.5, "four")))
+def test_words_in_gaps_take_the_nearest_speaker_within_a_bound_or_none() -> None:
+    t = _transcript((_w(0.0, 0.5, "One."), _w(1.5, 1.8, "Two."), _w(3.6, 3.9, "Three."), _w(9.0, 9.5, "Four.")))
     d = _diar((0.0, 1.0, "A"), (4.0, 5.0, "B"))
     st = assign_speakers(t, d)
-    # "two" (2.2-2.5) is 1.2 s after A and 1.5 s before B; "three" is 0.1 s before B; "four" is after
-    # everything (and after a 5 s pause, hence its own utterance).
-    assert [(u.speaker, u.text) for u in st.utterances] == [("A", "one two"), ("B", "three"), ("B", "four")]
+    # "Two." is 0.5 s after A's turn, "Three." 0.1 s before B's; "Four." is 4 s past every turn, so it
+    # stays with its neighbour (and, after a 5 s pause, makes an utterance of its own).
+    assert [(u.speaker, u.text) for u in st.utterances] == [("A", "One. Two."), ("B", "Three."), ("B", "Four.")]
     strict = assign_speakers(t, d, fill_nearest=False)
-    assert [(u.speaker, u.text) for u in strict.utterances] == [("A", "one"), (None, "two three"), (None, "four")]
+    assert [(u.speaker, u.text) for u in strict.utterances] == [("A", "One."), (None, "Two. Three."), (None, "Four.")]
     assert strict.display_name(None) == ""
 
 
@@ -79,18 +79,20 @@ def test_empty_transcript_gives_no_utterance() -> None:
     assert st.utterances == () and st.language == "fr" and st.duration == 3.0
 
 
-def test_overlapping_speech_is_marked_on_the_utterances_it_touches() -> None:
-    t = _transcript((_w(0.0, 0.8, "I"), _w(0.9, 1.95, "think")), (_w(2.1, 2.6, "yes"), _w(3.5, 4.0, "so")))
+def test_overlapping_speech_is_marked_on_the_words_said_in_it_and_their_utterances() -> None:
+    t = _transcript((_w(0.0, 0.8, "I"), _w(0.9, 1.95, "think.")), (_w(2.1, 2.6, "Yes."), _w(3.5, 4.0, "So.")))
     d = _diar(
         (0.0, 2.0, "A"), (2.0, 3.0, "B"), (3.0, 5.0, "A"),
         overlapping=((0.0, 2.4, "A"), (1.9, 3.0, "B"), (3.0, 5.0, "A")),
     )  # fmt: skip
     st = assign_speakers(t, d)
+    # "think." has 0.05 s of its 1.05 s in the overlap, "Yes." 0.3 s of 0.5 s.
     assert [(u.speaker, u.text, u.overlap) for u in st.utterances] == [
-        ("A", "I think", True),
-        ("B", "yes", True),
-        ("A", "so", False),
+        ("A", "I think.", False),
+        ("B", "Yes.", True),
+        ("A", "So.", False),
     ]
+    assert [w.overlap for u in st.utterances for w in u.words] == [False, False, True, False]
 
 
 def test_long_pause_starts_a_new_utterance_for_the_same_speaker() -> None:
