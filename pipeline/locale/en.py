@@ -82,6 +82,7 @@ LOCALE = Locale(
         ),
         translated="Summary translated into",
         audio_track="audio track {number} of {total}",
+        overlap="(overlap)",
         kinds=(
             ("detailed", "Detailed minutes"),
             ("decisions", "Record of decisions"),

@@ -82,6 +82,7 @@ LOCALE = Locale(
         ),
         translated="Synthèse traduite en",
         audio_track="piste audio {number} sur {total}",
+        overlap="(chevauchement)",
         kinds=(
             ("detailed", "Compte rendu détaillé"),
             ("decisions", "Relevé de décisions"),

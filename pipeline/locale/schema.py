@@ -87,6 +87,8 @@ class DocumentLabels:
     gate_counts: str
     translated: str
     audio_track: str
+    # After a transcript passage part of which was said over another speaker.
+    overlap: str
     kinds: Pairs
     titles: Pairs
 

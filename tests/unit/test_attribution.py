@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
+
+import docx
 
 from pipeline.attribution import DEFAULT_RULES, attribute_words
 from pipeline.merge import assign_speakers
+from pipeline.outputs import write_minutes_docx
+from pipeline.summarize import MeetingMeta, OfflineSummarizer, build_minutes
 from pipeline.types import Diarization, SpeakerTurn, Transcript, TranscriptSegment, Word
+from tests.unit.meetings import FR_DATE, french_meeting
 
 
 def _words(*spec: tuple[float, float, str]) -> tuple[Word, ...]:
@@ -106,3 +112,15 @@ def test_assign_speakers_applies_the_rules_and_keeps_the_former_attribution_reac
     assert [w.overlap for w in new.utterances[0].words] == [False, False, True]
     old = assign_speakers(transcript, d, rules=None)
     assert [u.text for u in old.utterances] == ["Neither did", "I. Okay."]
+
+
+def test_the_word_transcript_marks_overlapped_passages_discreetly() -> None:
+    meeting = french_meeting()
+    marked = replace(meeting, utterances=(replace(meeting.utterances[0], overlap=True), *meeting.utterances[1:]))
+    buffer = io.BytesIO()
+    write_minutes_docx(build_minutes(marked, OfflineSummarizer(), MeetingMeta(held_on=FR_DATE)), buffer)
+    buffer.seek(0)
+    paragraphs = docx.Document(buffer).paragraphs
+    annex = paragraphs[[p.text for p in paragraphs].index("Annexe : transcription") + 1 :]
+    assert annex[0].runs[-1].text == " (chevauchement)" and not annex[0].runs[-1].bold
+    assert not any("chevauchement" in p.text for p in annex[1:])

@@ -89,3 +89,5 @@ def transcript(document: Any, view: View) -> None:
         if utt.speaker is not None:
             line.add_run(speaker_prefix(st.display_name(utt.speaker), view.language)).bold = True
         line.add_run(utt.text.strip())
+        if utt.overlap:
+            small_grey(line.add_run(f" {view.labels.overlap}"))
