@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from pipeline import serialize
+from pipeline.asr.vocabulary import parse_terms
 from pipeline.errors import DocumentError, PipelineError
 from pipeline.locale import normalise_language
 from pipeline.merge import unattributed
@@ -33,6 +34,8 @@ AUTO_LANGUAGE = "auto"
 PROGRESS_MIN_SECONDS = 60.0
 # Where --template keeps the document type it read (see _keep_template).
 _TEMPLATE_KEY = "minutier.template"
+# Where --vocabulary and --vocabulary-file keep their terms (see _keep_vocabulary).
+_VOCABULARY_KEY = "minutier.vocabulary"
 _LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
 
 
@@ -179,6 +182,52 @@ def _keep_template(ctx: click.Context, param: click.Parameter, value: str | None
         raise click.BadParameter(str(e)) from e
 
 
+def _keep_vocabulary(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    """Click callback for --vocabulary ("A,B", repeatable) and --vocabulary-file: terms kept in the context."""
+    texts: list[str] = []
+    if param.name == "vocabulary_file" and value is not None:
+        try:
+            texts.append(Path(value).read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError) as e:
+            raise click.BadParameter(f"{value}: cannot read it as UTF-8 text ({e})") from e
+    elif param.name == "vocabulary":
+        texts += value
+    try:
+        terms = tuple(term for text in texts for term in parse_terms(text))
+    except ValueError as e:
+        raise click.BadParameter(str(e)) from e
+    ctx.meta[_VOCABULARY_KEY] = ctx.meta.get(_VOCABULARY_KEY, ()) + terms
+
+
+def vocabulary_options(func: Any) -> Any:
+    """--vocabulary / --vocabulary-file: names and terms for the transcription to spell."""
+    options = [
+        click.option(
+            "--vocabulary",
+            metavar="TERMS",
+            multiple=True,
+            expose_value=False,
+            callback=_keep_vocabulary,
+            help="Names and terms the meeting uses, comma-separated, e.g. --vocabulary 'Lefèvre, SIRH, Qualiopi'.",
+        ),
+        click.option(
+            "--vocabulary-file",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            expose_value=False,
+            callback=_keep_vocabulary,
+            help="A text file of names and terms, one per line or comma-separated ('#' starts a comment).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _asked_vocabulary() -> tuple[str, ...]:
+    ctx = click.get_current_context(silent=True)
+    return tuple(ctx.meta.get(_VOCABULARY_KEY, ())) if ctx is not None else ()
+
+
 def _asked_template(options: Mapping[str, Any]) -> str | None:
     if options.get("template"):
         return str(options["template"])
@@ -200,11 +249,11 @@ def formats_option(func: Any) -> Any:
 
 
 def meeting_options(func: Any) -> Any:
-    """--title / --date / --language / --name / --template: what a person knows about one meeting.
+    """--title / --date / --language / --name / --template / --vocabulary: what a person knows about one meeting.
 
     The command receives `title`, `held_on` (a date), `language` ('auto', a Whisper code or
     None) and `names` (label -> name), each checked when the command line is read; the document
-    type of --template reaches :func:`meeting_request` through the context.
+    type of --template and the terms of --vocabulary reach :func:`meeting_request` through the context.
     """
     options = [
         click.option(
@@ -240,6 +289,7 @@ def meeting_options(func: Any) -> Any:
                 "procès-verbal, note d'appel); default: the client's, else detailed."
             ),
         ),
+        vocabulary_options,
     ]
     for option in reversed(options):
         func = option(func)
@@ -263,6 +313,7 @@ def meeting_request(options: Mapping[str, Any]) -> MeetingRequest:
         voices_dir=options.get("voices"),
         speaker_names=tuple((options.get("names") or {}).items()),
         template=_asked_template(options),
+        vocabulary=_asked_vocabulary(),
     )
 
 

@@ -102,6 +102,7 @@ class RunRequest:
             "held_on": m.held_on.isoformat() if m.held_on else None,
             "voices_dir": str(m.voices_dir.resolve()) if m.voices_dir else None,
             "speaker_names": dict(m.speaker_names) or None,
+            "vocabulary": list(m.vocabulary) or None,
         }
         return {key: value for key, value in values.items() if value is not None}
 

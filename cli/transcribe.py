@@ -15,6 +15,7 @@ from cli.base import (
     render_transcript,
     settings_with,
     speaker_options,
+    vocabulary_options,
     write_output,
 )
 from pipeline.models import get_transcriber
@@ -33,6 +34,7 @@ from pipeline.stages import recording_settings
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
 @click.option("--diarize", is_flag=True, help="Also find who speaks: every line gets its speaker.")
 @speaker_options
+@vocabulary_options
 @click.pass_context
 def transcribe(
     ctx: click.Context,
@@ -58,6 +60,7 @@ def transcribe(
       minutier transcribe call.m4a --model large-v3 --device cuda --format json
       minutier transcribe meeting.wav --diarize --min-speakers 2 --max-speakers 5 --format srt
       minutier transcribe comite.m4a --diarize --voices voices/
+      minutier transcribe comite.m4a --vocabulary "Lefèvre, SIRH, Qualiopi"
     """
     from pipeline import stages
 

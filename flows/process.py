@@ -179,6 +179,7 @@ def asked_request(parameters: Mapping[str, Any]) -> MeetingRequest:
     """
     values = {f.name: parameters[f.name] for f in fields(MeetingRequest) if f.name not in RUN_PARAMETERS}
     values["speaker_names"] = tuple((parameters["speaker_names"] or {}).items())
+    values["vocabulary"] = tuple(parameters["vocabulary"] or ())
     return MeetingRequest(**values)
 
 
@@ -235,6 +236,7 @@ def process_recording(
     template: str | None = None,
     timezone: str | None = None,
     minutes_language: str | None = None,
+    vocabulary: list[str] | None = None,
 ) -> dict[str, str]:
     """Transcribe, diarize and write the minutes of one recording; returns format -> document path.
 
@@ -244,8 +246,8 @@ def process_recording(
 
     The stages are :mod:`pipeline.stages`, as `minutier minutes` runs them; the parameters named
     after :class:`~pipeline.stages.MeetingRequest`'s fields (title, date, language, speaker hints,
-    names, document type, time zone, minutes' language) mean the same as the command line's, and
-    the client's configuration fills those left unset. `sha256` marks a watched-folder recording
+    names, document type, time zone, minutes' language, vocabulary) mean the same as the command
+    line's, and the client's configuration fills those left unset. `sha256` marks a watched-folder recording
     (the intake hashed it): it is archived when its documents are written, and its minutes are
     emailed to the client's recipients. The documents are named after the meeting's date and title.
     """

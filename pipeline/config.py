@@ -43,7 +43,11 @@ class AsrSettings:
     60-minute benchmark batched decoding used 35 % fewer CPU seconds than sequential, at a lower
     WER, and batches of 4, 8 and 16 cost the same CPU time (4 needs the least memory).
     Recordings longer than `window_s` seconds are transcribed in windows of at most that length,
-    cut at pauses, so memory does not grow with the recording's length.
+    cut at pauses, so memory does not grow with the recording's length. With `language_per_window`
+    (and no `language` set), each window after the first is decoded in its own language when
+    Whisper is sure of it, so a meeting that switches language is not translated.
+    `vocabulary` holds names and terms the meeting may use ("Lefèvre", "SIRH"), most important
+    first: Whisper is given as many as fit in its prompt, to spell them so.
     """
 
     model: str = BUNDLED_WHISPER
@@ -56,9 +60,12 @@ class AsrSettings:
     vad: bool = True
     offline: bool = True
     window_s: float = 600.0
+    language_per_window: bool = True
+    vocabulary: tuple[str, ...] = ()
     cache_dir: Path = field(default_factory=default_cache_dir)
 
     def __post_init__(self) -> None:
+        _check_vocabulary(self)
         if self.batch_size is not None and self.batch_size < 0:
             raise ConfigError(f"[asr] batch_size = {self.batch_size}: use 0 (sequential) or a positive batch size")
         if self.batch_size != 0 and not self.vad:
@@ -66,6 +73,19 @@ class AsrSettings:
             raise ConfigError("[asr] vad = false needs batch_size = 0 (batched decoding splits the audio at speech)")
         if self.window_s < MIN_WINDOW_S:
             raise ConfigError(f"[asr] window_s = {self.window_s}: must be at least {MIN_WINDOW_S:g} seconds")
+
+
+def _check_vocabulary(settings: AsrSettings) -> None:
+    """`vocabulary` as a tuple of clean terms (a TOML file gives a list)."""
+    from pipeline.asr.vocabulary import clean_terms  # stdlib only: no model library is imported
+
+    raw = settings.vocabulary
+    if isinstance(raw, str) or not all(isinstance(term, str) for term in raw):
+        raise ConfigError(f'[asr] vocabulary = {raw!r}: expected a list of strings, e.g. ["Lefèvre", "SIRH"]')
+    try:
+        object.__setattr__(settings, "vocabulary", clean_terms(raw))
+    except ValueError as e:
+        raise ConfigError(f"[asr] vocabulary: {e}") from None
 
 
 BUNDLED_DIARIZATION = "bundled"

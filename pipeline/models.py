@@ -15,14 +15,23 @@ from pipeline.config import AsrSettings, DiarizeSettings
 from pipeline.roles import Diarizer, Transcriber
 
 if TYPE_CHECKING:
+    from pipeline.asr.whisper import WhisperTranscriber
     from pipeline.diarize.pyannote import PyannoteDiarizer
 
 logger = logging.getLogger(__name__)
 
 
-@functools.lru_cache(maxsize=2)
 def get_transcriber(settings: AsrSettings) -> Transcriber:
-    """The Whisper transcriber for `settings` (loaded on first use, then kept)."""
+    """The Whisper transcriber for `settings` (loaded on first use, then kept). Settings that differ only
+    in a recording's language or vocabulary share one loaded model."""
+    from pipeline.asr.whisper import model_settings
+
+    shared = _transcriber_for_model(model_settings(settings))
+    return shared if shared.settings == settings else shared.with_recording_settings(settings)
+
+
+@functools.lru_cache(maxsize=2)
+def _transcriber_for_model(settings: AsrSettings) -> WhisperTranscriber:
     from pipeline.asr.whisper import WhisperTranscriber
 
     return WhisperTranscriber(settings)

@@ -16,10 +16,12 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
+from pipeline.asr.vocabulary import clean_terms, hint_terms
 from pipeline.audio import load_audio, probe
 from pipeline.config import AudioSettings, DiarizeSettings, MinutesSettings, Settings
 from pipeline.diarize.by_channel import diarize_channels
-from pipeline.errors import NoSpeechError
+from pipeline.diarize.voices import voice_clips
+from pipeline.errors import ConfigError, NoSpeechError
 from pipeline.locale import locale_for, normalise_language
 from pipeline.meeting_names import meeting_facts, time_zone
 from pipeline.merge import assign_speakers
@@ -65,6 +67,7 @@ class MeetingRequest:
             None is the machine's.
         minutes_language: Language of the documents' labels and dates, whatever was spoken;
             None is the spoken language.
+        vocabulary: Names and terms the meeting may use ("Lefèvre", "SIRH"), for Whisper to spell.
     """
 
     title: str | None = None
@@ -79,8 +82,13 @@ class MeetingRequest:
     template: str | None = None
     timezone: str | None = None
     minutes_language: str | None = None
+    vocabulary: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        try:
+            object.__setattr__(self, "vocabulary", clean_terms(self.vocabulary))
+        except ValueError as e:
+            raise ConfigError(f"vocabulary: {e}") from None
         # Refused when asked, not after an hour of transcription: an unknown type or zone is a named error.
         if self.template is not None:
             object.__setattr__(self, "template", parse_document_type(self.template))
@@ -93,11 +101,17 @@ class MeetingRequest:
 def recording_settings(settings: S, request: MeetingRequest) -> S:
     """The settings one recording runs with: the request's language and speaker hints over the configured ones.
 
-    The only place a request changes settings, so the CLI and the service apply it alike.
+    The only place a request changes settings, so the CLI and the service apply it alike. Whisper's
+    vocabulary is the participants' names first (the request's, then the known voices'), then the
+    request's terms and the configured ones.
     """
     asr = settings.asr
     if request.language:
         asr = replace(asr, language=None if request.language == AUTO_LANGUAGE else request.language)
+    voices = _given(request.voices_dir, settings.diarize.voices_dir)
+    names = (name for _, name in request.speaker_names)
+    known = voice_clips(Path(voices).expanduser()) if voices else {}
+    asr = replace(asr, vocabulary=hint_terms(names, known, request.vocabulary, asr.vocabulary))
     d = settings.diarize
     diarize = replace(
         d,

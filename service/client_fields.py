@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from pipeline.asr.vocabulary import clean_terms
 from pipeline.errors import ConfigError, DocumentError
 from pipeline.meeting_names import time_zone
 from pipeline.outputs.kinds import DETAILED, parse_document_type
@@ -141,3 +142,19 @@ def text_field(values: Mapping[str, Any], key: str, limit: int, *, lines: bool) 
     if not all(line.isprintable() for line in text.split("\n")) or (not lines and "\n" in value.strip()):
         raise Problem(key, "expected printable text" + ("" if lines else " on one line"))
     return text
+
+
+_MAX_VOCABULARY_TERMS = 500
+
+
+def vocabulary(values: Mapping[str, Any]) -> tuple[str, ...]:
+    """Names and terms the client's meetings use, most important first, for Whisper to spell."""
+    raw = values.get("vocabulary", [])
+    if not isinstance(raw, list) or not all(isinstance(term, str) for term in raw):
+        raise Problem("vocabulary", f'expected a list of strings, e.g. ["Lefèvre", "SIRH", "Qualiopi"], got {raw!r}')
+    if len(raw) > _MAX_VOCABULARY_TERMS:
+        raise Problem("vocabulary", f"at most {_MAX_VOCABULARY_TERMS} terms, got {len(raw)}; keep the rarest ones")
+    try:
+        return clean_terms(raw)
+    except ValueError as e:
+        raise Problem("vocabulary", str(e)) from None

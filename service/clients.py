@@ -19,6 +19,7 @@ Example ``clients.toml``::
     min_speakers = 2
     max_speakers = 6
     speaker_names = { "Speaker 1" = "Claire Martin" }  # labels as the documents show them
+    vocabulary = ["Lefèvre", "SIRH", "Qualiopi"]  # names and terms for the transcription to spell
     voices_dir = "voices/acme"      # relative paths are relative to this file
     template = "templates/acme.docx"
     review = true
@@ -69,6 +70,7 @@ _FIELDS = frozenset(
         "timezone",
         "sender_name",
         "signature",
+        "vocabulary",
     }
 )
 _DEFAULTABLE = _FIELDS - {"name", "recipients"}
@@ -98,6 +100,8 @@ class ClientConfig:
         timezone: IANA time zone of the meeting's date and time and of due dates; None is the machine's.
         sender_name: The name the email comes from; None is ``[email] sender_name``.
         signature: The email's sign-off (may hold several lines); None is ``[email] signature``.
+        vocabulary: Names and terms the client's meetings use ("Lefèvre", "SIRH"), most important
+            first: the transcription is told them, and the minutes' name checks accept them.
     """
 
     folder: str
@@ -117,6 +121,7 @@ class ClientConfig:
     timezone: str | None = None
     sender_name: str | None = None
     signature: str | None = None
+    vocabulary: tuple[str, ...] = ()
 
     @property
     def document_language(self) -> str:
@@ -227,6 +232,7 @@ def _client(folder: str, values: Mapping[str, Any], base: Path) -> ClientConfig:
         timezone=check.timezone(values),
         sender_name=check.sender_name(values),
         signature=check.signature(values),
+        vocabulary=check.vocabulary(values),
     )
 
 

@@ -1,7 +1,7 @@
 """What a client's configuration asks of each of its recordings, under what one recording asks.
 
 The service's one merge of a client's standing preferences: speaker counts, known voices, names,
-display name, document type, time zone and the minutes' language into a
+vocabulary, display name, document type, time zone and the minutes' language into a
 :class:`~pipeline.stages.MeetingRequest` (the recording's own request wins), its .docx template
 into the settings. :func:`pipeline.stages.recording_settings` then
 applies the request, as it does for the command line.
@@ -36,8 +36,9 @@ def client_request(client: ClientConfig | None, asked: MeetingRequest, folder: s
 
     Returns:
         `asked`, with the client's speaker hints and known voices where `asked` has none, the
-        client's speaker names under the recording's own, the client's display name, and the
-        client's document type, time zone and minutes' language where `asked` has none.
+        client's speaker names under the recording's own, the recording's vocabulary then the
+        client's, the client's display name, and the client's document type, time zone and
+        minutes' language where `asked` has none.
     """
     if client is None:
         return replace(asked, client=asked.client or folder)
@@ -50,6 +51,7 @@ def client_request(client: ClientConfig | None, asked: MeetingRequest, folder: s
         max_speakers=asked.max_speakers if counts_given else client.max_speakers,
         voices_dir=asked.voices_dir or client.voices_dir,
         speaker_names=tuple(names.items()),
+        vocabulary=asked.vocabulary + client.vocabulary,
         client=asked.client or client.name,
         template=asked.template or client.document_type,
         timezone=asked.timezone or client.timezone,

@@ -7,13 +7,18 @@ a RejectedSegment with its reason, so it is never delivered as speech but stays 
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 import zlib
+from collections.abc import Iterable
 from dataclasses import replace
 
 from pipeline.merge import join_words
+from pipeline.roles import Progress
 from pipeline.types import RejectedSegment, TranscriptSegment, Word
+
+logger = logging.getLogger(__name__)
 
 # Whole-segment texts that come from subtitle credits in Whisper's training data, not from meetings.
 _CREDIT_PATTERNS = tuple(
@@ -104,3 +109,37 @@ def screen_segment(segment: TranscriptSegment) -> tuple[TranscriptSegment | None
     if kept is not None and compression_ratio(kept.text) > MAX_COMPRESSION_RATIO and len(kept.text) > 60:
         return reject(f"repetitive text (compression ratio {compression_ratio(kept.text):.1f})")
     return kept, rejected
+
+
+def _clamp(segment: TranscriptSegment, duration: float) -> TranscriptSegment:
+    """Keep times monotonic and inside the recording (Whisper can overshoot the end by a frame)."""
+    words = tuple(
+        Word(min(w.start, duration), min(max(w.end, w.start), duration), w.text, w.probability) for w in segment.words
+    )
+    start = min(segment.start, duration)
+    return TranscriptSegment(
+        start=start,
+        end=min(max(segment.end, start), duration),
+        text=segment.text,
+        words=words,
+        avg_logprob=segment.avg_logprob,
+        no_speech_prob=segment.no_speech_prob,
+    )
+
+
+def screen_segments(
+    raw: Iterable[TranscriptSegment], duration: float, progress: Progress | None = None
+) -> tuple[tuple[TranscriptSegment, ...], tuple[RejectedSegment, ...]]:
+    """The segments kept (times clamped to `duration`) and those rejected by :func:`screen_segment`."""
+    kept: list[TranscriptSegment] = []
+    rejected: list[RejectedSegment] = []
+    for segment in raw:
+        good, bad = screen_segment(_clamp(segment, duration))
+        if good is not None and good.text:
+            kept.append(good)
+        if bad is not None:
+            logger.info("Dropped %.1f-%.1f s (%s): %r", bad.start, bad.end, bad.reason, bad.text[:80])
+            rejected.append(bad)
+        if progress is not None:
+            progress(min(segment.end, duration))
+    return tuple(kept), tuple(rejected)

@@ -6,15 +6,17 @@ import functools
 import logging
 import os
 import time
-from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from pipeline.asr.coverage import MAX_PIECE_S, Span, merge_recovered, uncovered_speech
-from pipeline.asr.guards import screen_segment
+from pipeline.asr.guards import screen_segments
+from pipeline.asr.languages import DETECTION_S, window_language
 from pipeline.asr.model_store import bundled_whisper_base
+from pipeline.asr.vocabulary import echoes_hint, tokenizer_hint
 from pipeline.asr.windows import Window, plan_windows
 from pipeline.config import BUNDLED_WHISPER, AsrSettings
 from pipeline.device import resolve_device
@@ -30,6 +32,25 @@ logger = logging.getLogger(__name__)
 UNDETERMINED = "und"  # ISO 639-2 code for "no language could be determined" (e.g. silence)
 CPU_BATCH_SIZE = 4
 GPU_BATCH_SIZE = 8
+# The decoder input that carries the vocabulary: "hotwords" (every 30 s chunk, both decoding paths)
+# or "initial_prompt" (the sequential path gives it to the first chunk only when, as here, previous
+# text is not carried on). bench/vocabulary_eval.py compares them.
+HINT_FIELDS = ("hotwords", "initial_prompt")
+
+
+def model_settings(settings: AsrSettings) -> AsrSettings:
+    """What of `settings` loads the model; settings equal in it share one loaded model, whatever each
+    recording asks of the decoding (language, vocabulary, windows, beam)."""
+    s = settings
+    return AsrSettings(
+        model=s.model,
+        device=s.device,
+        compute_type=s.compute_type,
+        threads=s.threads,
+        batch_size=s.batch_size,
+        offline=s.offline,
+        cache_dir=s.cache_dir,
+    )
 
 
 def available_cpus() -> int:
@@ -106,52 +127,58 @@ def speech_spans(samples: np.ndarray, sample_rate: int) -> tuple[Span, ...]:
     return tuple((s["start"] / sample_rate, s["end"] / sample_rate) for s in get_speech_timestamps(samples, options))
 
 
-def _clamp(segment: TranscriptSegment, duration: float) -> TranscriptSegment:
-    """Keep times monotonic and inside the recording (Whisper can overshoot the end by a frame)."""
-    words = tuple(
-        Word(min(w.start, duration), min(max(w.end, w.start), duration), w.text, w.probability) for w in segment.words
-    )
-    start = min(segment.start, duration)
-    return TranscriptSegment(
-        start=start,
-        end=min(max(segment.end, start), duration),
-        text=segment.text,
-        words=words,
-        avg_logprob=segment.avg_logprob,
-        no_speech_prob=segment.no_speech_prob,
-    )
+@dataclass(slots=True)
+class _Loaded:
+    """The loaded model, shared by the transcribers of every recording that runs it."""
 
-
-def screen_segments(
-    raw: Iterable[TranscriptSegment], duration: float, progress: Progress | None = None
-) -> tuple[tuple[TranscriptSegment, ...], tuple[RejectedSegment, ...]]:
-    kept: list[TranscriptSegment] = []
-    rejected: list[RejectedSegment] = []
-    for segment in raw:
-        good, bad = screen_segment(_clamp(segment, duration))
-        if good is not None and good.text:
-            kept.append(good)
-        if bad is not None:
-            logger.info("Dropped %.1f-%.1f s (%s): %r", bad.start, bad.end, bad.reason, bad.text[:80])
-            rejected.append(bad)
-        if progress is not None:
-            progress(min(segment.end, duration))
-    return tuple(kept), tuple(rejected)
+    model: Any = None
+    pipeline: Any = None
+    batch_size: int = 0
+    seconds: float = 0.0
 
 
 class WhisperTranscriber:
-    """Speech-to-text with faster-whisper; the model loads on first use and is then reused."""
+    """Speech-to-text with faster-whisper; the model loads on first use and is then reused.
 
-    def __init__(self, settings: AsrSettings | None = None) -> None:
+    Args:
+        settings: Which model, where, and what to tell it (language, vocabulary).
+        hint_field: The decoder input that carries the vocabulary (one of `HINT_FIELDS`).
+    """
+
+    def __init__(self, settings: AsrSettings | None = None, *, hint_field: str = "hotwords") -> None:
+        if hint_field not in HINT_FIELDS:
+            raise ValueError(f"hint_field = {hint_field!r}: use one of {', '.join(HINT_FIELDS)}")
         self._settings = settings or AsrSettings()
-        self._model: WhisperModel | None = None
-        self._pipeline: Any = None
-        self._batch_size = 0
-        self.load_seconds = 0.0
+        self._hint_field = hint_field
+        self._hint: str | None = None
+        self._loaded = _Loaded()
+
+    def with_recording_settings(self, settings: AsrSettings) -> WhisperTranscriber:
+        """This transcriber, sharing its loaded model, with another recording's language and vocabulary.
+
+        Raises:
+            ValueError: `settings` differ in the model itself (model, device, threads, batch size...).
+        """
+        if model_settings(settings) != model_settings(self._settings):
+            raise ValueError("these settings need a model of their own: make a new WhisperTranscriber")
+        other = WhisperTranscriber(settings, hint_field=self._hint_field)
+        other._loaded = self._loaded
+        return other
 
     @property
     def settings(self) -> AsrSettings:
         return self._settings
+
+    @property
+    def load_seconds(self) -> float:
+        return self._loaded.seconds
+
+    @property
+    def hint(self) -> str:
+        """The vocabulary as Whisper is given it: as many terms as fit in its prompt (loads the model)."""
+        if self._hint is None:
+            self._hint = tokenizer_hint(self._settings.vocabulary, self._load().hf_tokenizer)
+        return self._hint
 
     @property
     def device(self) -> str:
@@ -164,7 +191,8 @@ class WhisperTranscriber:
         return f"Whisper {Path(self._settings.model).name or self._settings.model}"
 
     def _load(self) -> WhisperModel:
-        if self._model is None:
+        loaded = self._loaded
+        if loaded.model is None:
             from faster_whisper import WhisperModel
 
             s = self._settings
@@ -172,7 +200,7 @@ class WhisperTranscriber:
             path = resolve_model_path(s)
             started = time.perf_counter()
             try:
-                self._model = WhisperModel(
+                loaded.model = WhisperModel(
                     path,
                     device=device,
                     compute_type=compute,
@@ -187,17 +215,18 @@ class WhisperTranscriber:
                     else " (set [asr] offline = false to download it, or give a local directory)"
                 )
                 raise ModelUnavailableError(f"Whisper model '{s.model}' cannot be loaded: {e}{hint}") from e
-            self.load_seconds = time.perf_counter() - started
-            self._batch_size = resolve_batch_size(s, device)
+            loaded.seconds = time.perf_counter() - started
+            loaded.batch_size = resolve_batch_size(s, device)
             logger.info(
                 "Loaded Whisper '%s' on %s/%s in %.2f s (batch size %d)",
                 s.model,
                 device,
                 compute,
-                self.load_seconds,
-                self._batch_size,
+                loaded.seconds,
+                loaded.batch_size,
             )
-        return self._model
+        model: WhisperModel = loaded.model
+        return model
 
     def load(self) -> None:
         """Load the model now, e.g. when a worker starts, so that no recording waits for it.
@@ -207,7 +236,9 @@ class WhisperTranscriber:
         """
         self._load()
 
-    def _run(self, samples: np.ndarray, language: str | None, clips: tuple[Span, ...] | None) -> tuple[Any, Any]:
+    def _run(
+        self, samples: np.ndarray, language: str | None, clips: tuple[Span, ...] | None, hint: bool = True
+    ) -> tuple[Any, Any]:
         """One faster-whisper pass over `samples`: where VAD finds speech, or over `clips` (seconds) only."""
         s = self._settings
         model = self._load()
@@ -220,14 +251,17 @@ class WhisperTranscriber:
             "condition_on_previous_text": False,
             "hallucination_silence_threshold": 2.0,
         }
-        if self._batch_size > 0:
+        if hint and s.vocabulary and self.hint:
+            options[self._hint_field] = self.hint
+        loaded = self._loaded
+        if loaded.batch_size > 0:
             from faster_whisper import BatchedInferencePipeline
 
-            if self._pipeline is None:
-                self._pipeline = BatchedInferencePipeline(model)
+            if loaded.pipeline is None:
+                loaded.pipeline = BatchedInferencePipeline(model)
             if clips is not None:
                 options["clip_timestamps"] = [{"start": start, "end": end} for start, end in clips]
-            return self._pipeline.transcribe(samples, batch_size=self._batch_size, **options)
+            return loaded.pipeline.transcribe(samples, batch_size=loaded.batch_size, **options)
         if clips is not None:
             options["clip_timestamps"] = [t for clip in clips for t in clip]
         return model.transcribe(samples, **options)
@@ -248,8 +282,33 @@ class WhisperTranscriber:
             sum(end - start for start, end in gaps),
             offset + gaps[0][0],
         )
-        raw, _ = self._run(samples, language, gaps)
+        # Without the vocabulary: what it made Whisper write back was dropped, and is decoded here.
+        raw, _ = self._run(samples, language, gaps, hint=False)
         return tuple(_to_segment(segment, offset) for segment in raw)
+
+    def detect_language(self, samples: np.ndarray, sample_rate: int = 16_000) -> tuple[str, float] | None:
+        """Whisper's language of the first 30 s of speech in `samples` and its probability; None without speech."""
+        model = self._load()
+        spans = speech_spans(samples, sample_rate)
+        if not spans or not model.model.is_multilingual:
+            return None
+        speech = np.concatenate([samples[int(a * sample_rate) : int(b * sample_rate)] for a, b in spans])
+        language, probability, _ = model.detect_language(audio=speech)
+        return str(language), float(probability)
+
+    def _window_language(self, audio: Audio, window: Window, meeting: str) -> str:
+        """The language to decode `window` in: its own where Whisper is sure of it, else the meeting's."""
+        head = audio.samples[window.start : min(window.end, window.start + int(DETECTION_S * audio.sample_rate))]
+        found = self.detect_language(head, audio.sample_rate)
+        language = meeting if found is None else window_language(meeting, *found)
+        if found is not None and language != meeting:
+            logger.info(
+                "Window at %.0f s is in %s (p=%.2f), not %s: decoded in it",
+                window.offset(audio.sample_rate),
+                *found,
+                meeting,
+            )
+        return language
 
     def _window(
         self, audio: Audio, window: Window, language: str | None, progress: Progress | None
@@ -260,9 +319,15 @@ class WhisperTranscriber:
         raw, info = self._run(samples, language, None)
         decoded: list[TranscriptSegment] = []
         for segment in raw:  # the generator decodes as it is consumed
-            decoded.append(_to_segment(segment, offset))
+            converted = _to_segment(segment, offset)
             if progress is not None:
-                progress(min(decoded[-1].end, window.end / audio.sample_rate))
+                progress(min(converted.end, window.end / audio.sample_rate))
+            if echoes_hint(converted.text, self._settings.vocabulary):
+                logger.info(
+                    "Dropped %.1f-%.1f s (vocabulary written back): %r", converted.start, converted.end, converted.text
+                )
+                continue
+            decoded.append(converted)
         recovered = self._recover(samples, audio.sample_rate, decoded, offset, info.language)
         return merge_recovered(decoded, recovered), info
 
@@ -270,16 +335,19 @@ class WhisperTranscriber:
         """Transcribe decoded audio; hallucinated text is moved to `Transcript.rejected`.
 
         Recordings longer than `window_s` are transcribed window by window (cut at pauses) so that
-        memory does not grow with their length; the language found in the first window with
-        speech is kept for the others, so that a meeting's transcript does not switch language.
+        memory does not grow with their length. The language found in the first window with
+        speech is the meeting's; with `language_per_window`, a later window is decoded in its own
+        language when Whisper is sure of it (see :mod:`pipeline.asr.languages`), else in the meeting's.
         """
         duration = audio.duration
         windows = plan_windows(audio.samples, audio.sample_rate, self._settings.window_s)
         language, probability = self._settings.language, 1.0
+        per_window = self._settings.language_per_window and self._settings.language is None
         segments: list[TranscriptSegment] = []
         rejected: list[RejectedSegment] = []
         for number, window in enumerate(windows, 1):
-            decoded, info = self._window(audio, window, language, progress)
+            asked = self._window_language(audio, window, language) if per_window and language else language
+            decoded, info = self._window(audio, window, asked, progress)
             end = window.end / audio.sample_rate
             kept, dropped = screen_segments(decoded, end)
             segments += kept

@@ -23,6 +23,21 @@ logger = logging.getLogger(__name__)
 MEDIA_SUFFIXES = frozenset({".wav", ".flac", ".mp3", ".m4a", ".ogg", ".opus", ".webm", ".mp4", ".aac", ".wma"})
 
 
+def voice_clips(directory: Path) -> dict[str, list[Path]]:
+    """Person's name -> their clips in a voices folder (see module doc); empty when there is no folder."""
+    clips: dict[str, list[Path]] = {}
+    if not directory.is_dir():
+        return clips
+    for entry in sorted(directory.iterdir()):
+        if entry.is_dir():
+            found = sorted(p for p in entry.iterdir() if p.suffix.lower() in MEDIA_SUFFIXES)
+            if found:
+                clips.setdefault(entry.name, []).extend(found)
+        elif entry.suffix.lower() in MEDIA_SUFFIXES:
+            clips.setdefault(entry.stem, []).append(entry)
+    return clips
+
+
 class VoiceEmbedder(Protocol):
     """What enrolment needs from a diarizer (:class:`~pipeline.diarize.pyannote.PyannoteDiarizer` fits)."""
 
@@ -72,14 +87,7 @@ class KnownVoices:
             from pipeline.audio import load_audio
 
             loader = load_audio
-        clips: dict[str, list[Path]] = {}
-        for entry in sorted(directory.iterdir()):
-            if entry.is_dir():
-                found = sorted(p for p in entry.iterdir() if p.suffix.lower() in MEDIA_SUFFIXES)
-                if found:
-                    clips.setdefault(entry.name, []).extend(found)
-            elif entry.suffix.lower() in MEDIA_SUFFIXES:
-                clips.setdefault(entry.stem, []).append(entry)
+        clips = voice_clips(directory)
         if not clips:
             raise ConfigError(f"{directory}: no audio clip found (expected e.g. 'Marie Dupont.wav')")
         voices = []

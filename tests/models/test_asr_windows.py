@@ -91,22 +91,29 @@ def test_windowed_times_are_in_recording_time(whole_and_windowed: Any) -> None:
     assert sum(matched) >= 0.9 * len(words)
 
 
-def test_language_of_the_first_window_is_kept(
+def test_a_meeting_that_switches_language_is_transcribed_in_each(
     transcriber: WhisperTranscriber, eval_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    audio = _concatenate(eval_dir, ("ms_customspeech_fr/audio.wav", *ENGLISH[:3]))
-    windowed = WhisperTranscriber(replace(transcriber.settings, window_s=WINDOW_S))
+    """French, then English: the English windows were decoded as French (translated) before."""
+    french = "ms_customspeech_fr/audio.wav"
+    audio = _concatenate(eval_dir, (french, *ENGLISH[:3]))
+    windowed = transcriber.with_recording_settings(replace(transcriber.settings, window_s=WINDOW_S))
     asked: list[str | None] = []
     run: Callable[..., Any] = windowed._run
 
-    def spy(samples: np.ndarray, language: str | None, clips: Any) -> Any:
+    def spy(samples: np.ndarray, language: str | None, clips: Any, hint: bool = True) -> Any:
         asked.append(language)
-        return run(samples, language, clips)
+        return run(samples, language, clips, hint)
 
     monkeypatch.setattr(windowed, "_run", spy)
     result = windowed.transcribe(audio)
-    assert len(_cuts(audio)) >= 2
-    assert result.language == "fr" and asked[0] is None and set(asked[1:]) == {"fr"}
+    switch = load_audio(eval_dir / french).duration + 0.3  # in the pause after the French clip
+    assert len(_cuts(audio)) >= 2 and result.language == "fr" and asked[0] is None and "en" in asked
+    said_fr = " ".join(w.text for w in result.words if w.end <= switch)
+    said_en = " ".join(w.text for w in result.words if w.start >= switch)
+    reference_fr = (eval_dir / "ms_customspeech_fr/trans.txt").read_text(encoding="utf-8-sig").split("\t", 1)[1]
+    assert word_error_rate(reference_fr, said_fr) <= 0.3
+    assert word_error_rate(" ".join(_reference(eval_dir, c) for c in ENGLISH[:3]), said_en) <= 0.3
 
 
 @pytest.mark.parametrize("batch_size", [0, None], ids=["sequential", "batched"])

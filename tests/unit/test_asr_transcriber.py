@@ -1,4 +1,4 @@
-"""WhisperTranscriber's window loop with a stand-in for faster-whisper: offsets, language, progress."""
+"""WhisperTranscriber's window loop with a stand-in for faster-whisper: offsets, language, progress, vocabulary."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 import pytest
 
+from pipeline.asr import whisper
+from pipeline.asr.languages import SWITCH_PROBABILITY
 from pipeline.asr.whisper import WhisperTranscriber, resolve_batch_size
 from pipeline.asr.windows import plan_windows
 from pipeline.config import AsrSettings
@@ -19,15 +21,31 @@ DETECTIONS = ("en", "fr", "de", "it", "es", "nl")
 
 
 class FakeWhisper:
-    """One word a second into every window that is not silent; detects a new language on each call."""
+    """One word a second into every window that is not silent; detects a new language on each call.
 
-    def __init__(self) -> None:
+    `detect_language` (asked per window after the first) answers `window_detections` in turn, or,
+    without them, the language last decoded in.
+    """
+
+    model = SimpleNamespace(is_multilingual=True)
+    hf_tokenizer = SimpleNamespace(encode=lambda text, add_special_tokens: SimpleNamespace(ids=text.split()))
+
+    def __init__(self, window_detections: tuple[tuple[str, float], ...] | None = None) -> None:
         self.languages_asked: list[str | None] = []
+        self.options: list[dict[str, Any]] = []
         self._detections = iter(DETECTIONS)
+        self._window_detections = None if window_detections is None else iter(window_detections)
+
+    def detect_language(self, audio: np.ndarray) -> tuple[str, float, list[tuple[str, float]]]:
+        if self._window_detections is None:
+            return str(self.languages_asked[-1]), 1.0, []
+        language, probability = next(self._window_detections)
+        return language, probability, [(language, probability)]
 
     def transcribe(self, samples: np.ndarray, **options: Any) -> tuple[Any, Any]:
         language = options["language"]
         self.languages_asked.append(language)
+        self.options.append(options)
         detected = language or next(self._detections)
         info = SimpleNamespace(language=detected, language_probability=0.5 if language is None else 1.0)
         if not np.any(samples):
@@ -52,6 +70,12 @@ def _transcriber(fake: FakeWhisper, **settings: Any) -> WhisperTranscriber:
     return transcriber
 
 
+@pytest.fixture(autouse=True)
+def _all_speech(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Voice activity is not what these tests are about: every sound is speech."""
+    monkeypatch.setattr(whisper, "speech_spans", lambda samples, rate: ((0.0, len(samples) / rate),))
+
+
 def test_times_are_offset_by_each_window_start() -> None:
     audio, fake = _meeting(), FakeWhisper()
     windows = plan_windows(audio.samples, RATE, 30.0)
@@ -63,9 +87,11 @@ def test_times_are_offset_by_each_window_start() -> None:
 
 
 def test_language_of_the_first_window_with_speech_is_kept() -> None:
-    audio, fake = _meeting(), FakeWhisper()
+    audio = _meeting()
     windows = plan_windows(audio.samples, RATE, 30.0)
     silent = sum(1 for w in windows if not np.any(audio.samples[w.start : w.end]))
+    # Later windows are detected as other languages, but never surely enough to switch.
+    fake = FakeWhisper(tuple(("de", SWITCH_PROBABILITY - 0.01) for _ in windows))
     transcript = _transcriber(fake).transcribe(audio)
     # Silent windows detect anew (a language "detected" on silence means nothing) ...
     assert fake.languages_asked[: silent + 1] == [None] * (silent + 1)
@@ -74,10 +100,44 @@ def test_language_of_the_first_window_with_speech_is_kept() -> None:
     assert transcript.language == DETECTIONS[silent] and transcript.language_probability == 0.5
 
 
-def test_a_language_set_by_the_user_is_used_everywhere() -> None:
-    fake = FakeWhisper()
-    transcript = _transcriber(fake, language="en").transcribe(_meeting())
-    assert set(fake.languages_asked) == {"en"} and transcript.language == "en"
+def test_a_window_surely_in_another_language_is_decoded_in_it() -> None:
+    audio = _meeting()
+    windows = plan_windows(audio.samples, RATE, 30.0)
+    silent = sum(1 for w in windows if not np.any(audio.samples[w.start : w.end]))
+    later = len(windows) - silent - 1
+    switched = ("de", SWITCH_PROBABILITY)
+    fake = FakeWhisper(((DETECTIONS[silent], 0.99), switched, *[(DETECTIONS[silent], 0.9)] * later))
+    transcript = _transcriber(fake).transcribe(audio)
+    first = DETECTIONS[silent]
+    assert fake.languages_asked[silent + 1 :] == [first, "de", *[first] * (later - 2)]
+    assert transcript.language == first  # the meeting's language stays the first window's
+
+
+@pytest.mark.parametrize("settings", [{"language": "en"}, {"language_per_window": False}])
+def test_no_detection_per_window_when_the_language_is_set_or_per_window_is_off(settings: dict[str, Any]) -> None:
+    fake = FakeWhisper(())  # no window detection to give: asking for one fails the test
+    transcript = _transcriber(fake, **settings).transcribe(_meeting())
+    if "language" in settings:
+        assert set(fake.languages_asked) == {"en"} and transcript.language == "en"
+    else:
+        assert len(set(fake.languages_asked) - {None}) == 1
+
+
+def test_the_vocabulary_reaches_every_decoding_as_hotwords() -> None:
+    fake = FakeWhisper(tuple(("fr", 0.99) for _ in range(10)))
+    _transcriber(fake, vocabulary=("Claire Martin", "Qualiopi")).transcribe(_meeting())
+    assert [o.get("hotwords") for o in fake.options] == ["Claire Martin, Qualiopi"] * len(fake.options)
+    fake = FakeWhisper(tuple(("fr", 0.99) for _ in range(10)))
+    _transcriber(fake).transcribe(_meeting())
+    assert not any("hotwords" in o or "initial_prompt" in o for o in fake.options)
+
+
+def test_a_recording_s_settings_share_the_loaded_model() -> None:
+    base = WhisperTranscriber(AsrSettings())
+    other = base.with_recording_settings(AsrSettings(language="fr", vocabulary=("SIRH",)))
+    assert other._loaded is base._loaded and other.settings.vocabulary == ("SIRH",)
+    with pytest.raises(ValueError, match="model of their own"):
+        base.with_recording_settings(AsrSettings(model="small"))
 
 
 def test_progress_grows_to_the_end_across_windows() -> None:

@@ -28,6 +28,7 @@ EVERY_FIELD = MeetingRequest(
     template="relevé de décisions",
     timezone="America/Montreal",
     minutes_language="en",
+    vocabulary=("Lefèvre", "Qualiopi"),
 )
 
 

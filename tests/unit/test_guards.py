@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.asr.guards import compression_ratio, find_loop, screen_segment
-from pipeline.asr.whisper import screen_segments
+from pipeline.asr.guards import compression_ratio, find_loop, screen_segment, screen_segments
 from pipeline.types import TranscriptSegment, Word
 
 
