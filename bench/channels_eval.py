@@ -155,7 +155,8 @@ def decide(row: dict[str, Any], max_leak: float, max_shared: float, max_orphan: 
 
 def threshold_sweep(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
-    for leak, shared, orphan in itertools.product((-3.0, -5.0, -8.0, -10.0, -15.0), (0.1, 0.2, 0.3, 1.0), (0.2, 1.0)):
+    grid = ((-3.0, -5.0, -8.0, -10.0, -15.0), (0.1, 0.15, 0.2, 0.3, 1.0), (0.2, 1.0))
+    for leak, shared, orphan in itertools.product(*grid):
         wrong_mix = [r["name"] for r in rows if not r["separated"] and decide(r, leak, shared, orphan)]
         wrong_split = [r["name"] for r in rows if r["separated"] and not decide(r, leak, shared, orphan)]
         out.append({"max_leak_db": leak, "max_shared": shared, "max_orphan": orphan,

@@ -184,6 +184,7 @@ def _source_windows(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
 _SHARED_CORRELATION = 0.6
 _SHARED_LAG_S = 0.005
 _SHARED_LEVEL_DB = 6.0
+_SHARED_LOUD_DB = -20.0
 
 
 def _shared_share(xi: np.ndarray, xj: np.ndarray) -> float:
@@ -193,7 +194,9 @@ def _shared_share(xi: np.ndarray, xj: np.ndarray) -> float:
     ei, ej = (np.abs(xi) ** 2).sum(axis=1), (np.abs(xj) ** 2).sum(axis=1)
     li, lj = 10.0 * np.log10(ei + _TINY), 10.0 * np.log10(ej + _TINY)
     li, lj = li - np.percentile(li, 98), lj - np.percentile(lj, 98)
-    speaking = (li > _ACTIVE_DB) | (lj > _ACTIVE_DB)
+    # Only clearly voiced windows count: where a voice fades, its leak elsewhere (which lags it)
+    # can briefly match its level without being the same sound heard alike.
+    speaking = np.maximum(li, lj) > _SHARED_LOUD_DB
     if not speaking.any():
         return 0.0
     cc = np.fft.irfft(np.conj(xi[speaking]) * xj[speaking], n=_GAIN_WINDOW, axis=1)

@@ -33,7 +33,7 @@ RANGE_DB = 40.0
 # the other channels (dB); below that it is their echo or cross-talk.
 BLEED_MARGIN_DB = 6.0
 # Pauses shorter than this inside a channel's speech are bridged; shorter bursts are dropped (s).
-MIN_GAP_S = 0.3
+MIN_GAP_S = 0.5
 MIN_TURN_S = 0.2
 # Detection: a separated recording leaks at most this much of a channel's voice into another,
 # relative to that other channel's own loud speech (dB; a copy is 0) ...
@@ -42,7 +42,7 @@ MAX_LEAK_DB = -5.0
 MAX_ORPHAN_SHARE = 0.2
 # ... and at most this share of its speech is the same sound at the same level on two channels
 # (every window of a copy or a pan; the centred voices of a mixdown; two microphones in one room) ...
-MAX_SHARED_SHARE = 0.2
+MAX_SHARED_SHARE = 0.15
 # ... and has at least two channels with this much speech of their own (s, and share of all).
 MIN_OWN_S = 1.0
 MIN_OWN_SHARE = 0.05

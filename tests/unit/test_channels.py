@@ -18,15 +18,17 @@ RATE = 16_000
 
 
 def _voice(seconds: float, seed: int, pitch: float) -> np.ndarray:
-    """Speech-like sound: a buzz with formant-ish noise, in syllables of 0.15-0.3 s."""
+    """Speech-like sound: a buzz whose pitch glides as intonation does, with breath noise, in
+    syllables of 0.15-0.3 s (a fixed pitch would be periodic, which no voice is)."""
     rng = np.random.default_rng(seed)
-    t = np.arange(int(seconds * RATE)) / RATE
-    buzz = np.sign(np.sin(2 * np.pi * pitch * t)) * 0.3 + rng.standard_normal(len(t)) * 0.2
-    envelope = np.zeros(len(t))
+    n = int(seconds * RATE)
+    glide = pitch * (1 + 0.15 * np.interp(np.arange(n), np.linspace(0, n, 12), rng.uniform(-1, 1, 12)))
+    buzz = np.sign(np.sin(2 * np.pi * np.cumsum(glide) / RATE)) * 0.3 + rng.standard_normal(n) * 0.2
+    envelope = np.zeros(n)
     pos = 0
-    while pos < len(t):
+    while pos < n:
         length = int(rng.uniform(0.15, 0.3) * RATE)
-        envelope[pos : pos + length] = np.hanning(min(length, len(t) - pos))
+        envelope[pos : pos + length] = np.hanning(min(length, n - pos))
         pos += length + int(rng.uniform(0.02, 0.06) * RATE)
     return (buzz * envelope * 0.3).astype(np.float32)
 
