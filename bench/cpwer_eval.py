@@ -173,9 +173,11 @@ def main() -> None:
         print(f"{c.name:<16} {c.kind:<9} {row['words']:>5} {row['speakers']:>3} {wer:>6.3f} "
               f"{row['cpwer_today']:>11.3f} {row['cpwer_rules']:>11.3f}")  # fmt: skip
     for kind in ("real", "assembled"):
-        names = [c.name for c in cases if c.kind == kind]
+        chosen = [c for c in cases if c.kind == kind]
+        names = [c.name for c in chosen]
         if names:
-            print(f"{'pooled ' + kind:<26} {sum(today[n][1] for n in names):>5}     {'':>6} "
+            wer = word_error_rate([c.text for c in chosen], [runs[n][0].text for n in names])
+            print(f"{'pooled ' + kind:<26} {sum(today[n][1] for n in names):>5}     {wer:>6.3f} "
                   f"{pooled(today, names):>11.3f} {pooled(new, names):>11.3f}")  # fmt: skip
     for name in args.show:
         show(next(c for c in cases if c.name == name), runs)
