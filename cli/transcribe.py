@@ -79,6 +79,6 @@ def transcribe(
     from pipeline.models import get_diarizer
 
     diarizer = get_diarizer(settings.diarize)
-    diarization = stages.diarize(audio, diarizer)
+    diarization = stages.diarize(audio, diarizer, file, settings.diarize.channels)
     known = stages.identify_speakers(audio, diarization, diarizer, settings.diarize)
     write_output(render_transcript(stages.attribute(transcript, diarization, known), fmt), output)
