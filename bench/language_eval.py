@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.benchlib import DEFAULT_EVAL_DIR, machine, references
+from bench.vocabulary_eval import add_noise
 from pipeline.asr import languages
 from pipeline.asr.whisper import WhisperTranscriber
 from pipeline.audio import load_audio
@@ -57,7 +58,7 @@ SWEEP = {
     GERMAN: "de",
     **{clip: "fr" for clip in FRENCH},
 }
-THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
+THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
 PIECE_S = 10.0
 
 
@@ -93,9 +94,9 @@ def _words_in(transcript: Transcript, start: float, end: float) -> str:
 def _part_wer(
     transcript: Transcript, placed: list[tuple[str, float, float]], clips: tuple[str, ...], refs: dict[str, str]
 ) -> float:
-    spans = [(start, end) for clip, start, end in placed if clip in clips]
-    hyps = [_words_in(transcript, start, end) for start, end in spans]
-    return word_error_rate([refs[c] for c in clips], hyps)
+    scored = [(clip, start, end) for clip, start, end in placed if clip in clips]
+    hyps = [_words_in(transcript, start, end) for _, start, end in scored]
+    return word_error_rate([refs[clip] for clip, _, _ in scored], hyps)
 
 
 def bilingual(eval_dir: Path, model: WhisperTranscriber, window_s: float) -> list[dict[str, Any]]:
@@ -129,10 +130,10 @@ def bilingual(eval_dir: Path, model: WhisperTranscriber, window_s: float) -> lis
     return rows
 
 
-def sweep(eval_dir: Path, model: WhisperTranscriber) -> dict[str, Any]:
+def sweep(eval_dir: Path, model: WhisperTranscriber, levels: list[str]) -> dict[str, Any]:
     pieces = []
-    for clip, truth in SWEEP.items():
-        samples = _load(eval_dir, clip)
+    for (clip, truth), level in ((item, level) for level in levels for item in SWEEP.items()):
+        samples = add_noise(Audio(_load(eval_dir, clip)), level).samples
         cuts = [(0, len(samples))] + [
             (i, i + int(PIECE_S * RATE)) for i in range(0, len(samples) - int(PIECE_S * RATE) + 1, int(PIECE_S * RATE))
         ]
@@ -143,6 +144,7 @@ def sweep(eval_dir: Path, model: WhisperTranscriber) -> dict[str, Any]:
             detected, probability = found
             pieces.append(
                 {
+                    "audio": level,
                     "clip": clip,
                     "from_s": start / RATE,
                     "to_s": end / RATE,
@@ -170,9 +172,9 @@ def sweep(eval_dir: Path, model: WhisperTranscriber) -> dict[str, Any]:
     return {"pieces": pieces, "table": table}
 
 
-def cost(eval_dir: Path, model: WhisperTranscriber, window_s: float) -> list[dict[str, Any]]:
+def cost(eval_dir: Path, model: WhisperTranscriber, window_s: float, repeat: int) -> list[dict[str, Any]]:
     refs = _references(eval_dir)
-    audio, placed = _assemble(eval_dir, MONOLINGUAL)
+    audio, placed = _assemble(eval_dir, MONOLINGUAL * repeat)
     scored = tuple(c for c in MONOLINGUAL if c in refs)
     rows = []
     for per_window in (False, True, False, True):  # twice each: the machine's noise shows
@@ -195,6 +197,7 @@ def cost(eval_dir: Path, model: WhisperTranscriber, window_s: float) -> list[dic
         rows.append(
             {
                 "per_window": per_window,
+                "window_s": window_s,
                 "seconds_audio": round(audio.duration, 1),
                 "seconds": round(time.perf_counter() - started, 1),
                 "detection_s": round(spent[0], 2),
@@ -211,17 +214,19 @@ def main() -> None:
     parser.add_argument("--eval", type=Path, default=DEFAULT_EVAL_DIR)
     parser.add_argument("--window", type=float, default=30.0, help="window length in seconds ([asr] window_s)")
     parser.add_argument("--only", choices=("bilingual", "sweep", "cost"))
+    parser.add_argument("--repeat", type=int, default=1, help="the cost's recording: its clips this many times")
+    parser.add_argument("--snr", default="clean,10,3", help="the sweep's audio: clean and/or SNRs in dB")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     model = WhisperTranscriber(AsrSettings())
     print(f"switch probability: {languages.SWITCH_PROBABILITY}")
     results: dict[str, Any] = {"machine": machine(), "switch_probability": languages.SWITCH_PROBABILITY}
     if args.only in (None, "sweep"):
-        results["sweep"] = sweep(args.eval, model)
+        results["sweep"] = sweep(args.eval, model, args.snr.split(","))
     if args.only in (None, "bilingual"):
         results["bilingual"] = bilingual(args.eval, model, args.window)
     if args.only in (None, "cost"):
-        results["cost"] = cost(args.eval, model, args.window)
+        results["cost"] = cost(args.eval, model, args.window, args.repeat)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
 

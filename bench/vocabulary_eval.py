@@ -65,7 +65,8 @@ def _count(term: str, text: str) -> int:
     return len(re.findall(rf"(?<!\w){re.escape(normalise_text(term))}(?!\w)", normalise_text(text)))
 
 
-def _noisy(audio: Audio, snr: str) -> Audio:
+def add_noise(audio: Audio, snr: str) -> Audio:
+    """`audio` under white noise at `snr` dB (seeded: the same noise every run); "clean" is `audio`."""
     if snr == "clean":
         return audio
     rng = np.random.default_rng(SEED)
@@ -91,7 +92,7 @@ def run(eval_dir: Path, levels: list[str], batch_size: int | None) -> list[dict[
     models = {field: WhisperTranscriber(settings, hint_field=field) for field in HINT_FIELDS}
     rows = []
     for level in levels:
-        heard = {clip: _noisy(a, level) for clip, a in audio.items()}
+        heard = {clip: add_noise(a, level) for clip, a in audio.items()}
         for name, vocabulary in _vocabularies().items():
             for field in HINT_FIELDS if name != "none" else HINT_FIELDS[:1]:
                 found = total = extra = 0
