@@ -107,6 +107,7 @@ def minutes(
       minutier minutes reunion.m4a -o minutes/
       minutier minutes comite.mp4 --title "Comité de pilotage" --date 2026-11-20 --speakers 4
       minutier minutes call.mp3 --format docx,srt --name "Speaker 2=Marie Dupont"
+      minutier minutes comite.m4a --vocabulary "Lefèvre, SIRH, Qualiopi"
       minutier minutes "Comité de pilotage.vtt" --date 2026-11-20 -o minutes/
       minutier minutes debat.txt --name "JB=Jordan Bardella" --format docx,json
       minutier minutes "2026-11-20 Comité" -o minutes/     (a folder of participants' tracks)
