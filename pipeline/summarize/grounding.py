@@ -53,7 +53,6 @@ class Gate:
         language: The meeting's language, to read date phrases.
         facts: What the minutes may state without its being said: the meeting's facts as written
             (its duration, "Réunion de 45 min …"), from the recording, not from speech.
-        vocabulary: Names and terms the client uses ("Lefèvre", "Qualiopi"): known spellings.
     """
 
     def __init__(
@@ -63,13 +62,12 @@ class Gate:
         held_on: date | None,
         language: str,
         facts: tuple[str, ...] = (),
-        vocabulary: tuple[str, ...] = (),
     ) -> None:
         self._transcript = transcript
         self._language = lexicon_language(language)
         self._lexicon = lexicon_for(language)
         self._people = {_fold(p) for p in participants}
-        said = " ".join([*(u.text for u in transcript.utterances), *participants, *facts, *vocabulary])
+        said = " ".join([*(u.text for u in transcript.utterances), *participants, *facts])
         # Words the meeting writes in lower case somewhere are common words ("Gouvernement", "Évidemment").
         self._common = {w for w in _ALPHA.findall(" ".join(u.text for u in transcript.utterances)) if w.islower()}
         self._vocabulary = {w.casefold() for w in _ALPHA.findall(said)} | set(_NUMBER.findall(said))

@@ -104,8 +104,9 @@ def test_the_command_line_takes_terms_and_a_file(tmp_path: Path) -> None:
     assert asked[0].vocabulary == VOCABULARY
 
 
-def test_a_vocabulary_term_is_a_known_spelling_for_the_minutes_name_checks() -> None:
+def test_a_vocabulary_term_never_said_is_still_refused_in_the_minutes() -> None:
+    # The vocabulary helps Whisper spell what is said; it is no licence to write what was not.
     st = transcript_from_turns([Turn("Claire Martin", "Le dossier Qualiopi avance.")], "fr")
-    sentence = "Claire Martin transmet le dossier à Lefèvre."
+    sentence = "Claire Martin transmet le dossier Qualiopi à Lefèvre."
+    assert "Lefèvre" in VOCABULARY and "Qualiopi" in VOCABULARY
     assert Gate(st, ("Claire Martin",), None, "fr").mentions_missing(sentence) == ["Lefèvre"]
-    assert Gate(st, ("Claire Martin",), None, "fr", vocabulary=VOCABULARY).mentions_missing(sentence) == []
