@@ -121,9 +121,11 @@ def minutes(
     else:
         from pipeline.audio_tracks import recording_from
         from pipeline.models import get_diarizer, get_transcriber
+        from pipeline.stages import with_participants
 
         settings = recording_settings(ctx.obj["settings"], request)
         with recording_from(file) as recording:
+            settings = with_participants(settings, recording)
             result = run_meeting(
                 recording,
                 settings,

@@ -12,7 +12,7 @@ import logging
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -36,6 +36,7 @@ from flows.tasks import (
     write_documents,
     write_minutes,
 )
+from pipeline.audio_tracks import recording_from
 from pipeline.models import get_transcriber
 from pipeline.speakers import rename_speakers
 from pipeline.stages import (
@@ -45,6 +46,7 @@ from pipeline.stages import (
     meeting_meta,
     recording_settings,
     require_speech,
+    with_participants,
 )
 from pipeline.summarize import MeetingMeta
 from pipeline.transcripts import is_transcript_file
@@ -270,7 +272,10 @@ def process_recording(
                 add_run_tags(f"language:{st.language}")
             else:
                 add_run_tags(f"client:{client}", f"device:{get_transcriber(settings.asr).device}")
-                st, meta = _speaker_transcript(recording, request, settings, report)
+                # Participants' tracks (a folder or zip) are heard as the one recording they make.
+                with recording_from(recording_path, Home(settings.service.home_dir).work) as heard:
+                    assembled = replace(recording, path=heard)
+                    st, meta = _speaker_transcript(assembled, request, with_participants(settings, heard), report)
             report.stage("attributed")
             minutes = write_minutes(st, settings.minutes, meta)
             report.stage("minutes")

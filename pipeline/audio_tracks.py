@@ -103,7 +103,7 @@ def unpack_zip(archive: Path, dest: Path) -> Path:
     except (zipfile.BadZipFile, OSError) as e:
         raise TracksError(f"{archive}: not a readable zip ({e})") from e
     with bundle:
-        members = [m for m in bundle.infolist() if not m.is_dir() and not _LITTER.search(m.filename)]
+        members = _members(bundle)
         _check_members(archive, members)
         budget = MAX_UNPACKED_BYTES
         for member in members:
@@ -118,6 +118,26 @@ def unpack_zip(archive: Path, dest: Path) -> Path:
                         )
                     out.write(chunk)
     return dest
+
+
+def check_zip(archive: Path) -> None:
+    """Refuse, without unpacking it, a zip that :func:`unpack_zip` would refuse by its listing (the
+    unpacked size is counted again while unpacking: a zip's headers may lie).
+
+    Raises:
+        TracksError: not a zip, a member outside its folder or a link, a member that is not audio,
+            no track or too many, or a declared size over :data:`MAX_UNPACKED_BYTES`.
+    """
+    try:
+        with zipfile.ZipFile(archive) as bundle:
+            members = _members(bundle)
+    except (zipfile.BadZipFile, OSError) as e:
+        raise TracksError(f"{archive}: not a readable zip ({e})") from e
+    _check_members(archive, members)
+
+
+def _members(bundle: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    return [m for m in bundle.infolist() if not m.is_dir() and not _LITTER.search(m.filename)]
 
 
 def _check_members(archive: Path, members: list[zipfile.ZipInfo]) -> None:
@@ -169,13 +189,21 @@ def assemble_tracks(tracks: tuple[Track, ...], out: Path) -> Path:
 
 
 @contextmanager
-def recording_from(path: Path) -> Iterator[Path]:
+def recording_from(path: Path, work_dir: Path | None = None) -> Iterator[Path]:
     """`path` itself when it is a recording; for a folder or zip of participants' tracks, the one
-    recording assembled from them (named after the folder or zip), removed on exit."""
+    recording assembled from them (named after the folder or zip), removed on exit.
+
+    Args:
+        path: A recording, or a folder or zip of tracks.
+        work_dir: Where to assemble (the service's work folder, which its model workers read);
+            the system's temporary folder by default.
+    """
     if not is_tracks(path):
         yield path
         return
-    with tempfile.TemporaryDirectory(prefix="minutier-tracks-") as tmp:
+    if work_dir is not None:
+        work_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="minutier-tracks-", dir=work_dir) as tmp:
         folder = path if path.is_dir() else unpack_zip(path, Path(tmp) / "unpacked")
         out = Path(tmp) / f"{path.stem if path.is_file() else path.name}.mka"
         yield assemble_tracks(tracks_in(folder), out)

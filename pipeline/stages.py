@@ -123,6 +123,16 @@ def recording_settings(settings: S, request: MeetingRequest) -> S:
     return replace(settings, asr=asr, diarize=diarize)
 
 
+def with_participants(settings: S, recording: Path) -> S:
+    """The settings with the participants a recording of tracks names (see :mod:`pipeline.audio_tracks`)
+    first in Whisper's vocabulary; unchanged for any other recording."""
+    participants = probe(recording).participants
+    if not participants:
+        return settings
+    vocabulary = hint_terms(participants, settings.asr.vocabulary)
+    return replace(settings, asr=replace(settings.asr, vocabulary=vocabulary))
+
+
 def _given(asked: V | None, configured: V | None) -> V | None:
     return configured if asked is None else asked
 

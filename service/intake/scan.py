@@ -23,10 +23,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from pipeline.audio_tracks import TracksError
 from pipeline.meeting_names import sidecar_path
 from pipeline.types import Recording
 from service.clients import ClientConfig, Clients
 from service.errors import IntakeError
+from service.intake import tracks
 from service.intake.ledger import LedgerEntry, RecordingLedger
 from service.intake.notes import (
     NOTE_SUFFIX,
@@ -261,28 +263,35 @@ def _consider(
         reason = intake_reason("link" if inside else "link_outside", client.language)
         _to_failed(layout, client, path, reason, f"symbolic link to {os.readlink(path)!r}")
         return None
-    if stat.S_ISDIR(info.st_mode):
-        if readiness.first_report(str(path)):
-            logger.warning("Ignoring folder %s: drop recordings directly in %s", path, path.parent)
-        return None
-    if not stat.S_ISREG(info.st_mode):
+    folder = tracks.folder_state(path) if stat.S_ISDIR(info.st_mode) else None  # participants' tracks
+    if folder is None and not stat.S_ISREG(info.st_mode):
         _to_failed(layout, client, path, intake_reason("special", client.language), "not a regular file")
         return None
     seen.add(path)
-    if is_sidecar(path):  # taken with its recording, never alone
+    if folder is None and is_sidecar(path):  # taken with its recording, never alone
         if readiness.first_report(f"sidecar\0{path}"):
             logger.info("%s is a meeting sidecar: it goes with the recording of the same name", path.name)
         return None
-    settled = readiness.observe(path, info.st_size, info.st_mtime_ns)
+    size, mtime_ns = (folder.size, folder.mtime_ns) if folder else (info.st_size, info.st_mtime_ns)
+    settled = readiness.observe(path, size, mtime_ns)
     companion = sidecar_path(path)
     if not _settled(companion, readiness) or not settled:  # both watched from the first look
         return None
-    sha = _hash_if_unchanged(path, info)
+    if folder is not None and folder.unfinished:  # a copy into it is going on, or was cut short
+        if readiness.first_report(f"unfinished\0{path}\0{folder.unfinished}"):
+            logger.warning("%s is not taken yet: %s in it is still being copied", path.name, folder.unfinished)
+        return None
+    refused = tracks.refusal(path, folder) if folder is not None or tracks.is_zip(path) else None
+    if refused is not None:
+        readiness.forget(path)
+        _to_failed(layout, client, path, plain_reason(TracksError(refused), client.language), refused)
+        return None
+    sha = _hash_if_unchanged(path, info) if folder is None else tracks.folder_hash_if_unchanged(path, folder)
     if sha is None:
         readiness.forget(path)
         return None
     readiness.forget(path)
-    entry = ledger.receive(client.folder, sha, path.name, path, meeting_id(path.name, sha))
+    entry = ledger.receive(client.folder, sha, path.name, path, meeting_id(tracks.id_name(path), sha))
     same_file = entry.path == path or not os.path.lexists(entry.path)
     if entry.state == "done" or (entry.state in ("received", "processing") and not same_file):
         _archive_duplicate(layout, client, path, entry, day)
@@ -350,7 +359,8 @@ def _resume(layout: Layout, client: ClientConfig, ledger: RecordingLedger, day: 
     resumed: list[Ready] = []
     for dir_entry in entries:
         path = Path(dir_entry.path)
-        if is_temporary(dir_entry.name) or not dir_entry.is_file(follow_symlinks=False) or is_sidecar(path):
+        taken = dir_entry.is_file(follow_symlinks=False) or dir_entry.is_dir(follow_symlinks=False)
+        if is_temporary(dir_entry.name) or not taken or is_sidecar(path):
             continue
         try:
             ready = _resume_one(layout, client, ledger, day, path)
@@ -365,10 +375,13 @@ def _resume(layout: Layout, client: ClientConfig, ledger: RecordingLedger, day: 
 def _resume_one(layout: Layout, client: ClientConfig, ledger: RecordingLedger, day: date, path: Path) -> Ready | None:
     entry = ledger.by_path(path)
     if entry is None:  # interrupted between the move and the ledger update, or put here by hand
-        sha = _hash_if_unchanged(path, os.lstat(path))
+        if path.is_dir():
+            sha = tracks.folder_hash_if_unchanged(path, tracks.folder_state(path))
+        else:
+            sha = _hash_if_unchanged(path, os.lstat(path))
         if sha is None:
             return None
-        entry = ledger.receive(client.folder, sha, path.name, path, meeting_id(path.name, sha))
+        entry = ledger.receive(client.folder, sha, path.name, path, meeting_id(tracks.id_name(path), sha))
     same_file = entry.path == path or not os.path.lexists(entry.path)
     if not same_file or (entry.final and entry.path != path):
         _archive_duplicate(layout, client, path, entry, day)

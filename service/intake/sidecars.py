@@ -17,6 +17,7 @@ import tomllib
 from pathlib import Path
 
 from pipeline.meeting_names import SIDECAR_SUFFIXES, sidecar_path
+from service.intake.tracks import move_tree
 from service.layout import move_file, unique_target
 
 logger = logging.getLogger(__name__)
@@ -64,11 +65,12 @@ def move_with_sidecar(path: Path, folder: Path, *, reserve: tuple[str, ...] = ()
     if path.parent == folder:  # already there (a resumed recording), its sidecar beside it
         return path
     sidecar = sidecar_of(path)
+    move = move_tree if path.is_dir() and not path.is_symlink() else move_file  # a folder of tracks moves whole
     if sidecar is None:
-        return move_file(path, folder, reserve=reserve)
+        return move(path, folder, reserve=reserve)
     expected = unique_target(folder, path.name.replace("\\", "_"), reserve)
     placed = _place(sidecar, folder, expected.stem)
-    target = move_file(path, folder, reserve=reserve)
+    target = move(path, folder, reserve=reserve)
     if target.stem != expected.stem:  # another file took the expected name meanwhile
         _place(placed, folder, target.stem)
     return target

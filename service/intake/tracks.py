@@ -1,0 +1,160 @@
+"""Participants' tracks dropped in an inbox: a folder, or a zip, of one audio file per participant
+(:mod:`pipeline.audio_tracks`) is one recording, taken, archived or failed whole.
+
+A folder is complete when nothing in it has changed for the settle time: its total size and the
+newest modification time of its files and sub-folders (a file added or removed changes its
+folder's) are watched as a file's size and mtime are, and a temporary name inside (a copy's
+``.part``) holds it back whatever the clock says. Its identity is the hash of its files' names and
+contents. What cannot be a meeting's tracks is refused once complete, with a reason: a link or
+special file inside (it could point at another client's files), no audio track, too many, two of
+one name; and for a zip, what its listing shows unsafe (see :func:`pipeline.audio_tracks.check_zip`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.audio_tracks import TracksError, check_zip, tracks_in
+from pipeline.outputs.names import fit_name
+from service.errors import IntakeError
+from service.intake.readiness import TEMPORARY_SUFFIXES
+from service.layout import move_file, unique_target
+
+logger = logging.getLogger(__name__)
+
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class FolderState:
+    """What a look at a folder of tracks found.
+
+    Attributes:
+        size: Total size of its files.
+        mtime_ns: Newest modification time of the folder, its files and sub-folders.
+        unfinished: A file under a copy's temporary name ("Marie.m4a.part"): not complete yet.
+        refusal: Why it can never be taken (a link or special file inside), or None.
+    """
+
+    size: int
+    mtime_ns: int
+    unfinished: str | None = None
+    refusal: str | None = None
+
+
+def is_zip(path: Path) -> bool:
+    return path.suffix.lower() == ".zip"
+
+
+def folder_state(folder: Path) -> FolderState:
+    """Size, newest mtime and what stands in the way of taking `folder`; links are never followed.
+
+    Raises:
+        OSError: the folder or a file in it cannot be read (tried again at the next scan).
+    """
+    top = os.lstat(folder)
+    size, newest = 0, top.st_mtime_ns
+    unfinished = refusal = None
+    for current, dirs, files in os.walk(folder, onerror=_raise):
+        for name in (*dirs, *files):
+            path = Path(current, name)
+            info = os.lstat(path)
+            newest = max(newest, info.st_mtime_ns)
+            relative = path.relative_to(folder).as_posix()
+            if stat.S_ISLNK(info.st_mode):
+                refusal = refusal or f"{relative!r} is a link: a folder of tracks holds the audio files themselves"
+            elif stat.S_ISREG(info.st_mode):
+                size += info.st_size
+                if name.lower().endswith(TEMPORARY_SUFFIXES):
+                    unfinished = unfinished or relative
+            elif not stat.S_ISDIR(info.st_mode):
+                refusal = refusal or f"{relative!r} is not a regular file"
+    return FolderState(size, newest, unfinished, refusal)
+
+
+def _raise(error: OSError) -> None:
+    raise error
+
+
+def refusal(path: Path, state: FolderState | None = None) -> str | None:
+    """Why the complete folder or zip at `path` cannot be a meeting's tracks, in words; None when it can."""
+    if state is not None and state.refusal:
+        return f"{path.name}: {state.refusal}"
+    try:
+        if state is not None:
+            tracks_in(path)
+        elif is_zip(path):
+            check_zip(path)
+    except TracksError as e:
+        return str(e)
+    return None
+
+
+def folder_hash(folder: Path) -> str:
+    """SHA-256 of the folder's files: each one's path inside it and its content, in name order.
+
+    Raises:
+        OSError: a file cannot be read.
+    """
+    digest = hashlib.sha256()
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
+    for path in files:
+        digest.update(path.relative_to(folder).as_posix().encode("utf-8", "surrogateescape") + b"\0")
+        own = hashlib.sha256()
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(_CHUNK), b""):
+                own.update(chunk)
+        digest.update(own.digest())
+    return digest.hexdigest()
+
+
+def folder_hash_if_unchanged(folder: Path, before: FolderState) -> str | None:
+    """The folder's hash, or None if it changed while being read."""
+    sha = folder_hash(folder)
+    after = folder_state(folder)
+    return sha if (after.size, after.mtime_ns) == (before.size, before.mtime_ns) else None
+
+
+def id_name(path: Path) -> str:
+    """The name a recording's meeting id is made from: a folder's name has no extension to drop."""
+    return f"{path.name}.tracks" if path.is_dir() and not path.is_symlink() else path.name
+
+
+def move_tree(source: Path, folder: Path, *, reserve: tuple[str, ...] = ()) -> Path:
+    """Move the folder `source` into `folder` (a free name as :func:`service.layout.move_file` picks).
+
+    Within one file system a rename; across them (an inbox on a share) a copy under a hidden name,
+    renamed into place, then the original removed: the destination never holds a partial folder.
+
+    Raises:
+        IntakeError: the folder cannot be moved; the original is kept.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    if _same_file_system(source, folder):
+        return move_file(source, folder, reserve=reserve)  # a rename, as for a file
+    target = unique_target(folder, source.name.replace("\\", "_"), reserve)
+    staging = target.with_name(fit_name(f".{target.name}", ".moving"))
+    try:
+        shutil.copytree(source, staging, symlinks=True)
+        os.rename(staging, target)
+    except OSError as e:
+        raise IntakeError(
+            f"{source}: cannot copy to {folder} ({e.strerror or e}); "
+            f"the original is kept, a partial copy may remain as {staging.name}"
+        ) from e
+    try:
+        shutil.rmtree(source)
+    except OSError as e:  # the copy is complete under its final name: nothing is lost
+        logger.warning("%s: left behind after its copy was moved to %s (%s)", source, target, e)
+    logger.info("Moved %s -> %s", source, target)
+    return target
+
+
+def _same_file_system(source: Path, folder: Path) -> bool:
+    return os.lstat(source).st_dev == os.stat(folder).st_dev
