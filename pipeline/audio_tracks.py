@@ -11,7 +11,7 @@ service writes them from the meeting's start) and shorter ones are padded with s
 A zip is opened only when it is safe: no member outside the folder it unpacks into (absolute
 paths, "..", links), no more than :data:`MAX_TRACKS` tracks, no more than :data:`MAX_UNPACKED_BYTES`
 unpacked (counted while unpacking, not taken from the zip's headers), and nothing but audio
-beside the usual system litter (``__MACOSX/``, ``.DS_Store``).
+beside the usual system litter (``__MACOSX/``, hidden files such as ``.DS_Store``).
 """
 
 from __future__ import annotations
@@ -43,7 +43,9 @@ AUDIO_SUFFIXES = frozenset(
 # One speaker per channel is what the channel analysis is for; past this, it is not a meeting's tracks.
 MAX_TRACKS = 16
 MAX_UNPACKED_BYTES = 8 << 30
-_LITTER = re.compile(r"(^|/)(__MACOSX/|\.DS_Store$|Thumbs\.db$|desktop\.ini$)", re.IGNORECASE)
+# Hidden names include macOS's "._Marie.wav" (its resource fork, copied beside each file onto a share).
+# Never "." or "..": a member climbing out of its folder is refused, not passed over as litter.
+_LITTER = re.compile(r"(^|/)(__MACOSX/|\.(?![./]|$)|Thumbs\.db$|desktop\.ini$)", re.IGNORECASE)
 _CHUNK = 1 << 20
 
 

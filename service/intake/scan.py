@@ -281,7 +281,7 @@ def _consider(
         if readiness.first_report(f"unfinished\0{path}\0{folder.unfinished}"):
             logger.warning("%s is not taken yet: %s in it is still being copied", path.name, folder.unfinished)
         return None
-    refused = tracks.refusal(path, folder) if folder is not None or tracks.is_zip(path) else None
+    refused = tracks.refusal(path, folder)  # a folder or zip that cannot be a meeting's tracks
     if refused is not None:
         readiness.forget(path)
         _to_failed(layout, client, path, plain_reason(TracksError(refused), client.language), refused)

@@ -20,7 +20,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.audio_tracks import TracksError, check_zip, tracks_in
+from pipeline.audio_tracks import AUDIO_SUFFIXES, TracksError, check_zip, tracks_in
 from pipeline.outputs.names import fit_name
 from service.errors import IntakeError
 from service.intake.readiness import TEMPORARY_SUFFIXES
@@ -83,17 +83,40 @@ def _raise(error: OSError) -> None:
 
 
 def refusal(path: Path, state: FolderState | None = None) -> str | None:
-    """Why the complete folder or zip at `path` cannot be a meeting's tracks, in words; None when it can."""
+    """Why the complete folder (its `state` given) or zip at `path` cannot be a meeting's tracks, in
+    words; None when it can, or when it is neither.
+
+    A folder holds its participants' tracks directly: audio in its sub-folders is more likely several
+    meetings filed together (a month's recordings) than one meeting's tracks, so it is not mixed into one.
+    """
     if state is not None and state.refusal:
         return f"{path.name}: {state.refusal}"
+    nested = sorted(_audio_folders(path)) if state is not None else []
+    if nested:
+        return (
+            f"{path.name}: audio files in its sub-folders ({', '.join(nested)}): a folder of"
+            " participants' tracks holds one audio file per participant, directly; drop each"
+            " meeting's recording, or each meeting's folder of tracks, on its own"
+        )
     try:
         if state is not None:
             tracks_in(path)
         elif is_zip(path):
             check_zip(path)
     except TracksError as e:
-        return str(e)
+        return str(e).replace(str(path), path.name)  # the note names what the secretary dropped
     return None
+
+
+def _audio_folders(folder: Path) -> set[str]:
+    """The sub-folders of `folder` holding audio, system litter (``__MACOSX``, hidden folders) aside."""
+    found = set()
+    for path in folder.rglob("*"):
+        inner = path.relative_to(folder).parts
+        litter = any(part.startswith((".", "__MACOSX")) for part in inner)
+        if len(inner) > 1 and not litter and path.suffix.lower() in AUDIO_SUFFIXES and path.is_file():
+            found.add(inner[0])
+    return found
 
 
 def folder_hash(folder: Path) -> str:

@@ -155,8 +155,13 @@ def test_folders_that_cannot_be_tracks_are_set_aside_with_a_reason(
     notes = _tracks_folder(inbox / "notes seules")
     for track in notes.iterdir():
         track.rename(track.with_suffix(".txt"))
+    months = inbox / "réunions de mars"  # several meetings filed together, not one meeting's tracks
+    for week, hz in (("semaine 1", 220), ("semaine 2", 330)):
+        (months / week).mkdir(parents=True)
+        _tone(months / week / "point.wav", hz)
     assert _scan(root, clients, ledger) == []
-    assert "no audio track" in _reason(root, "vide")
+    assert "audio files in its sub-folders (semaine 1, semaine 2)" in _reason(root, "réunions de mars")
+    assert "vide: no audio track" in _reason(root, "vide") and str(inbox) not in _reason(root, "vide")
     assert "'Paul.wav' is a link" in _reason(root, "lien")
     assert "no audio track" in _reason(root, "notes seules")
     assert (root / "failed" / "acme" / "lien" / "Paul.wav").is_symlink() and secret.is_file()
@@ -228,3 +233,10 @@ def test_the_participants_lead_whisper_vocabulary(tmp_path: Path) -> None:
         vocabulary = with_participants(settings, heard).asr.vocabulary
     assert vocabulary[:2] == ("Jean Martin", "Marie Dupont")
     assert list((tmp_path / "work").iterdir()) == []  # the assembled recording is gone with its run
+
+
+def test_a_folder_copied_from_a_mac_keeps_its_tracks_only(tmp_path: Path) -> None:
+    folder = _tracks_folder(tmp_path / "réunion")
+    (folder / "._Marie Dupont.wav").write_bytes(b"\0\5\26\7 Mac OS X resource fork")  # not audio
+    (folder / ".DS_Store").write_bytes(b"\0")
+    assert sorted(t.participant for t in audio_tracks.tracks_in(folder)) == ["Jean Martin", "Marie Dupont"]
