@@ -15,6 +15,7 @@ import os
 import sqlite3
 import threading
 import time
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from typing import Any
 import docx
 import numpy as np
 import pytest
+import soundfile as sf
 
 import flows.tasks
 from flows.intake import reconcile_inbox
@@ -436,6 +438,57 @@ def test_same_name_twice_keeps_both_minutes(site: tuple[Path, Path, SmtpServer],
     assert len(list((root / "archive/acme").glob(f"{date.today().isoformat()}/point hebdo*.wav"))) == 2
 
 
+def _voice(seconds: float, start: float, end: float, hz: float) -> np.ndarray:
+    """One participant's track: syllable-like bursts from `start` to `end`, near silence around them."""
+    t = np.arange(int(seconds * 16000)) / 16000
+    bursts = np.sign(np.sin(2 * np.pi * hz * t)) * np.clip(np.sin(2 * np.pi * 3 * t), 0, None)
+    spoken = (t >= start) & (t < end)
+    return (0.2 * bursts * spoken + 1e-4 * np.random.default_rng(int(hz)).standard_normal(t.size)).astype(np.float32)
+
+
+def test_a_zip_of_tracks_is_one_meeting_and_a_hostile_one_is_set_aside(
+    site: tuple[Path, Path, SmtpServer], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, config, _smtp = site
+    asked: list[tuple[str, ...]] = []  # the vocabulary Whisper is given
+    fake = flows.tasks.get_transcriber
+
+    def transcriber(settings: Any) -> Any:
+        asked.append(settings.vocabulary)
+        return fake(settings)
+
+    monkeypatch.setattr(flows.tasks, "get_transcriber", transcriber)
+    sound = tmp_path / "Comité des pistes.zip"
+    with zipfile.ZipFile(sound, "w") as bundle:
+        for name, voice in (
+            ("Marie Dupont.wav", _voice(6, 0.2, 2.8, 170)),
+            ("Jean Martin.wav", _voice(6, 3.2, 5.8, 230)),
+        ):
+            sf.write(tmp_path / name, voice, 16000)
+            bundle.write(tmp_path / name, name)
+    hostile = tmp_path / "pistes piégées.zip"
+    with zipfile.ZipFile(hostile, "w") as bundle:
+        bundle.write(tmp_path / "Marie Dupont.wav", "Marie Dupont.wav")
+        bundle.writestr("../../outbox/acme/Jean Martin.wav", b"RIFF")  # zip-slip
+    for made in (sound, hostile):
+        os.rename(made, root / "inbox/acme" / made.name)
+    states = execute_runs(reconcile_inbox(config=str(config)))
+    assert len(states) == 1 and all(s.is_completed() for s in states.values()), "one run, for the sound zip"
+    (minutes,) = _minutes_of(root, Case("tracks", "acme", sound.name, lambda p: None, DONE))
+    assert minutes.name == "Comité des pistes.docx"
+    document = docx.Document(str(minutes))
+    text = "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    text += "\n".join(p.text for p in document.paragraphs)
+    assert "Marie Dupont" in text and "Jean Martin" in text
+    assert asked and all(terms[:2] == ("Jean Martin", "Marie Dupont") for terms in asked)
+    (archived,) = _named(root / "archive/acme", sound.name)
+    assert zipfile.ZipFile(archived).namelist() == ["Marie Dupont.wav", "Jean Martin.wav"], "archived whole"
+    note = (root / "failed/acme" / (hostile.name + ".reason.txt")).read_text(encoding="utf-8")
+    assert "would unpack outside its folder" in note and (root / "failed/acme" / hostile.name).is_file()
+    assert not (root / "outbox/acme/Jean Martin.wav").exists()
+    assert not list((root / "inbox/acme").iterdir()) and not list((root / "processing/acme").iterdir())
+
+
 def test_retention_deletes_recordings_and_runs_keeps_minutes_and_reasons(site: tuple[Path, Path, SmtpServer]) -> None:
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterTags
@@ -452,7 +505,7 @@ def test_retention_deletes_recordings_and_runs_keeps_minutes_and_reasons(site: t
     acme_runs = FlowRunFilter(tags=FlowRunFilterTags(all_=["client:acme"]))
     with get_client(sync_client=True) as client:
         runs = len(client.read_flow_runs(flow_run_filter=acme_runs))
-    assert archived and len(failed) == 16 and len(reasons) == 16 and minutes and runs >= 15
+    assert archived and len(failed) == 17 and len(reasons) == 17 and minutes and runs >= 15
     text = config.read_text(encoding="utf-8")
     # 0 days: every finished run of the session server goes too; the later test modules make their own.
     config.write_text(text.replace("[asr]", "retention_days = 0\n[asr]"), encoding="utf-8")
