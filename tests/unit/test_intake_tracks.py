@@ -17,7 +17,7 @@ import soundfile as sf
 from pipeline import audio_tracks
 from pipeline.audio_tracks import recording_from
 from pipeline.config import Settings
-from pipeline.errors import CorruptAudioError
+from pipeline.errors import CorruptAudioError, PipelineError
 from pipeline.stages import with_participants
 from service.clients import Clients, parse_clients
 from service.intake import (
@@ -240,3 +240,15 @@ def test_a_folder_copied_from_a_mac_keeps_its_tracks_only(tmp_path: Path) -> Non
     (folder / "._Marie Dupont.wav").write_bytes(b"\0\5\26\7 Mac OS X resource fork")  # not audio
     (folder / ".DS_Store").write_bytes(b"\0")
     assert sorted(t.participant for t in audio_tracks.tracks_in(folder)) == ["Jean Martin", "Marie Dupont"]
+
+
+def test_an_unreadable_track_fails_the_meeting_with_a_reason_naming_it(
+    tmp_path: Path, root: Path, clients: Clients, ledger: RecordingLedger
+) -> None:
+    folder = _tracks_folder(root / "inbox" / "acme" / "comité")
+    (folder / "Paul Durand.wav").write_bytes(np.random.default_rng(5).bytes(50_000))
+    (ready,) = _scan(root, clients, ledger)  # taken: only decoding tells a damaged track
+    with pytest.raises(PipelineError) as caught, recording_from(ready.path, tmp_path / "work"):
+        pass
+    failed = fail_recording(root, ledger, clients.require("acme"), ready.sha256, caught.value)
+    assert len(list(failed.iterdir())) == 3 and "Paul Durand.wav" in _reason(root, "comité")
