@@ -33,6 +33,7 @@ import ffmpeg
 
 from pipeline.audio import PARTICIPANTS_TAG, _ffmpeg_url, _require, probe
 from pipeline.errors import NotMediaError
+from pipeline.meeting_names import sidecar_path
 from pipeline.types import SAMPLE_RATE
 
 logger = logging.getLogger(__name__)
@@ -208,5 +209,8 @@ def recording_from(path: Path, work_dir: Path | None = None) -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="minutier-tracks-", dir=work_dir) as tmp:
         folder = path if path.is_dir() else unpack_zip(path, Path(tmp) / "unpacked")
         out = Path(tmp) / f"{path.stem if path.is_file() else path.name}.mka"
+        sidecar = sidecar_path(path)  # "Comité.json" beside "Comité/" titles the meeting
+        if sidecar is not None:
+            shutil.copyfile(sidecar, out.with_name(out.stem + sidecar.suffix))
         yield assemble_tracks(tracks_in(folder), out)
         shutil.rmtree(Path(tmp) / "unpacked", ignore_errors=True)

@@ -18,6 +18,7 @@ from pipeline import audio_tracks
 from pipeline.audio_tracks import recording_from
 from pipeline.config import Settings
 from pipeline.errors import CorruptAudioError, PipelineError
+from pipeline.meeting_names import meeting_facts, time_zone
 from pipeline.stages import with_participants
 from service.clients import Clients, parse_clients
 from service.intake import (
@@ -252,3 +253,16 @@ def test_an_unreadable_track_fails_the_meeting_with_a_reason_naming_it(
         pass
     failed = fail_recording(root, ledger, clients.require("acme"), ready.sha256, caught.value)
     assert len(list(failed.iterdir())) == 3 and "Paul Durand.wav" in _reason(root, "comité")
+
+
+def test_a_folder_sidecar_goes_with_it_and_titles_its_meeting(
+    tmp_path: Path, root: Path, clients: Clients, ledger: RecordingLedger
+) -> None:
+    inbox = root / "inbox" / "acme"
+    (inbox / "comite.json").write_text('{"title": "Comité de pilotage", "date": "2026-11-20"}', encoding="utf-8")
+    _tracks_folder(inbox / "comite")
+    (ready,) = _scan(root, clients, ledger)
+    assert (ready.path.parent / "comite.json").is_file() and not list(inbox.iterdir())
+    with recording_from(ready.path, tmp_path / "work") as heard:
+        facts = meeting_facts(heard, None, language="fr", zone=time_zone(None))
+    assert (facts.title, facts.held_on) == ("Comité de pilotage", date(2026, 11, 20))
