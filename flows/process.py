@@ -272,8 +272,9 @@ def process_recording(
                 add_run_tags(f"language:{st.language}")
             else:
                 add_run_tags(f"client:{client}", f"device:{get_transcriber(settings.asr).device}")
-                # Participants' tracks (a folder or zip) are heard as the one recording they make.
-                with recording_from(recording_path, Home(settings.service.home_dir).work) as heard:
+                # Participants' tracks (a folder or zip) are heard as the one recording they make, assembled
+                # beside the decoded audio: the model worker reads it there, and retention purges a crash's copy.
+                with recording_from(recording_path, Home(settings.service.home_dir).decoded_audio) as heard:
                     assembled = replace(recording, path=heard)
                     st, meta = _speaker_transcript(assembled, request, with_participants(settings, heard), report)
             report.stage("attributed")

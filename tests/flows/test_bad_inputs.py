@@ -487,6 +487,7 @@ def test_a_zip_of_tracks_is_one_meeting_and_a_hostile_one_is_set_aside(
     assert "would unpack outside its folder" in note and (root / "failed/acme" / hostile.name).is_file()
     assert not (root / "outbox/acme/Jean Martin.wav").exists()
     assert not list((root / "inbox/acme").iterdir()) and not list((root / "processing/acme").iterdir())
+    assert not list((root / "home/work/audio").iterdir()), "the assembled recording outlived its run"
 
 
 def test_retention_deletes_recordings_and_runs_keeps_minutes_and_reasons(site: tuple[Path, Path, SmtpServer]) -> None:
