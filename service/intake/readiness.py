@@ -69,6 +69,12 @@ class Readiness:
                 self._seen[path] = seen
             return now - seen.since >= self.settle_s
 
+    def steady_for(self, path: Path) -> float:
+        """Seconds `path` has looked the same (0 when it is not watched)."""
+        with self._lock:
+            seen = self._seen.get(path)
+            return self._clock() - seen.since if seen is not None else 0.0
+
     @property
     def waiting(self) -> bool:
         """Whether some file was seen but is not ready yet (the scan should look again soon)."""

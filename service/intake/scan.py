@@ -277,9 +277,7 @@ def _consider(
     companion = sidecar_path(path)
     if not _settled(companion, readiness) or not settled:  # both watched from the first look
         return None
-    if folder is not None and folder.unfinished:  # a copy into it is going on, or was cut short
-        if readiness.first_report(f"unfinished\0{path}\0{folder.unfinished}"):
-            logger.warning("%s is not taken yet: %s in it is still being copied", path.name, folder.unfinished)
+    if folder is not None and not tracks.complete(path, folder, readiness):
         return None
     refused = tracks.refusal(path, folder)  # a folder or zip that cannot be a meeting's tracks
     if refused is not None:

@@ -23,12 +23,15 @@ from pathlib import Path
 from pipeline.audio_tracks import AUDIO_SUFFIXES, TracksError, check_zip, tracks_in
 from pipeline.outputs.names import fit_name
 from service.errors import IntakeError
-from service.intake.readiness import TEMPORARY_SUFFIXES
+from service.intake.readiness import TEMPORARY_SUFFIXES, Readiness
 from service.layout import move_file, unique_target
 
 logger = logging.getLogger(__name__)
 
 _CHUNK = 1 << 20
+# A folder made in the inbox by hand (Explorer's "New folder", renamed, then filled by dragging
+# the tracks in) stays empty for a while: it is set aside only once empty for this long.
+EMPTY_FOLDER_S = 300.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +42,7 @@ class FolderState:
         size: Total size of its files.
         mtime_ns: Newest modification time of the folder, its files and sub-folders.
         unfinished: A file under a copy's temporary name ("Marie.m4a.part"): not complete yet.
+        audio: How many audio files it holds (none yet: a folder just made, its tracks still to come).
         refusal: Why it can never be taken (a link or special file inside), or None.
     """
 
@@ -46,6 +50,7 @@ class FolderState:
     mtime_ns: int
     unfinished: str | None = None
     refusal: str | None = None
+    audio: int = 0
 
 
 def is_zip(path: Path) -> bool:
@@ -61,6 +66,7 @@ def folder_state(folder: Path) -> FolderState:
     top = os.lstat(folder)
     size, newest = 0, top.st_mtime_ns
     unfinished = refusal = None
+    audio = 0
     for current, dirs, files in os.walk(folder, onerror=_raise):
         for name in (*dirs, *files):
             path = Path(current, name)
@@ -71,15 +77,26 @@ def folder_state(folder: Path) -> FolderState:
                 refusal = refusal or f"{relative!r} is a link: a folder of tracks holds the audio files themselves"
             elif stat.S_ISREG(info.st_mode):
                 size += info.st_size
+                audio += Path(name).suffix.lower() in AUDIO_SUFFIXES
                 if name.lower().endswith(TEMPORARY_SUFFIXES):
                     unfinished = unfinished or relative
             elif not stat.S_ISDIR(info.st_mode):
                 refusal = refusal or f"{relative!r} is not a regular file"
-    return FolderState(size, newest, unfinished, refusal)
+    return FolderState(size, newest, unfinished, refusal, audio)
 
 
 def _raise(error: OSError) -> None:
     raise error
+
+
+def complete(folder: Path, state: FolderState, readiness: Readiness) -> bool:
+    """Whether a folder that has settled is complete: no copy into it going on (or cut short: it
+    waits, nothing is lost), and audio in it, or none for :data:`EMPTY_FOLDER_S`."""
+    if state.unfinished:
+        if readiness.first_report(f"unfinished\0{folder}\0{state.unfinished}"):
+            logger.warning("%s is not taken yet: %s in it is still being copied", folder.name, state.unfinished)
+        return False
+    return state.audio > 0 or readiness.steady_for(folder) >= max(readiness.settle_s, EMPTY_FOLDER_S)
 
 
 def refusal(path: Path, state: FolderState | None = None) -> str | None:
