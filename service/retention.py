@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -172,7 +173,7 @@ def purge_archive(root: Path, ledger: RecordingLedger, policy: RetentionPolicy, 
     purged: list[Purge] = []
     for client, day, folder in expired_days(Layout(root).stage_root("archive"), policy.days, policy.now.date()):
         for path in sorted(folder.iterdir()):
-            if path.name.endswith(NOTE_SUFFIX) or path.is_dir():
+            if path.name.endswith(NOTE_SUFFIX):
                 continue
             entry = ledger.by_path(path)
             purged += _delete(path, Purge(ARCHIVED, client, str(path), entry.sha256 if entry else None, day), audit)
@@ -189,9 +190,7 @@ def purge_failed(
     purged: list[Purge] = []
     for client_dir in _folders(Layout(root).stage_root("failed")):
         for path in sorted(client_dir.iterdir()):
-            if path.name.endswith((REASON_SUFFIX, NOTE_SUFFIX, ".writing")) or (
-                path.is_dir() and not path.is_symlink()
-            ):
+            if path.name.endswith((REASON_SUFFIX, NOTE_SUFFIX, ".writing")):
                 continue
             filed = datetime.fromtimestamp(path.lstat().st_ctime)  # set by the move into failed/
             if not policy.expired(filed):
@@ -255,9 +254,13 @@ def purge_files(
 
 
 def _delete(path: Path, purge: Purge, audit: AuditLog) -> tuple[Purge, ...]:
-    """Delete `path` (a symbolic link itself, never its target) and record it; nothing if it is gone already."""
+    """Delete `path` (a symbolic link itself, never its target; a folder of participants' tracks whole) and
+    record it; nothing if it is gone already."""
     try:
-        path.unlink()
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)  # rmtree never follows a link inside the folder
+        else:
+            path.unlink()
     except FileNotFoundError:
         return ()
     audit.record(purge)

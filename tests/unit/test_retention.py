@@ -150,3 +150,26 @@ def test_audit_log_upgrades_a_ledger_from_before_kinds(tmp_path: Path) -> None:
             ("/a.wav", "archived recording"),
             (str(tmp_path / "work/audio/x.npy"), DECODED),
         ]
+
+
+def test_a_folder_of_participants_tracks_goes_whole_after_the_period_and_no_link_in_it_is_followed(
+    tmp_path: Path,
+) -> None:
+    outside = tmp_path / "outside.wav"
+    outside.write_bytes(b"RIFF not the service's")
+    with RecordingLedger(tmp_path / "ledger.sqlite3") as ledger, _audit(tmp_path, 2) as audit:
+        day = Layout(tmp_path).archive("acme", date(2026, 3, 7))
+        tracks = day / "Comité des pistes"
+        tracks.mkdir(parents=True)
+        (tracks / "Marie Dupont.wav").write_bytes(b"RIFF one")
+        (tracks / "Jean Martin.wav").symlink_to(outside)
+        failed = Layout(tmp_path).failed("acme") / "Réunion ratée"
+        failed.mkdir(parents=True)
+        (failed / "Paul.wav").write_bytes(b"RIFF two")
+        stamp = datetime.now().timestamp() - 5 * DAY
+        os.utime(failed, (stamp, stamp))
+        purged = purge_archive(tmp_path, ledger, audit.policy, audit)
+        with _audit(tmp_path, 2, datetime.now() + timedelta(days=3)) as later:
+            purged += purge_failed(tmp_path, ledger, later.policy, later, {"acme": "fr"})
+    assert sorted(Path(p.item).name for p in purged) == ["Comité des pistes", "Réunion ratée"]
+    assert not tracks.exists() and not failed.exists() and outside.exists()
