@@ -115,7 +115,9 @@ class DiarizeSettings:
     or a local directory holding such a pipeline. Speaker counts: `num_speakers` forces the
     count; otherwise it is estimated within [`min_speakers`, `max_speakers`].
     `clustering_threshold` (bundled model only) is the cosine similarity above which two speaker
-    clusters are merged (None: the tuned default). `segmentation_step` (bundled model only) is
+    clusters with 30 s of speech or more are merged, up to 0.1 lower for shorter ones (None: the
+    tuned default, 0.70). Chunks where the segmentation model hears several voices bound the
+    count from below; `max_speakers` and `num_speakers` still win. `segmentation_step` (bundled model only) is
     the hop between the segmentation model's 10 s windows, as a fraction of the window: every
     second of audio is segmented 1 / step times, the largest cost of diarization on a CPU.
     `threads` is how many CPU threads torch uses (0: all cores); see the README for why it is 1.

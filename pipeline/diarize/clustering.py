@@ -7,6 +7,7 @@ The numerical core is plain numpy/scipy (unit-testable without models):
   (Park et al., 2019; the recipe 3D-Speaker pairs with CAM++). No distance threshold to tune.
 * :func:`merge_close_clusters`: merges clusters whose centroids are more similar than a cosine
   threshold, which also lets a one-speaker recording come out as one speaker (eigengaps cannot).
+  The threshold relaxes for clusters with little speech, whose centroids are noisier.
 * :func:`absorb_small_clusters`: clusters backed by too few embeddings join their closest large one.
 
 :class:`SpeakerClustering` wraps them as a pyannote clustering sub-pipeline: it clusters a
@@ -27,10 +28,19 @@ from scipy.linalg import eigh
 from scipy.optimize import linear_sum_assignment
 from sklearn.cluster import KMeans
 
+from pipeline.diarize.counting import merge_threshold
+
 DEFAULT_PRUNING = 0.05
-DEFAULT_MERGE_THRESHOLD = 0.62
+# Merge threshold for clusters with DEFAULT_SETTLED_SPEECH seconds of speech or more, up to
+# DEFAULT_MERGE_RELAX lower for less (0.60 with none): one fixed 0.62 split the long recordings'
+# speakers (60 min: DER 0.196, 0.113 with these), and 0.66-0.75 without the relaxation broke
+# counts on short ones (README, "Speaker counts (issue 16)").
+DEFAULT_MERGE_THRESHOLD = 0.70
 DEFAULT_MIN_CLUSTER_SIZE = 3
 DEFAULT_MAX_TRAIN = 2000
+DEFAULT_MERGE_RELAX = 0.10
+DEFAULT_SETTLED_SPEECH = 30.0
+DEFAULT_MIN_SPEECH_SHARE = 0.0
 
 
 def normalize(x: np.ndarray) -> np.ndarray:
@@ -90,26 +100,62 @@ def _centroids(x: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return ids, normalize(np.stack([x[labels == k].mean(axis=0) for k in ids]))
 
 
-def merge_close_clusters(x: np.ndarray, labels: np.ndarray, threshold: float, min_clusters: int = 1) -> np.ndarray:
-    """Repeatedly merge the two clusters whose centroids have the highest cosine similarity above `threshold`."""
+def merge_close_clusters(
+    x: np.ndarray,
+    labels: np.ndarray,
+    threshold: float,
+    min_clusters: int = 1,
+    *,
+    speech: np.ndarray | None = None,
+    relax: float = 0.0,
+    settled: float = DEFAULT_SETTLED_SPEECH,
+) -> np.ndarray:
+    """Repeatedly merge the two clusters whose centroids are the most similar above their threshold.
+
+    The threshold is `threshold` for clusters with `settled` seconds of speech or more, and up to
+    `relax` lower for a pair whose smaller cluster has less (`speech`: seconds behind each embedding;
+    see :func:`pipeline.diarize.counting.merge_threshold`). The most similar pair above its own
+    threshold merges first.
+    """
     labels = labels.copy()
     xn = normalize(x)
+    weights = np.ones(len(x)) if speech is None else np.asarray(speech, dtype=float)
     while True:
         ids, cents = _centroids(xn, labels)
         if len(ids) <= max(1, min_clusters):
             break
         sim = cents @ cents.T
         np.fill_diagonal(sim, -np.inf)
-        i, j = np.unravel_index(np.argmax(sim), sim.shape)
-        if sim[i, j] < threshold:
+        if speech is None or relax == 0.0:
+            limit = np.full(sim.shape, threshold)
+        else:
+            limit = merge_threshold(threshold, relax, np.array([weights[labels == k].sum() for k in ids]), settled)
+        margin = np.where(sim >= limit, sim, -np.inf)
+        if not np.isfinite(margin).any():
             break
+        i, j = np.unravel_index(np.argmax(margin), margin.shape)
         labels[labels == ids[j]] = ids[i]
     return np.unique(labels, return_inverse=True)[1]
 
 
-def absorb_small_clusters(x: np.ndarray, labels: np.ndarray, min_size: int, min_clusters: int = 1) -> np.ndarray:
-    """Give the members of clusters with fewer than `min_size` embeddings to the closest large cluster."""
+def absorb_small_clusters(
+    x: np.ndarray,
+    labels: np.ndarray,
+    min_size: int,
+    min_clusters: int = 1,
+    *,
+    speech: np.ndarray | None = None,
+    min_share: float = 0.0,
+) -> np.ndarray:
+    """Give the members of small clusters to the closest large cluster.
+
+    A cluster is small with fewer than `min_size` embeddings, or (given `speech`, the seconds behind each
+    embedding) less than `min_share` of all the speech: the bar grows with the recording.
+    """
     ids, counts = np.unique(labels, return_counts=True)
+    if speech is not None and min_share > 0.0:
+        seconds = np.array([speech[labels == k].sum() for k in ids])
+        counts = np.where(seconds >= min_share * seconds.sum(), counts, np.minimum(counts, min_size - 1))
     order = np.argsort(-counts)
     large = [ids[k] for k in order if counts[k] >= min_size]
     # Keep the biggest clusters large enough to honour `min_clusters`.
@@ -137,15 +183,26 @@ def cluster_embeddings(
     pruning: float = DEFAULT_PRUNING,
     merge_threshold: float = DEFAULT_MERGE_THRESHOLD,
     min_cluster_size: int = DEFAULT_MIN_CLUSTER_SIZE,
+    speech: np.ndarray | None = None,
+    merge_relax: float = DEFAULT_MERGE_RELAX,
+    settled_speech: float = DEFAULT_SETTLED_SPEECH,
+    min_speech_share: float = DEFAULT_MIN_SPEECH_SHARE,
 ) -> np.ndarray:
-    """Spectral clustering, then small-cluster absorption and centroid merging (see module doc)."""
+    """Spectral clustering, then small-cluster absorption and centroid merging (see module doc).
+
+    `speech` (seconds behind each embedding), `merge_relax` and `settled_speech`: see :func:`merge_close_clusters`.
+    """
     labels = spectral_labels(
         x, min_clusters=min_clusters, max_clusters=max_clusters, num_clusters=num_clusters, pruning=pruning
     )
     if num_clusters is not None:
         return labels
-    labels = absorb_small_clusters(x, labels, min(min_cluster_size, max(1, len(x) // 10)), min_clusters)
-    return merge_close_clusters(x, labels, merge_threshold, min_clusters)
+    labels = absorb_small_clusters(
+        x, labels, min(min_cluster_size, max(1, len(x) // 10)), min_clusters, speech=speech, min_share=min_speech_share
+    )
+    return merge_close_clusters(
+        x, labels, merge_threshold, min_clusters, speech=speech, relax=merge_relax, settled=settled_speech
+    )
 
 
 def spread_subset(n: int, limit: int) -> np.ndarray:
@@ -172,6 +229,9 @@ class SpeakerClustering(BaseClustering):
         self.pruning = Uniform(0.01, 0.3)
         self.merge_threshold = Uniform(0.0, 1.0)
         self.min_cluster_size = Integer(1, 20)
+        self.merge_relax = Uniform(0.0, 0.5)
+        self.settled_speech = Uniform(1.0, 300.0)
+        self.min_speech_share = Uniform(0.0, 0.2)
 
     @staticmethod
     def default_parameters() -> dict[str, Any]:
@@ -179,6 +239,9 @@ class SpeakerClustering(BaseClustering):
             "pruning": DEFAULT_PRUNING,
             "merge_threshold": DEFAULT_MERGE_THRESHOLD,
             "min_cluster_size": DEFAULT_MIN_CLUSTER_SIZE,
+            "merge_relax": DEFAULT_MERGE_RELAX,
+            "settled_speech": DEFAULT_SETTLED_SPEECH,
+            "min_speech_share": DEFAULT_MIN_SPEECH_SHARE,
         }
 
     def __call__(  # type: ignore[override]  # pyannote's BaseClustering is annotated as returning one array
@@ -200,7 +263,8 @@ class SpeakerClustering(BaseClustering):
             hard = np.zeros((num_chunks, num_speakers), dtype=np.int8)
             return hard, np.ones((num_chunks, num_speakers, 1)), np.zeros((1, dimension))
         subset = spread_subset(len(train), self.max_train)
-        train, chunk_idx, speaker_idx = train[subset], chunk_idx[subset], speaker_idx[subset]
+        speech = _speech_seconds(segmentations, chunk_idx, speaker_idx) * (len(train) / len(subset))
+        train, chunk_idx, speaker_idx, speech = train[subset], chunk_idx[subset], speaker_idx[subset], speech[subset]
         num_clusters, min_clusters, max_clusters = self.set_num_clusters(
             len(train), num_clusters=num_clusters, min_clusters=min_clusters, max_clusters=max_clusters
         )
@@ -212,11 +276,25 @@ class SpeakerClustering(BaseClustering):
             pruning=self.pruning,
             merge_threshold=self.merge_threshold,
             min_cluster_size=self.min_cluster_size,
+            speech=speech,
+            merge_relax=self.merge_relax,
+            settled_speech=self.settled_speech,
+            min_speech_share=self.min_speech_share,
         )
         centroids = np.stack([train[labels == k].mean(axis=0) for k in range(labels.max() + 1)])
         scores = normalize(np.nan_to_num(embeddings)) @ normalize(centroids).T
         hard = assign_constrained(scores, ~np.isnan(embeddings).any(axis=2))
         return hard, scores, centroids
+
+
+def _speech_seconds(segmentations: SlidingWindowFeature | None, chunks: np.ndarray, speakers: np.ndarray) -> np.ndarray:
+    """Seconds of speech new to each (window, local speaker) embedding: its active frames, scaled by
+    the share of the window that the next window does not cover again (windows overlap)."""
+    if segmentations is None:
+        return np.ones(len(chunks))
+    window = segmentations.sliding_window
+    active = np.nan_to_num(segmentations.data[chunks, :, speakers], nan=0.0).mean(axis=1)
+    return active * min(window.step, window.duration)
 
 
 def assign_constrained(scores: np.ndarray, active: np.ndarray) -> np.ndarray:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +27,19 @@ from pyannote.audio.pipelines.utils.diarization import set_num_speakers
 from pyannote.core import Annotation, SlidingWindow, SlidingWindowFeature
 
 from pipeline.diarize.campp import FBANK_WINDOW_SAMPLES, FRAME_STRIDE_SAMPLES, CamPlusPlusEmbedding
+from pipeline.diarize.counting import DEFAULT_COUNT_FLOOR, CountFloor, bounded_minimum, local_speaker_floor
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class LocalEvidence:
+    """What the models say about one recording before clustering (cached by bench/speaker_counts.py)."""
+
+    segmentations: SlidingWindowFeature  # (chunks, frames, 3) binary local speakers per 10 s chunk
+    windows: SlidingWindowFeature  # the same cut into the short pieces that are clustered
+    count: SlidingWindowFeature  # speakers active per frame
+    embeddings: np.ndarray  # (pieces, 3, 192), NaN for silent local speakers
 
 
 class NoPLDA(PLDA):
@@ -51,6 +63,7 @@ class OfflineSpeakerDiarization(SpeakerDiarization):
         window_duration: seconds of each chunk clustered as one piece (None: the whole chunk).
         window_step: seconds between those pieces (None: the segmentation step).
         segmentation_step: step between segmentation chunks, as a fraction of their 10 s.
+        count_floor: how chunks with several local speakers bound the count from below (None: they don't).
     """
 
     def __init__(
@@ -65,6 +78,7 @@ class OfflineSpeakerDiarization(SpeakerDiarization):
         window_duration: float | None = 3.0,
         window_step: float | None = 1.0,
         segmentation_step: float = 0.3,
+        count_floor: CountFloor | None = DEFAULT_COUNT_FLOOR,
     ) -> None:
         super().__init__(
             segmentation=str(segmentation),
@@ -82,6 +96,7 @@ class OfflineSpeakerDiarization(SpeakerDiarization):
         self.block_context = block_context
         self.window_duration = window_duration
         self.window_step = window_step
+        self.count_floor = count_floor
 
     def default_parameters(self) -> dict[str, Any]:
         return {"segmentation": {"min_duration_off": 0.0}, "clustering": self.clustering.default_parameters()}
@@ -126,22 +141,48 @@ class OfflineSpeakerDiarization(SpeakerDiarization):
         """Diarize `file` (a dict with "waveform", "sample_rate" and "uri")."""
         hook = self.setup_hook(file, hook=hook)
         num_speakers, min_speakers, max_speakers = set_num_speakers(num_speakers, min_speakers, max_speakers)
+        evidence = self.local_evidence(file, hook=hook)
+        if evidence is None:
+            empty = Annotation(uri=file["uri"])
+            return DiarizeOutput(empty, empty.copy(), np.zeros((0, self.campp.dimension)))
+        return self.cluster_evidence(file["uri"], evidence, num_speakers, min_speakers, max_speakers)
+
+    def local_evidence(self, file: dict[str, Any], hook: Callable[..., Any] | None = None) -> LocalEvidence | None:
+        """The model-heavy half of :meth:`apply`: segmentation and embeddings (None: no speech at all)."""
         segmentations = self.get_segmentations(file, hook=hook)  # powerset model: already binary
         count = self.speaker_count(segmentations, self._segmentation.model.receptive_field, warm_up=(0.0, 0.0))
         if np.nanmax(count.data) == 0.0:
-            empty = Annotation(uri=file["uri"])
-            return DiarizeOutput(empty, empty.copy(), np.zeros((0, self.campp.dimension)))
+            return None
         windows = self.local_windows(segmentations)
         embeddings = self.get_embeddings(file, windows, exclude_overlap=self.embedding_exclude_overlap, hook=hook)
+        return LocalEvidence(segmentations, windows, count, embeddings)
+
+    def cluster_evidence(
+        self,
+        uri: str,
+        evidence: LocalEvidence,
+        num_speakers: int | None,
+        min_speakers: int,
+        max_speakers: float,
+    ) -> DiarizeOutput:
+        """The cheap half of :meth:`apply`: speaker count, clustering and the output annotations."""
+        windows = evidence.windows
+        if num_speakers is None and self.count_floor:
+            # The segmentation model's local speaker counts bound the count from below; a client's
+            # maximum still wins (pipeline.diarize.counting).
+            frames = self._segmentation.model.receptive_field
+            floor = local_speaker_floor(evidence.segmentations.data, frames.step, self.count_floor)
+            min_speakers = bounded_minimum(floor, min_speakers, max_speakers)
         hard, _, centroids = self.clustering(
-            embeddings=embeddings,
+            embeddings=evidence.embeddings,
             segmentations=windows,
             num_clusters=num_speakers,
             min_clusters=min_speakers,
             max_clusters=max_speakers,
         )
         hard[np.sum(windows.data, axis=1) == 0] = -2
-        count.data = np.minimum(count.data, max_speakers).astype(np.int8)
+        count = SlidingWindowFeature(np.minimum(evidence.count.data, max_speakers).astype(np.int8),
+                                     evidence.count.sliding_window)  # fmt: skip
         min_off = self.segmentation.min_duration_off
         overlapping = self.to_annotation(self.reconstruct(windows, hard, count), 0.0, min_off)
         count.data = np.minimum(count.data, 1).astype(np.int8)
@@ -155,7 +196,7 @@ class OfflineSpeakerDiarization(SpeakerDiarization):
         centroids = padded[[int(label) for label in labels]]
         overlapping = overlapping.rename_labels(mapping=mapping)
         exclusive = exclusive.rename_labels(mapping=mapping)
-        overlapping.uri = exclusive.uri = file["uri"]
+        overlapping.uri = exclusive.uri = uri
         return DiarizeOutput(overlapping, exclusive, centroids)
 
     @property

@@ -81,6 +81,7 @@ def test_ami_dev_pooled_der(diarizer: PyannoteDiarizer) -> None:
     references = read_rttm((EVAL / "ami_debug" / "debug.development.rttm").read_text())
     for uri in ("dev00", "dev01"):
         d = diarizer.diarize(load_audio(EVAL / "ami_debug" / f"{uri}.wav"))
+        assert len(d.speakers) == len({t.speaker for t in references[uri]}) == 2, uri
         metric(
             _annotation(references[uri], uri),
             _annotation(d.turns, uri),
@@ -88,6 +89,14 @@ def test_ami_dev_pooled_der(diarizer: PyannoteDiarizer) -> None:
         )
     # 0.156 at the default segmentation step (0.3), chosen as the fastest step that stays under 0.17.
     assert abs(metric) <= 0.17
+
+
+def test_ami_train_speaker_counts(diarizer: PyannoteDiarizer) -> None:
+    # Issue 16: the count holds on far-field meeting excerpts it was not tuned on (trn02: one speaker).
+    references = read_rttm((EVAL / "ami_debug" / "debug.train.rttm").read_text())
+    for uri in ("trn02", "trn03"):
+        d = diarizer.diarize(load_audio(EVAL / "ami_debug" / f"{uri}.wav"))
+        assert len(d.speakers) == len({t.speaker for t in references[uri]}), uri
 
 
 def test_forced_speaker_counts_are_honoured(diarizer: PyannoteDiarizer, sample: tuple[Audio, Diarization]) -> None:
