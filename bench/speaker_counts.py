@@ -7,7 +7,7 @@ recordings: one conversation's voices over ~10 min, and optionally the 60-minute
 (segmentation, pieces, CAM++ embeddings) is cached under bench/results/speaker_counts/, and every
 variant only re-runs the clustering on it, so a sweep costs seconds.
 
-    .venv/bin/python bench/speaker_counts.py [--long 10 60] [--sweep]
+    .venv/bin/python bench/speaker_counts.py [--long 10 60] [--sweep] [--sweep-pruning]
 """
 
 from __future__ import annotations
@@ -187,12 +187,14 @@ class Variant:
     relax: float = 0.0
     settled: float = 30.0
     share: float = 0.0
+    pruning: float = 0.05
 
 
 def run_variant(pipeline: Any, variant: Variant, cached: dict[str, LocalEvidence | None], recs: list[Recording]):
     params = pipeline.default_parameters()
     params["clustering"].update(merge_threshold=variant.base, merge_relax=variant.relax,
-                                settled_speech=variant.settled, min_speech_share=variant.share)  # fmt: skip
+                                settled_speech=variant.settled, min_speech_share=variant.share,
+                                pruning=variant.pruning)  # fmt: skip
     pipeline.instantiate(params)
     pipeline.count_floor = variant.floor
     found, pooled, der = {}, {}, {}
@@ -230,6 +232,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--long", type=float, nargs="*", default=[], help="also assembled recordings of these minutes")
     parser.add_argument("--sweep", action="store_true", help="sweep each rule's parameters")
+    parser.add_argument("--sweep-pruning", action="store_true", help="sweep the affinity pruning at the new defaults")
     args = parser.parse_args()
     CACHE.mkdir(parents=True, exist_ok=True)
     diarizer = PyannoteDiarizer(DiarizeSettings())
@@ -254,6 +257,10 @@ def main() -> None:
             variants.append(Variant(f"clusters under {share:g} of speech absorbed", None, share=share))
         variants.append(Variant("floor 2x2 + merge 0.7, -0.1 below 30 s", CountFloor(), 0.7, 0.1, 30.0))
         variants.append(Variant("floor 2x2 + under 0.02 absorbed", CountFloor(), share=0.02))
+    if args.sweep_pruning:
+        for pruning in (0.02, 0.03, 0.08, 0.12):
+            variants.append(Variant(f"now, pruning {pruning:g}", new.floor, new.base, new.relax, new.settled,
+                                    new.share, pruning))  # fmt: skip
     results = {}
     for v in variants:
         results[v.name] = found, pooled, der = run_variant(pipeline, v, cached, recs)
