@@ -8,7 +8,6 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -34,6 +33,11 @@ from service.intake import (
     run_intake,
     scan_inbox,
 )
+from tests.unit import intake_site
+
+# The shared fixtures (see tests/unit/intake_site.py), bound here for pytest to find.
+ledger = intake_site.ledger
+root = intake_site.root
 
 DAY = date(2025, 3, 12)
 ODD_NAMES = (
@@ -58,19 +62,6 @@ def clients(tmp_path: Path) -> Clients:
         }
     }
     return parse_clients(data, tmp_path / "clients.toml")
-
-
-@pytest.fixture
-def root(tmp_path: Path, clients: Clients) -> Path:
-    root = tmp_path / "service"
-    Layout(root).create(clients.folders)
-    return root
-
-
-@pytest.fixture
-def ledger(tmp_path: Path) -> Iterator[RecordingLedger]:
-    with RecordingLedger(tmp_path / "home" / "ledger.sqlite3") as ledger:
-        yield ledger
 
 
 def _drop(root: Path, client: str, name: str, content: bytes) -> Path:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date, time
 from pathlib import Path
 
@@ -11,31 +10,19 @@ import pytest
 
 from pipeline.errors import CorruptAudioError
 from pipeline.meeting_names import MeetingFacts, read_sidecar
-from service.clients import Clients, parse_clients
-from service.intake import Layout, Readiness, Ready, RecordingLedger, archive_recording, fail_recording, scan_inbox
+from service.clients import Clients
+from service.intake import Readiness, Ready, RecordingLedger, archive_recording, fail_recording, scan_inbox
 from service.intake.sidecars import is_sidecar
+from tests.unit import intake_site
+
+# The shared fixtures (see tests/unit/intake_site.py), bound here for pytest to find.
+clients = intake_site.clients
+ledger = intake_site.ledger
+root = intake_site.root
 
 DAY = date(2026, 11, 20)
 FACTS = {"title": "Comité de pilotage", "date": "2026-11-20", "time": "10:05"}
 READ = MeetingFacts("Comité de pilotage", date(2026, 11, 20), time(10, 5))
-
-
-@pytest.fixture
-def clients(tmp_path: Path) -> Clients:
-    return parse_clients({"clients": {"acme": {"recipients": ["a@acme.fr"]}}}, tmp_path / "clients.toml")
-
-
-@pytest.fixture
-def root(tmp_path: Path, clients: Clients) -> Path:
-    root = tmp_path / "service"
-    Layout(root).create(clients.folders)
-    return root
-
-
-@pytest.fixture
-def ledger(tmp_path: Path) -> Iterator[RecordingLedger]:
-    with RecordingLedger(tmp_path / "home" / "ledger.sqlite3") as ledger:
-        yield ledger
 
 
 def _drop(root: Path, name: str, content: bytes | str) -> Path:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import stat
 import zipfile
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -20,10 +19,9 @@ from pipeline.config import Settings
 from pipeline.errors import CorruptAudioError, PipelineError
 from pipeline.meeting_names import meeting_facts, time_zone
 from pipeline.stages import with_participants
-from service.clients import Clients, parse_clients
+from service.clients import Clients
 from service.intake import (
     REASON_SUFFIX,
-    Layout,
     Readiness,
     Ready,
     RecordingLedger,
@@ -32,6 +30,12 @@ from service.intake import (
     scan_inbox,
 )
 from service.intake import tracks as tracks_module
+from tests.unit import intake_site
+
+# The shared fixtures (see tests/unit/intake_site.py), bound here for pytest to find.
+clients = intake_site.clients
+ledger = intake_site.ledger
+root = intake_site.root
 
 DAY = date(2025, 3, 12)
 RATE = 16_000
@@ -43,24 +47,6 @@ class _Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-@pytest.fixture
-def clients(tmp_path: Path) -> Clients:
-    return parse_clients({"clients": {"acme": {"recipients": ["a@acme.fr"]}}}, tmp_path / "clients.toml")
-
-
-@pytest.fixture
-def root(tmp_path: Path, clients: Clients) -> Path:
-    root = tmp_path / "service"
-    Layout(root).create(clients.folders)
-    return root
-
-
-@pytest.fixture
-def ledger(tmp_path: Path) -> Iterator[RecordingLedger]:
-    with RecordingLedger(tmp_path / "home" / "ledger.sqlite3") as ledger:
-        yield ledger
 
 
 def _tone(path: Path, hz: float, seconds: float = 2.0) -> Path:
