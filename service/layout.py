@@ -15,6 +15,7 @@ Under the service home (``MINUTIER_HOME``, its state; often the same folder)::
     logs/                               Prefect server, model worker and retention logs
     runs/  locks/                       live runs' and model stages' lock files
     prefect/                            Prefect's database and results (own server)
+    desk/                               the review desk's password hashes and session secret
     ledger.sqlite3                      what happened to every recording and email
 
 Moves are renames: atomic within one file system, never overwriting (a taken name gets
@@ -132,6 +133,11 @@ class Home:
     @property
     def prefect(self) -> Path:
         return self.path / "prefect"
+
+    @property
+    def desk(self) -> Path:
+        """The review desk's accounts (users.json: password hashes) and session secret, both 0600."""
+        return self.path / "desk"
 
     @property
     def serve_lock(self) -> Path:

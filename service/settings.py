@@ -141,6 +141,69 @@ class EmailSettings:
         return self.port or _SMTP_PORTS[self.security]
 
 
+DESK_LANGUAGES = ("fr", "en")
+
+
+@dataclass(frozen=True, slots=True)
+class DeskUser:
+    """A secretary of the review desk: the clients whose recordings she may see, and her language."""
+
+    name: str
+    clients: tuple[str, ...]
+    language: str | None = None
+
+
+def _desk_users(users: object) -> tuple[DeskUser, ...]:
+    """``{"claire": {"clients": ["acme"], "language": "fr"}}`` (a TOML table) as DeskUsers."""
+    if isinstance(users, tuple) and all(isinstance(u, DeskUser) for u in users):
+        return users
+    if not isinstance(users, dict):
+        raise ConfigError('[desk] users: expected a table, e.g. [desk.users.claire] clients = ["acme"]')
+    found = []
+    for name, values in users.items():
+        if not isinstance(values, dict) or set(values) - {"clients", "language"}:
+            raise ConfigError(f"[desk.users.{name}]: expected clients = [...] and optionally language")
+        clients = values.get("clients", [])
+        if not isinstance(clients, list) or not all(isinstance(c, str) and c for c in clients):
+            raise ConfigError(f'[desk.users.{name}] clients: expected a list of client folders, e.g. ["acme"]')
+        language = values.get("language")
+        if language is not None and language not in DESK_LANGUAGES:
+            raise ConfigError(f"[desk.users.{name}] language = {language!r}: use one of {', '.join(DESK_LANGUAGES)}")
+        if not name or not name.isprintable() or "/" in name:
+            raise ConfigError(f"[desk.users] {name!r}: a user name is one printable word")
+        found.append(DeskUser(name, tuple(clients), language))
+    return tuple(found)
+
+
+@dataclass(frozen=True, slots=True)
+class DeskSettings:
+    """The secretaries' review desk that `minutier serve` starts (``[desk]``).
+
+    Secretaries are declared here with the clients each may see (``[desk.users.claire]
+    clients = ["acme"]``); their passwords are set with `minutier desk add-user` and kept as slow
+    hashes in the service home, never in this file. With no user declared the desk is not started.
+    """
+
+    host: str = "127.0.0.1"
+    port: int = 4300
+    session_hours: float = 12.0
+    language: str = "fr"
+    users: tuple[DeskUser, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not 0 < self.port < 65536:
+            raise ConfigError(f"[desk] port = {self.port!r}: expected 1-65535")
+        if not self.session_hours > 0:
+            raise ConfigError(f"[desk] session_hours = {self.session_hours!r}: must be more than 0")
+        if self.language not in DESK_LANGUAGES:
+            raise ConfigError(f"[desk] language = {self.language!r}: use one of {', '.join(DESK_LANGUAGES)}")
+        object.__setattr__(self, "users", _desk_users(self.users))
+
+    def user(self, name: str) -> DeskUser | None:
+        """The declared user called `name`, or None."""
+        return next((u for u in self.users if u.name == name), None)
+
+
 def service_root(service: ServiceSettings) -> Path:
     """The folder holding the watched folders (inbox/, processing/, archive/, failed/, outbox/)."""
     return (service.root_dir or service.home_dir).expanduser().resolve()
@@ -153,14 +216,15 @@ def clients_file(service: ServiceSettings) -> Path:
 
 @dataclass(frozen=True, slots=True)
 class ServiceConfig(Settings):
-    """Everything `minutier serve` runs with: the pipeline's sections plus [service] and [email]."""
+    """Everything `minutier serve` runs with: the pipeline's sections plus [service], [email] and [desk]."""
 
     service: ServiceSettings = field(default_factory=ServiceSettings)
     email: EmailSettings = field(default_factory=EmailSettings)
+    desk: DeskSettings = field(default_factory=DeskSettings)
 
 
 def load_config(path: Path | str | None = None) -> ServiceConfig:
-    """The service configuration from a TOML file ([audio], [asr], [diarize], [minutes], [service], [email]).
+    """The service configuration from a TOML file ([audio], [asr], [diarize], [minutes], [service], [email], [desk]).
 
     Raises:
         ConfigError: the file is missing, not TOML, or names an unknown section or setting.
