@@ -1,16 +1,30 @@
-"""Review before sending: the run pauses, an operator reads the minutes in the Prefect UI,
-names the speakers, and approves or rejects."""
+"""Review before sending: the run pauses until a secretary approves or rejects the minutes.
+
+She corrects them on the desk (:mod:`service.review` keeps her edits) and decides there
+(:func:`submit_decision`); an operator may still decide in the Prefect UI, naming the speakers.
+"""
 
 from __future__ import annotations
 
 import logging
+from uuid import UUID
 
-from prefect.flow_runs import pause_flow_run
+from prefect.flow_runs import pause_flow_run, resume_flow_run
 from prefect.input import RunInput
 
 from pipeline.errors import PipelineError
 from pipeline.speakers import public_labels, speaker_label
 from pipeline.summarize import Minutes, Participant
+from service.review import (
+    APPROVED,
+    REJECTED,
+    WAITING,
+    InvalidEdit,
+    ReviewRecord,
+    mark_decided,
+    reload_review,
+    reopen_review,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +40,9 @@ class ReviewDecision(RunInput):
     # Public label ("Speaker 1", "Intervenant 2") or name shown -> the person's name.
     speaker_names: dict[str, str] = {}
     reason: str = ""
+    # Set by the desk: the review whose corrected minutes to send, and who decided.
+    review_id: str = ""
+    reviewer: str = ""
 
 
 def _speaker(person: Participant, label: str) -> str:
@@ -67,3 +84,27 @@ def await_review(minutes: Minutes, timeout_s: float) -> ReviewDecision:
         raise ReviewRejected(f"rejected by the reviewer: {decision.reason or 'no reason given'}")
     logger.info("Minutes approved by the reviewer")
     return decision
+
+
+def submit_decision(record: ReviewRecord, *, approve: bool, who: str, reason: str = "") -> None:
+    """The desk's decision: the review marked decided, then its paused run resumed with it.
+
+    Marked first so that the resumed run finds it decided; put back to waiting if the run cannot
+    be resumed (it timed out, or was cancelled), and the error raised for the desk to show.
+    Uses the Prefect API of the environment (``PREFECT_API_URL``, which `minutier serve` sets).
+
+    Raises:
+        InvalidEdit: the review was already decided.
+        prefect.exceptions.FlowPauseTimeout, NotPausedError: the run no longer waits.
+    """
+    now = reload_review(record)
+    if now.state != WAITING:  # a second click, another secretary: the run was already resumed
+        raise InvalidEdit(f"this review is already {now.state}")
+    decided = mark_decided(now, state=APPROVED if approve else REJECTED, who=who, reason=reason or None)
+    run_input = {"approve": approve, "reason": reason, "review_id": record.review_id, "reviewer": who}
+    try:
+        resume_flow_run(UUID(record.flow_run_id), run_input=run_input)
+    except Exception:
+        reopen_review(decided)
+        raise
+    logger.info("Review %s %s by %s: run %s resumed", record.review_id, decided.state, who, record.flow_run_id)

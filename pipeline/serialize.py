@@ -7,6 +7,7 @@ become ISO strings. Reading uses the dataclasses' own type hints, so no schema i
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import types
 import typing
@@ -19,12 +20,29 @@ T = TypeVar("T")
 _TAG = "type"
 
 
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+@functools.cache
+def _init_hints(cls: type) -> tuple[tuple[str, Any], ...]:
+    """(name, type hint) of each init field: resolving hints is slow, and a long meeting holds ~10,000 words."""
+    hints = typing.get_type_hints(cls)
+    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls) if f.init)
+
+
 def to_data(obj: Any) -> Any:
     """Turn a result (dataclass, tuple, date, Path ...) into JSON-compatible data."""
+    kind = type(obj)
+    if kind is str or kind is int or kind is bool or obj is None:  # most values: answered first
+        return obj
+    if kind is float:
+        return None if obj != obj else obj  # NaN is not JSON
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         data: dict[str, Any] = {_TAG: type(obj).__name__}
-        for f in dataclasses.fields(obj):
-            data[f.name] = to_data(getattr(obj, f.name))
+        for name in _field_names(type(obj)):
+            data[name] = to_data(getattr(obj, name))
         return data
     if isinstance(obj, (list, tuple)):
         return [to_data(item) for item in obj]
@@ -69,10 +87,7 @@ def _convert(hint: Any, data: Any) -> Any:
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         if not isinstance(data, dict):
             raise TypeError(f"expected an object for {hint.__name__}")
-        hints = typing.get_type_hints(hint)
-        kwargs = {
-            f.name: _convert(hints[f.name], data[f.name]) for f in dataclasses.fields(hint) if f.name in data and f.init
-        }
+        kwargs = {name: _convert(field_hint, data[name]) for name, field_hint in _init_hints(hint) if name in data}
         return hint(**kwargs)
     if hint is datetime:
         return datetime.fromisoformat(data)

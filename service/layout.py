@@ -15,6 +15,7 @@ Under the service home (``MINUTIER_HOME``, its state; often the same folder)::
     logs/                               Prefect server, model worker and retention logs
     runs/  locks/                       live runs' and model stages' lock files
     prefect/                            Prefect's database and results (own server)
+    reviews/<client>/<review id>/       minutes waiting for a secretary's review, and decided ones
     desk/                               the review desk's password hashes and session secret
     ledger.sqlite3                      what happened to every recording and email
 
@@ -147,6 +148,11 @@ class Home:
     @property
     def ledger(self) -> Path:
         return default_ledger_path(self.path)
+
+    @property
+    def reviews(self) -> Path:
+        """``reviews/<client>/<review id>/``: each paused run's draft, edits and audio (:mod:`service.review`)."""
+        return self.path / "reviews"
 
 
 def check_component(name: str) -> str:

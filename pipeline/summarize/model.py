@@ -119,6 +119,8 @@ class Provenance:
         gate: What the faithfulness gate removed from the summariser's output.
         written_in: The language the writer translated the summary into, when it is not the spoken
             one; None: written in the spoken language.
+        reviewed_by: The person who reviewed and approved the minutes before they were sent
+            (their edits are not passed through the gate); None: sent as the machine wrote them.
     """
 
     summarizer: str
@@ -126,6 +128,7 @@ class Provenance:
     fallback_reason: str | None = None
     gate: GateCounts = GateCounts()
     written_in: str | None = None
+    reviewed_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
