@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import fields, replace
 from datetime import date
 from functools import partial
@@ -26,7 +26,7 @@ from flows.delivery import alert, archive, client_config, deliver, file_failure,
 from flows.operator import RunReport, add_run_tags, publish_failure, publish_results
 from flows.orphans import run_lock
 from flows.recovery import is_orchestration_error, with_api_retries
-from flows.review import await_review
+from flows.review import review_minutes
 from flows.submit import RECONCILE_DEPLOYMENT
 from flows.tasks import (
     attribute,
@@ -38,7 +38,6 @@ from flows.tasks import (
 )
 from pipeline.audio_tracks import recording_from
 from pipeline.models import get_transcriber
-from pipeline.speakers import rename_speakers
 from pipeline.stages import (
     DEFAULT_FORMATS,
     MeetingRequest,
@@ -48,7 +47,7 @@ from pipeline.stages import (
     require_speech,
     with_participants,
 )
-from pipeline.summarize import MeetingMeta
+from pipeline.summarize import MeetingMeta, Minutes
 from pipeline.transcripts import is_transcript_file
 from pipeline.types import Recording, SpeakerTranscript
 from pipeline.workspace import discard_decoded
@@ -56,6 +55,7 @@ from service.clients import ClientConfig
 from service.intake import RecordingLedger, RecordingVanishedError
 from service.layout import Home, Layout
 from service.requests import client_request, client_settings
+from service.review import SENT, ReviewRecord, learned_vocabulary, mark_decided, open_review
 from service.settings import ServiceConfig, default_home, load_config, service_root
 
 logger = logging.getLogger(__name__)
@@ -258,6 +258,9 @@ def process_recording(
         base = load_config(config)
         client_cfg = client_config(base, client)
         request = client_request(client_cfg, asked, client)
+        if client_cfg is not None:  # names and terms her reviews corrected, after the client's own
+            learned = learned_vocabulary(base.service.home_dir, client_cfg.folder)
+            request = replace(request, vocabulary=request.vocabulary + learned)
         settings = recording_settings(client_settings(base, client_cfg), request)
         report = RunReport(client, recording_path.name)
         recording = (
@@ -283,11 +286,10 @@ def process_recording(
             target = out_dir or Layout(service_root(settings.service)).outbox(client, recording.meeting_id)
             stem = documents_stem(recording_path, minutes, target, formats, request)  # date and title
             written = write_documents(minutes, target, formats, stem, settings.minutes, request)
+            review = None
             if client_cfg is not None and client_cfg.review:
-                decision = await_review(minutes, client_cfg.review_timeout_s)
-                named = rename_speakers(minutes.transcript, decision.speaker_names)
-                minutes = write_minutes(named, settings.minutes, meta)
-                written = write_documents(minutes, target, formats, stem, settings.minutes, request)
+                reviewed = _review(settings, client_cfg, recording, minutes, (target, formats, written), request)
+                minutes, written, request, review = reviewed
             report.stage("documents")
             publish_results(report.key, minutes, written)
             if sha256 and client_cfg is not None:
@@ -297,8 +299,49 @@ def process_recording(
         watched = sha256 is not None and client_cfg is not None
         if sha256 and client_cfg is not None and "docx" in written:
             delivery = deliver(minutes, written["docx"], client_cfg, sha256, settings, request.template)
+            if review is not None:
+                mark_decided(review, state=SENT, who="delivery")
         log_finished(client, recording_path.name, target, watched=watched, delivery=delivery)
         return {fmt: str(path) for fmt, path in written.items()}
+
+
+def _review(
+    settings: ServiceConfig,
+    client: ClientConfig,
+    recording: Recording,
+    minutes: Minutes,
+    documents: tuple[Path, str, dict[str, Path]],
+    request: MeetingRequest,
+) -> tuple[Minutes, dict[str, Path], MeetingRequest, ReviewRecord]:
+    """Open the review, wait for the decision, and write the documents again from her corrected
+    minutes in the document type she chose (the secretary's text kept, never re-summarised); the
+    draft's documents that the new ones do not replace are removed from the outbox.
+
+    Args:
+        documents: The draft's documents: their folder, formats and paths.
+    """
+    home = Home(settings.service.home_dir)
+    path = recording.path
+    heard_from = None if is_transcript_file(path) else recording_from(path, home.decoded_audio)
+    with heard_from or nullcontext(None) as heard:
+        record = open_review(
+            home.path,
+            client=client.folder,
+            meeting_id=recording.meeting_id,
+            flow_run_id=str(flow_run.get_id()),
+            recording_name=path.name,
+            minutes=minutes,
+            heard=heard,
+            template=request.template,
+        )
+    minutes, record = review_minutes(record, minutes, client.review_timeout_s)
+    request = replace(request, template=record.template or request.template)
+    target, formats, written = documents
+    stem = documents_stem(path, minutes, target, formats, request)
+    rewritten = write_documents(minutes, target, formats, stem, settings.minutes, request)
+    for draft in set(written.values()) - set(rewritten.values()):
+        draft.unlink(missing_ok=True)
+    return minutes, rewritten, request, record
 
 
 def _speaker_transcript(

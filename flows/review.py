@@ -7,20 +7,25 @@ She corrects them on the desk (:mod:`service.review` keeps her edits) and decide
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from uuid import UUID
 
+from prefect.exceptions import FlowPauseTimeout
 from prefect.flow_runs import pause_flow_run, resume_flow_run
 from prefect.input import RunInput
 
 from pipeline.errors import PipelineError
-from pipeline.speakers import public_labels, speaker_label
+from pipeline.speakers import public_labels, rename_speakers, speaker_label
 from pipeline.summarize import Minutes, Participant
 from service.review import (
     APPROVED,
+    EXPIRED,
     REJECTED,
     WAITING,
     InvalidEdit,
     ReviewRecord,
+    apply_edit,
+    current_minutes,
     mark_decided,
     reload_review,
     reopen_review,
@@ -72,9 +77,14 @@ def _review_text(minutes: Minutes) -> str:
 
 
 def await_review(minutes: Minutes, timeout_s: float) -> ReviewDecision:
-    """Pause until an operator answers (or `timeout_s` passes: the run then fails)."""
+    """Pause until the secretary (desk) or an operator (Prefect UI) answers; `timeout_s` later the run fails.
+
+    Raises:
+        ReviewRejected: the minutes were rejected.
+        prefect.exceptions.FlowPauseTimeout: nobody answered in time.
+    """
     initial = {p.name: p.name for p in minutes.participants}
-    logger.warning("Waiting for an operator to review the minutes (up to %.0f h)", timeout_s / 3600)
+    logger.warning("Waiting for a secretary to review the minutes (up to %.0f h)", timeout_s / 3600)
     decision: ReviewDecision = pause_flow_run(
         wait_for_input=ReviewDecision.with_initial_data(description=_review_text(minutes), speaker_names=initial),
         timeout=int(timeout_s),
@@ -82,8 +92,54 @@ def await_review(minutes: Minutes, timeout_s: float) -> ReviewDecision:
     )
     if not decision.approve:
         raise ReviewRejected(f"rejected by the reviewer: {decision.reason or 'no reason given'}")
-    logger.info("Minutes approved by the reviewer")
+    logger.info("Minutes approved by %s", decision.reviewer or "the reviewer")
     return decision
+
+
+def review_minutes(record: ReviewRecord, minutes: Minutes, timeout_s: float) -> tuple[Minutes, ReviewRecord]:
+    """Wait for the decision on `record`; the minutes to send (her corrections, not re-summarised) and the record.
+
+    Names typed in the Prefect UI's form are applied as renames (kept in the audit trail); the
+    minutes say who reviewed them. A rejection or a timeout is recorded on the review and raised.
+
+    Raises:
+        ReviewRejected: the minutes were rejected.
+        prefect.exceptions.FlowPauseTimeout: nobody answered in time.
+    """
+    try:
+        decision = await_review(minutes, timeout_s)
+    except ReviewRejected as e:
+        _close(record, REJECTED, "Prefect UI", str(e).removeprefix("rejected by the reviewer: "))
+        raise
+    except FlowPauseTimeout:
+        _close(record, EXPIRED, "timeout", f"no decision within {timeout_s / 3600:.0f} h")
+        raise
+    who = decision.reviewer or "Prefect UI"
+    if reload_review(record).state == WAITING:  # decided in the Prefect UI, not on the desk
+        _apply_renames(record, decision.speaker_names, who)
+    corrected = current_minutes(record)
+    record = mark_decided(record, state=APPROVED, who=who)
+    reviewed = replace(corrected.provenance, reviewed_by=decision.reviewer or None)  # the desk names her
+    return replace(corrected, provenance=reviewed), record
+
+
+def _close(record: ReviewRecord, state: str, who: str, reason: str) -> None:
+    try:
+        mark_decided(record, state=state, who=who, reason=reason)
+    except InvalidEdit as e:  # decided on the desk meanwhile: its decision stands
+        logger.info("Review %s stays as the desk left it (%s)", record.review_id, e)
+
+
+def _apply_renames(record: ReviewRecord, names: dict[str, str], who: str) -> None:
+    """The Prefect UI's `speaker_names` (public label or name shown -> name) as rename edits."""
+    minutes = current_minutes(record)
+    named = dict(rename_speakers(minutes.transcript, names).speaker_names)
+    for raw, shown in minutes.transcript.speaker_names:
+        if named[raw] != shown:
+            try:
+                apply_edit(record, {"op": "rename_speaker", "speaker": raw, "name": named[raw]}, who)
+            except InvalidEdit as e:
+                logger.warning("The name %r for %s is not used: %s", named[raw], shown, e)
 
 
 def submit_decision(record: ReviewRecord, *, approve: bool, who: str, reason: str = "") -> None:

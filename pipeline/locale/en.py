@@ -81,6 +81,7 @@ LOCALE = Locale(
             "sentences dropped: {sentences}"
         ),
         translated="Summary translated into",
+        reviewed_by="Reviewed by",
         audio_track="audio track {number} of {total}",
         overlap="(overlap)",
         kinds=(

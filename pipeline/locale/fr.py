@@ -81,6 +81,7 @@ LOCALE = Locale(
             "phrases écartées : {sentences}"
         ),
         translated="Synthèse traduite en",
+        reviewed_by="Relu par",
         audio_track="piste audio {number} sur {total}",
         overlap="(chevauchement)",
         kinds=(

@@ -86,6 +86,8 @@ class DocumentLabels:
     gate: str
     gate_counts: str
     translated: str
+    # Before the name of the person who reviewed the minutes before they were sent ("Relu par Claire").
+    reviewed_by: str
     audio_track: str
     # After a transcript passage part of which was said over another speaker.
     overlap: str

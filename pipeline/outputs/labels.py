@@ -80,6 +80,12 @@ def drafted_by(minutes: Minutes, labels: DocumentLabels) -> str:
     return labels.offline if minutes.provenance.summarizer == "offline" else labels.llm
 
 
+def reviewed_line(view: View) -> str:
+    """ "Relu par Claire Martin" when a person reviewed the minutes before they were sent, else empty."""
+    who = view.minutes.provenance.reviewed_by
+    return f"{view.labels.reviewed_by} {who}" if who else ""
+
+
 def due_label(item: ActionItem, language: str) -> str:
     """The due date as a date when resolved, else as said, else empty."""
     if item.due is not None:

@@ -177,6 +177,9 @@ def open_review(
         folder=folder,
     )
     _save(record)  # last: a review is listed only once whole
+    for older in waiting_reviews(home, [record.client]):
+        if older.meeting_id == meeting_id and older.review_id != review_id:  # a run of it that crashed
+            mark_decided(older, state=EXPIRED, who="minutier", reason="the recording was processed again")
     logger.info("Review %s opened for %s / %s", review_id, client, recording_name)
     return record
 

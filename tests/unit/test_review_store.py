@@ -33,11 +33,13 @@ from service.review.store import _REVIEW_ID
 from tests.unit.minutes_samples import board_minutes
 
 
-def _open(home: Path, client: str = "acme", heard: Path | None = None) -> ReviewRecord:
+def _open(
+    home: Path, client: str = "acme", heard: Path | None = None, meeting_id: str = "comite-0123abcd"
+) -> ReviewRecord:
     return open_review(
         home,
         client=client,
-        meeting_id="comite-0123abcd",
+        meeting_id=meeting_id,
         flow_run_id="5f0c8a2e-0000-4000-8000-000000000000",
         recording_name="Comité.wav",
         minutes=board_minutes("fr"),
@@ -61,9 +63,16 @@ def test_open_review_keeps_the_draft_read_only_and_lists_it(tmp_path: Path) -> N
 
 
 def test_waiting_reviews_are_newest_first_and_per_client(tmp_path: Path) -> None:
-    first, second, theirs = _open(tmp_path), _open(tmp_path), _open(tmp_path, "globex")
+    first, second = _open(tmp_path, meeting_id="one-0123abcd"), _open(tmp_path, meeting_id="two-0123abcd")
+    theirs = _open(tmp_path, "globex")
     assert [r.review_id for r in waiting_reviews(tmp_path, ["acme"])] == [second.review_id, first.review_id]
     assert [r.review_id for r in waiting_reviews(tmp_path, ["globex"])] == [theirs.review_id]
+
+
+def test_a_meeting_processed_again_expires_its_older_review(tmp_path: Path) -> None:
+    crashed, again = _open(tmp_path), _open(tmp_path)
+    assert waiting_reviews(tmp_path, ["acme"]) == [again]
+    assert reload_review(crashed).state == "expired"
 
 
 def test_ids_of_another_client_or_malformed_are_not_found(tmp_path: Path) -> None:

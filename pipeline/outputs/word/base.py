@@ -22,7 +22,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from pipeline.errors import DocumentError
 from pipeline.locale import locale_for
-from pipeline.outputs.labels import View, due_label, metadata_rows
+from pipeline.outputs.labels import View, due_label, metadata_rows, reviewed_line
 from pipeline.summarize.humanize import format_numeric_date, format_timestamp
 
 logger = logging.getLogger(__name__)
@@ -188,6 +188,9 @@ def title_block(document: Any, view: View, subtitle: str | None = None) -> None:
     line = subtitle if subtitle is not None else " · ".join(x for x in (view.kind_name, view.minutes.client) if x)
     if line:
         paragraph(document, "", "Subtitle").add_run(line)
+    reviewed = reviewed_line(view)
+    if reviewed:
+        small_grey(document.add_paragraph().add_run(reviewed), size=9)
 
 
 def shade(cell: Any, fill: str) -> None:
