@@ -33,7 +33,7 @@ serve: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy pipeline service cli flows
+	$(VENV)/bin/mypy pipeline service cli flows desk
 
 bench: $(STAMP)
 	$(PY) bench/asr_eval.py

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cli import meeting, service, transcribe  # noqa: F401  (registers the commands)
+from cli import desk, meeting, service, transcribe  # noqa: F401  (registers the commands)
 from cli.base import main
 
 __all__ = ["main"]

@@ -202,11 +202,25 @@ def _serve_forever(settings: ServiceConfig, config: Path | None, ui_message: boo
             else:
                 wait_for_api(api_url, _EXTERNAL_HINT, backoff)
             supervisor.start()
-            _serve_with(supervisor, settings, config_arg, api_url, ui_message, backoff)
+            with review_desk(settings):
+                _serve_with(supervisor, settings, config_arg, api_url, ui_message, backoff)
         except KeyboardInterrupt:
             logger.info("Stopping minutier serve")
         finally:
             _flush_run_logs()
+
+
+@contextmanager
+def review_desk(settings: ServiceConfig) -> Iterator[None]:
+    """The secretaries' review desk (:mod:`desk`) served meanwhile, when ``[desk]`` declares users."""
+    if not settings.desk.users:
+        yield
+        return
+    from desk.server import DeskServer
+
+    with DeskServer(settings) as desk:
+        logger.info("Review desk: %s", desk.url)
+        yield
 
 
 def _serve_with(

@@ -34,6 +34,6 @@ $PIP install --no-deps -e ".[test]"
 # (Kaldi fbank, resampling), so the compiled libraries are removed; torchaudio then imports cleanly.
 site=$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 rm -f "$site"/torchaudio/lib/*.so
-"$VENV/bin/python" -c 'import torchaudio.compliance.kaldi, faster_whisper, pipeline' \
+"$VENV/bin/python" -c 'import torchaudio.compliance.kaldi, faster_whisper, pipeline, desk' \
   || { echo "install check failed: see above"; exit 1; }
 echo "minutier installed in $VENV"

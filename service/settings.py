@@ -161,6 +161,8 @@ def _desk_users(users: object) -> tuple[DeskUser, ...]:
         raise ConfigError('[desk] users: expected a table, e.g. [desk.users.claire] clients = ["acme"]')
     found = []
     for name, values in users.items():
+        if isinstance(values, dict) and "password" in values:
+            raise ConfigError(f"[desk.users.{name}] password: never in a file; use: minutier desk add-user {name}")
         if not isinstance(values, dict) or set(values) - {"clients", "language"}:
             raise ConfigError(f"[desk.users.{name}]: expected clients = [...] and optionally language")
         clients = values.get("clients", [])
