@@ -143,19 +143,36 @@ def _speaker_id(minutes: Minutes, edit: Mapping[str, Any], key: str) -> str:
     return value
 
 
+def _name_replacer(old: str, new: str) -> Callable[[str], str]:
+    """Replaces `old` as a whole name ("Speaker 1", not "Speaker 12") in a text, where `new` is not already written."""
+    pattern = re.compile(rf"(?<!\w){re.escape(old)}(?!\w)")
+
+    def renamed(text: str) -> str:
+        return pattern.sub(lambda m: m.group(0) if text.startswith(new, m.start()) else new, text)
+
+    return renamed
+
+
 def _renamed_people(minutes: Minutes, old: str, new: str) -> Minutes:
-    """Action owners and statements' speakers named `old` now named `new`; participants recounted."""
+    """`old` renamed `new` wherever the minutes name the person: action owners, statements' speakers,
+    and the machine's text ("Speaker 1 adds that ..."); participants recounted."""
+    text = _name_replacer(old, new)
 
     def statement(s: Statement) -> Statement:
-        return replace(s, speaker=new) if s.speaker == old else s
+        return replace(s, text=text(s.text), speaker=new if s.speaker == old else s.speaker)
 
     def action(a: ActionItem) -> ActionItem:
-        return replace(a, owner=new if a.owner == old else a.owner, speaker=new if a.speaker == old else a.speaker)
+        owner = new if a.owner == old else a.owner
+        return replace(a, text=text(a.text), owner=owner, speaker=new if a.speaker == old else a.speaker)
+
+    def topic(t: Topic) -> Topic:
+        return replace(t, title=text(t.title), key_points=tuple(map(statement, t.key_points)))
 
     return replace(
         minutes,
+        summary=text(minutes.summary),
         participants=speaking_shares(minutes.transcript),
-        topics=tuple(replace(t, key_points=tuple(map(statement, t.key_points))) for t in minutes.topics),
+        topics=tuple(map(topic, minutes.topics)),
         decisions=tuple(map(statement, minutes.decisions)),
         action_items=tuple(map(action, minutes.action_items)),
         open_questions=tuple(map(statement, minutes.open_questions)),

@@ -50,6 +50,17 @@ def test_rename_speaker_renames_participant_owners_and_transcript(minutes: Minut
     assert edited.action_items[1].owner is None
 
 
+def test_rename_replaces_a_generic_label_in_the_machines_text(minutes: Minutes) -> None:
+    minutes = edit_minutes(minutes, {"op": "rename_speaker", "speaker": "SPEAKER_01", "name": "Intervenant 2"})
+    minutes = edit_minutes(minutes, {"op": "summary", "text": "Intervenant 2 présente ; Intervenant 21 absent."})
+    edited = edit_minutes(minutes, {"op": "rename_speaker", "speaker": "SPEAKER_01", "name": "Julien Moreau"})
+    assert edited.summary == "Julien Moreau présente ; Intervenant 21 absent."
+    short = edit_minutes(edited, {"op": "rename_speaker", "speaker": "SPEAKER_01", "name": "Julien"})
+    written = edit_minutes(short, {"op": "summary", "text": "Julien Moreau et Julien."})
+    longer = edit_minutes(written, {"op": "rename_speaker", "speaker": "SPEAKER_01", "name": "Julien Moreau"})
+    assert longer.summary == "Julien Moreau et Julien Moreau.", "a name already written whole is not lengthened"
+
+
 def test_rename_to_another_speakers_name_is_refused(minutes: Minutes) -> None:
     with pytest.raises(InvalidEdit, match="merge"):
         edit_minutes(minutes, {"op": "rename_speaker", "speaker": "SPEAKER_01", "name": "Claire Martin"})
