@@ -13,6 +13,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterator
+from datetime import date
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -26,8 +27,19 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
 
 from cli import main
+from flows.review import submit_decision
 from pipeline.outputs.text import minutes_from_json
 from pipeline.summarize import Minutes
+from pipeline.summarize.humanize import format_date
+from service.review import (
+    apply_edit,
+    audio_path,
+    audit_trail,
+    current_minutes,
+    learned_vocabulary,
+    reload_review,
+    waiting_reviews,
+)
 from tests.flows.conftest import ENV
 from tests.flows.service_harness import Service, descendants, slow_copy, wait_for
 from tests.smtp import Recorder, free_port
@@ -186,27 +198,57 @@ def _paused_run(name_part: str) -> Any:
     return next((r for r in runs if r.state and r.state.is_paused()), None)
 
 
-def test_review_names_a_speaker_before_sending(service: Service, smtp: Recorder, root: Path, eval_dir: Path) -> None:
-    from prefect.flow_runs import resume_flow_run
+def _waiting_review(root: Path, name_part: str) -> Any:
+    """The review of the run paused for `name_part` (once the run waits: a decision before would find none)."""
+    run = wait_for(lambda: _paused_run(name_part), PROCESSING_TIMEOUT_S, "the run to wait for review")
+    reviews = [r for r in waiting_reviews(root / "home", ["revue"]) if r.flow_run_id == str(run.id)]
+    assert len(reviews) == 1, reviews
+    return reviews[0]
 
+
+def test_review_desk_corrections_are_sent_and_the_draft_kept(
+    service: Service, smtp: Recorder, root: Path, eval_dir: Path
+) -> None:
+    """The secretary's edits (a word, a speaker's name, an action's owner and due date) reach the
+    emailed document without re-summarising; the machine's draft stays as it was; she is named."""
     shutil.copy(eval_dir / "pyannote_sample/sample.wav", root / "inbox/revue/appel à relire.wav")
-    run = wait_for(lambda: _paused_run("revue / appel"), PROCESSING_TIMEOUT_S, "the run to wait for review")
+    record = _waiting_review(root, "revue / appel")
     assert not _messages_to(smtp, "associe@revue.example"), "sent before review"
-    resume_flow_run(run.id, run_input={"approve": True, "speaker_names": {"Speaker 1": "Diane Martin"}})
+    assert sf.info(audio_path(record)).channels == 1
+    draft = (record.folder / "draft.json").read_bytes()
+    minutes = current_minutes(record)
+    u = next(i for i, utt in enumerate(minutes.transcript.utterances) if len(utt.words) >= 3)
+    first = next(raw for raw, shown in minutes.transcript.speaker_names if shown == "Speaker 1")
+    for edit in (
+        {"op": "word", "u": u, "w": 1, "text": "Lefèvre"},
+        {"op": "rename_speaker", "speaker": first, "name": "Diane Martin"},
+        {"op": "item_add", "section": "actions", "index": 0, "fields": {"text": "Rappeler le client"}},
+        {"op": "item_set", "section": "actions", "index": 0, "fields": {"owner": "Sheila Brun", "due": "2026-12-04"}},
+    ):
+        apply_edit(record, edit, "claire")
+    submit_decision(record, approve=True, who="claire")
     wait_for(lambda: _messages_to(smtp, "associe@revue.example"), 180, "the reviewed minutes email")
     text = _docx_text(_messages_to(smtp, "associe@revue.example")[0][2])
     assert "Diane Martin" in text and "Speaker 1" not in text
+    assert "Lefèvre" in text and "Rappeler le client" in text and "Sheila Brun" in text
+    assert any(format_date(date(2026, 12, 4), lang) in text for lang in ("fr", "en"))
+    assert "Relu par claire" in text or "Reviewed by claire" in text
+    assert (record.folder / "draft.json").read_bytes() == draft
+    assert "Lefèvre" not in draft.decode() and "Diane Martin" not in draft.decode()
+    assert {e.who for e in audit_trail(record)} == {"claire"} and len(audit_trail(record)) == 4
+    wait_for(lambda: reload_review(record).state == "sent", 30, "the review marked sent")
+    assert {"Diane Martin", "Lefèvre"} <= set(learned_vocabulary(root / "home", "revue"))
 
 
 def test_review_rejection_files_the_recording(service: Service, smtp: Recorder, root: Path, eval_dir: Path) -> None:
-    from prefect.flow_runs import resume_flow_run
-
     shutil.copy(eval_dir / "picovoice_cheetah/test_fr.wav", root / "inbox/revue/à refaire.wav")
-    run = wait_for(lambda: _paused_run("revue / à refaire"), PROCESSING_TIMEOUT_S, "the run to wait for review")
-    resume_flow_run(run.id, run_input={"approve": False, "reason": "mauvais client, à refaire"})
+    record = _waiting_review(root, "revue / à refaire")
+    submit_decision(record, approve=False, who="claire", reason="mauvais client, à refaire")
     reason = wait_for(lambda: list((root / "failed/revue").glob("*.reason.txt")), 120, "the rejection reason")
     assert "mauvais client, à refaire" in reason[0].read_text(encoding="utf-8")
     assert len(_messages_to(smtp, "associe@revue.example")) == 1
+    rejected = reload_review(record)
+    assert (rejected.state, rejected.decided_by, rejected.reason) == ("rejected", "claire", "mauvais client, à refaire")
 
 
 def test_models_load_once_per_worker_process(service: Service, root: Path) -> None:
