@@ -257,10 +257,8 @@ def process_recording(
     with run_lock(default_home()):  # tells the service this run's process lives (flows.orphans)
         base = load_config(config)
         client_cfg = client_config(base, client)
-        request = client_request(client_cfg, asked, client)
-        if client_cfg is not None:  # names and terms her reviews corrected, after the client's own
-            learned = learned_vocabulary(base.service.home_dir, client_cfg.folder)
-            request = replace(request, vocabulary=request.vocabulary + learned)
+        learned = learned_vocabulary(base.service.home_dir, client_cfg.folder) if client_cfg else ()
+        request = client_request(client_cfg, asked, client, learned)
         settings = recording_settings(client_settings(base, client_cfg), request)
         report = RunReport(client, recording_path.name)
         recording = (

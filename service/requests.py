@@ -26,18 +26,22 @@ def client_settings(settings: S, client: ClientConfig | None) -> S:
     return replace(settings, minutes=replace(settings.minutes, template_path=client.template_path))
 
 
-def client_request(client: ClientConfig | None, asked: MeetingRequest, folder: str) -> MeetingRequest:
+def client_request(
+    client: ClientConfig | None, asked: MeetingRequest, folder: str, learned: tuple[str, ...] = ()
+) -> MeetingRequest:
     """The request one recording of `client` runs with.
 
     Args:
         client: The client's configuration; None for a recording outside any client.
         asked: What this recording's submission asked (command-line options, flow parameters).
         folder: The client folder name, shown as the client when there is no configuration.
+        learned: Names and terms the client's secretaries corrected in reviews
+            (:func:`service.review.learned_vocabulary`), after the client's own vocabulary.
 
     Returns:
         `asked`, with the client's speaker hints and known voices where `asked` has none, the
         client's speaker names under the recording's own, the recording's vocabulary then the
-        client's, the client's display name, and the client's document type, time zone and
+        client's then the learned terms, the client's display name, and the client's document type, time zone and
         minutes' language where `asked` has none.
     """
     if client is None:
@@ -51,7 +55,7 @@ def client_request(client: ClientConfig | None, asked: MeetingRequest, folder: s
         max_speakers=asked.max_speakers if counts_given else client.max_speakers,
         voices_dir=asked.voices_dir or client.voices_dir,
         speaker_names=tuple(names.items()),
-        vocabulary=asked.vocabulary + client.vocabulary,
+        vocabulary=asked.vocabulary + client.vocabulary + learned,
         client=asked.client or client.name,
         template=asked.template or client.document_type,
         timezone=asked.timezone or client.timezone,

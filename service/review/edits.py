@@ -116,21 +116,24 @@ def _name(value: Any, key: str) -> str:
 
 
 def _word(minutes: Minutes, edit: Mapping[str, Any]) -> Minutes:
+    """One word corrected (empty text deletes it). An utterance without timed words (from a
+    transcript file) has the words of its text, split at spaces."""
     utterances = minutes.transcript.utterances
     u = _int(edit, "u", len(utterances))
-    words = utterances[u].words
-    if not words:
-        raise InvalidEdit(f"utterance {u} has no timed words to correct")
-    w = _int(edit, "w", len(words))
+    utt = utterances[u]
+    count = len(utt.words) if utt.words else len(utt.text.split())
+    w = _int(edit, "w", count)
     text = " ".join(_text(edit.get("text"), "text", limit=_MAX_NAME).split())
-    if text:
-        old = words[w]
-        kept = words[:w] + (replace(old, text=(" " if old.text[:1].isspace() else "") + text),) + words[w + 1 :]
-    else:
-        kept = words[:w] + words[w + 1 :]
-    if not kept:
+    if count == 1 and not text:
         raise InvalidEdit(f"utterance {u}: its last word cannot be deleted")
-    utt = replace(utterances[u], words=kept, text=join_words(kept), start=kept[0].start, end=max(x.end for x in kept))
+    if not utt.words:
+        plain = utt.text.split()
+        utt = replace(utt, text=" ".join(plain[:w] + ([text] if text else []) + plain[w + 1 :]))
+    else:
+        old = utt.words[w]
+        new = (replace(old, text=(" " if old.text[:1].isspace() else "") + text),) if text else ()
+        kept = utt.words[:w] + new + utt.words[w + 1 :]
+        utt = replace(utt, words=kept, text=join_words(kept), start=kept[0].start, end=max(x.end for x in kept))
     st = replace(minutes.transcript, utterances=utterances[:u] + (utt,) + utterances[u + 1 :])
     return replace(minutes, transcript=st)
 

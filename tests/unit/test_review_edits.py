@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -40,6 +41,17 @@ def test_empty_word_deletes_it_and_the_last_word_stays(minutes: Minutes) -> None
     assert one.transcript.utterances[1].text == "terminées."
     with pytest.raises(InvalidEdit, match="last word"):
         edit_minutes(one, {"op": "word", "u": 1, "w": 0, "text": ""})
+
+
+def test_words_of_an_untimed_utterance_are_those_of_its_text(minutes: Minutes) -> None:
+    untimed = tuple(replace(u, words=()) for u in minutes.transcript.utterances)
+    plain = replace(minutes, transcript=replace(minutes.transcript, utterances=untimed))
+    edited = edit_minutes(plain, {"op": "word", "u": 1, "w": 1, "text": "Lefèvre"})
+    assert edited.transcript.utterances[1].text == "Les Lefèvre sont terminées."
+    shorter = edit_minutes(edited, {"op": "word", "u": 1, "w": 3, "text": ""})
+    assert shorter.transcript.utterances[1].text == "Les Lefèvre sont"
+    with pytest.raises(InvalidEdit, match="out of range"):
+        edit_minutes(shorter, {"op": "word", "u": 1, "w": 3, "text": "x"})
 
 
 def test_rename_speaker_renames_participant_owners_and_transcript(minutes: Minutes) -> None:

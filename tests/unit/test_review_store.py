@@ -10,7 +10,11 @@ from pathlib import Path
 import pytest
 import soundfile as sf
 
+from pipeline.config import Settings
 from pipeline.serialize import dumps
+from pipeline.stages import MeetingRequest, recording_settings
+from service.clients import ClientConfig
+from service.requests import client_request
 from service.review import (
     InvalidEdit,
     ReviewNotFound,
@@ -203,3 +207,16 @@ def test_a_decision_that_cannot_reach_the_run_is_undone(tmp_path: Path) -> None:
     assert reload_review(record) == reopened and learned_vocabulary(tmp_path, "acme") == ()
     with pytest.raises(InvalidEdit, match="cannot wait again"):
         reopen_review(reopened)
+
+
+def test_learned_terms_reach_whisper_after_the_clients_own(tmp_path: Path) -> None:
+    record = _open(tmp_path)
+    apply_edit(record, {"op": "rename_speaker", "speaker": "SPEAKER_01", "name": "Julien Morel"}, "claire")
+    apply_edit(record, {"op": "word", "u": 1, "w": 1, "text": "qualiopi"}, "claire")  # lower case: not a term
+    apply_edit(record, {"op": "word", "u": 1, "w": 2, "text": "Qualiopi"}, "claire")
+    mark_decided(record, state="approved", who="claire")
+    client = ClientConfig("acme", "ACME SA", ("direction@acme.example",), vocabulary=("SIRH", "Qualiopi"))
+    learned = learned_vocabulary(tmp_path, "acme")
+    request = client_request(client, MeetingRequest(vocabulary=("Lefèvre",)), "acme", learned)
+    assert request.vocabulary == ("Lefèvre", "SIRH", "Qualiopi", "Julien Morel")
+    assert recording_settings(Settings(), request).asr.vocabulary[-4:] == request.vocabulary
