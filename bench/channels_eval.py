@@ -8,9 +8,12 @@
 3. The detection sweep: every shared mono clip copied and panned onto two channels, panned
    mixdowns and two-microphone rooms (must stay "mix") and the calls (must be "split"), under a
    grid of thresholds; and a sweep of the voice-activity thresholds over the calls' DER.
-4. Cost: reading and deciding on a 60-minute stereo recording (a call and a copy).
+4. Cost of the channel step on 10- and 60-minute stereo recordings (a call and a copy): what the
+   decode that scans every channel adds to the mono decode, plus judging; beside the second read
+   of the channels (the fallback), and with --before REV the code of that commit, in the same run.
 
     .venv/bin/python bench/channels_eval.py [--seeds 6] [--skip-model] [--json out.json]
+    .venv/bin/python bench/channels_eval.py --cost-only --cost-minutes 10,60 --before 13c17d1
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import argparse
 import itertools
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -187,28 +191,89 @@ def vad_sweep(seeds: int) -> list[dict[str, Any]]:
 PIPELINE_WALL_S = {10.0: 33.7, 60.0: 233.4}
 
 
-def cost(minutes: float) -> dict[str, Any]:
-    """Wall time of `diarize_channels` on a stereo call and on a stereo copy (detection alone) of `minutes`."""
-    from pipeline.audio import load_audio
+def _best(func: Any, repeats: int) -> tuple[float, Any]:
+    """The shortest wall time of `repeats` runs (the others' jobs on the machine only ever add), and a result."""
+    times, result = [], None
+    for _ in range(repeats):
+        started = time.perf_counter()
+        result = func()
+        times.append(time.perf_counter() - started)
+    return min(times), result
 
+
+# Today's channel step, timed from the commit given by --before in a process of its own: the
+# pipeline package of that commit, the same recording, the same machine, the same run.
+_BEFORE = """
+import sys, time
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+from pipeline.diarize.by_channel import diarize_channels
+times = []
+for _ in range(int(sys.argv[3])):
+    started = time.perf_counter()
+    diarize_channels(Path(sys.argv[2]), "auto")
+    times.append(time.perf_counter() - started)
+print(min(times))
+"""
+
+
+def _before(tree: Path, path: Path, repeats: int) -> float:
+    done = subprocess.run([sys.executable, "-c", _BEFORE, str(tree), str(path), str(repeats)],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    return float(done.stdout.split()[-1])
+
+
+def cost(minutes: float, before: Path | None = None, repeats: int = 3) -> dict[str, Any]:
+    """The channel step's wall time on a stereo call and a stereo copy (judging alone) of `minutes`.
+
+    Now: the decode gives every channel and scans them (`stages.decode(..., "auto")`), so the step
+    costs what that decode adds to the mono one, plus judging (and for a call, diarizing) on the
+    scan. The fallback (audio decoded without a scan) and, with `before`, the code of that commit
+    read the channels a second time after the mono decode. Each time is the best of `repeats`.
+    """
     call = make_call(0, bleed=0.1)
     reps = int(minutes * 60 * 16_000 / len(call.samples)) + 1
     long_call = np.tile(call.samples, (reps, 1))[: int(minutes * 60 * 16_000)]
-    out: dict[str, Any] = {"minutes": minutes}
+    out: dict[str, Any] = {"minutes": minutes, "load_average": os.getloadavg()[0]}
     with tempfile.TemporaryDirectory() as tmp:
         for name, samples in (("call", long_call), ("copy", np.repeat(long_call[:, :1], 2, axis=1))):
             path = Path(tmp) / f"{name}.flac"
             sf.write(path, samples, 16_000, subtype="PCM_16")
-            started = time.perf_counter()
-            load_audio(path)
-            out[f"{name}_mono_decode_s"] = time.perf_counter() - started
-            started = time.perf_counter()
-            result = diarize_channels(path, "auto")
-            out[f"{name}_channels_s"] = time.perf_counter() - started
-            out[f"{name}_split"] = result is not None
-    if minutes in PIPELINE_WALL_S:
-        out["copy_share_of_pipeline"] = out["copy_channels_s"] / PIPELINE_WALL_S[minutes]
+            out[name] = _step_cost(path, repeats, before)
+            if minutes in PIPELINE_WALL_S:
+                out[name]["step_share"] = out[name]["step_s"] / PIPELINE_WALL_S[minutes]
+                out[name]["before_share"] = out[name].get("before_s", np.nan) / PIPELINE_WALL_S[minutes]
     return out
+
+
+def _step_cost(path: Path, repeats: int, before: Path | None) -> dict[str, Any]:
+    from pipeline import stages
+    from pipeline.audio import load_audio
+    from pipeline.config import AudioSettings
+
+    mono, _ = _best(lambda: load_audio(path), repeats)
+    scanned, audio = _best(lambda: stages.decode(path, AudioSettings(), "auto"), repeats)
+    judged, result = _best(lambda: diarize_channels(path, "auto", audio.channel_scan), repeats)
+    again, _ = _best(lambda: diarize_channels(path, "auto"), 1)
+    row = {
+        "mono_decode_s": mono,
+        "decode_with_scan_s": scanned,
+        "judge_s": judged,
+        "step_s": scanned - mono + judged,
+        "second_read_s": again,
+        "split": result is not None,
+    }
+    if before is not None:
+        row["before_s"] = _before(before, path, repeats)
+    return row
+
+
+def _export(rev: str, into: Path) -> Path:
+    """The pipeline package as it was at commit `rev`, for :func:`cost`'s comparison."""
+    root = Path(__file__).resolve().parents[1]
+    archive = subprocess.run(["git", "-C", str(root), "archive", rev, "pipeline"], capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
+    return into
 
 
 def main() -> None:
@@ -216,9 +281,14 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=6)
     parser.add_argument("--skip-model", action="store_true", help="no model diarization or Whisper (faster)")
     parser.add_argument("--cost-minutes", default="10,60", help="lengths of the cost test, comma-separated")
+    parser.add_argument("--cost-only", action="store_true", help="only the cost of the channel step")
+    parser.add_argument("--before", metavar="REV", help="also time the channel step of this commit (git)")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     print(f"load average at start: {os.getloadavg()}")
+    if args.cost_only:
+        print_cost({"cost": _costs(args.cost_minutes, args.before)}, args.json)
+        return
     results: dict[str, Any] = {"stereo_clip": stereo_clip(args.skip_model)}
     print("stereo clip:", json.dumps(results["stereo_clip"]))
     results["calls"] = calls(args.seeds, args.skip_model)
@@ -249,12 +319,31 @@ def main() -> None:
     for r in results["vad_sweep"]:
         print(f"| {r['noise_margin_db']:g} | {r['bleed_margin_db']:g} | {r['min_gap_s']:g} | {r['der_collar']:.3f} "
               f"| {r['der_strict']:.3f} | {r['worst_collar']:.3f} |")  # fmt: skip
-    results["cost"] = [cost(float(m)) for m in args.cost_minutes.split(",")]
+    results["cost"] = _costs(args.cost_minutes, args.before)
+    print_cost(results, args.json)
+
+
+def _costs(minutes: str, before: str | None) -> list[dict[str, Any]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = _export(before, Path(tmp)) if before else None
+        return [cost(float(m), tree) for m in minutes.split(",")]
+
+
+def print_cost(results: dict[str, Any], json_path: Path | None) -> None:
+    print("\n| length | file | mono decode | decode + scan | judging | step | share | 2nd read | before | share |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for row in results["cost"]:
+        for name in ("copy", "call"):
+            r = row[name]
+            keys = ("mono_decode_s", "decode_with_scan_s", "judge_s", "step_s")
+            cells = [f"{row['minutes']:g} min", name, *(f"{r[k]:.2f} s" for k in keys)]
+            cells += [f"{r.get('step_share', np.nan):.2%}", f"{r['second_read_s']:.2f} s"]
+            cells += [f"{r['before_s']:.2f} s" if "before_s" in r else "-", f"{r.get('before_share', np.nan):.2%}"]
+            print("| " + " | ".join(cells) + " |")
         print("cost:", json.dumps(row))
     print(f"load average at end: {os.getloadavg()}")
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    if json_path:
+        json_path.write_text(json.dumps(results, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":

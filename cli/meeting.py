@@ -49,7 +49,7 @@ def diarize(
     request = MeetingRequest(num_speakers=speakers, min_speakers=min_speakers, max_speakers=max_speakers)
     settings = recording_settings(ctx.obj["settings"], request)
     with recording_from(file) as recording:
-        audio = stages.decode(recording, settings.audio)
+        audio = stages.decode(recording, settings.audio, settings.diarize.channels)
         diarization = stages.diarize(audio, get_diarizer(settings.diarize), recording, settings.diarize.channels)
     text = format_rttm(diarization, file.stem)
     if output is None:

@@ -70,7 +70,7 @@ def transcribe(
     settings = recording_settings(
         settings_with(ctx, language=language, model=model, device=device, threads=threads), request
     )
-    audio = stages.decode(file, settings.audio)
+    audio = stages.decode(file, settings.audio, settings.diarize.channels if diarize else "mix")
     with progress_bar(audio, "transcribing") as progress:
         transcript = stages.transcribe(audio, get_transcriber(settings.asr), progress)
     if not diarize:

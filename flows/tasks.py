@@ -133,12 +133,13 @@ def gpu_slot(device: str, limit_name: str) -> Iterator[None]:
         yield
 
 
-def _audio(recording: Recording, audio_path: Path) -> Audio:
-    """The run's decoded audio; a model worker on another host (no shared work folder) decodes its own."""
+def _audio(recording: Recording, audio_path: Path, channels: str = "mix") -> Audio:
+    """The run's decoded audio (with the channel scan the decode saved beside it, if any); a model
+    worker on another host (no shared work folder) decodes its own, scanning its channels per `channels`."""
     if audio_path.exists():
         return load_decoded(audio_path)
     logger.info("Decoded audio not found here (%s): decoding %s on this host", audio_path, recording.path.name)
-    return stages.decode(recording.path, AudioSettings())
+    return stages.decode(recording.path, AudioSettings(), channels)
 
 
 def model_stage(name: str, tags: set[str]) -> Any:
@@ -154,9 +155,13 @@ def model_stage(name: str, tags: set[str]) -> Any:
 
 
 @task(name="decode", retries=0, persist_result=False)
-def decode(recording: Recording, settings: AudioSettings, work_dir: Path) -> Path:
-    """Decode once; later stages map the returned file instead of passing samples around."""
-    return decode_to_file(recording, settings, work_dir)
+def decode(recording: Recording, settings: AudioSettings, work_dir: Path, channels: str | None = None) -> Path:
+    """Decode once; later stages map the returned file instead of passing samples around.
+
+    `channels` is ``[diarize] channels`` (None: its default): a recording whose channels may be
+    diarized apart has them scanned by this same decode, the scan saved beside the audio.
+    """
+    return decode_to_file(recording, settings, work_dir, channels or DiarizeSettings().channels)
 
 
 def transcribe_stage(recording: Recording, audio_path: Path, settings: AsrSettings, gpu_limit: str) -> Transcript:
@@ -168,7 +173,8 @@ def transcribe_stage(recording: Recording, audio_path: Path, settings: AsrSettin
 def diarize_stage(recording: Recording, audio_path: Path, settings: DiarizeSettings, gpu_limit: str) -> Diarization:
     diarizer = get_diarizer(settings)
     with gpu_slot(diarizer.device, gpu_limit):
-        return stages.diarize(_audio(recording, audio_path), diarizer, recording.path, settings.channels)
+        audio = _audio(recording, audio_path, settings.channels)
+        return stages.diarize(audio, diarizer, recording.path, settings.channels)
 
 
 def identify_stage(

@@ -1,17 +1,16 @@
 """Probe any media file and decode its audio once, to 16 kHz mono float32, with ffmpeg.
 
-ffmpeg-python builds the command lines; the processes run with their standard error captured in
-a temporary file so that a long decode can never block on a full pipe.
+ffprobe's metadata and the checks before and after a decode are here; the ffmpeg processes
+themselves are run by :mod:`pipeline.audio_decode`.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import shutil
 import struct
 import subprocess
-import tempfile
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -19,13 +18,25 @@ from typing import Any, BinaryIO
 import ffmpeg
 import numpy as np
 
+from pipeline.audio_decode import (
+    BYTES_PER_SAMPLE,
+    PAN_MAX_CHANNELS,
+    ChannelSink,
+    decode_command,
+    mix_weights,
+    run_channels,
+    run_decode,
+    stream_decode,
+)
+from pipeline.audio_decode import ffmpeg_url as _ffmpeg_url
+from pipeline.audio_decode import first_line as _first_line
+from pipeline.audio_decode import require as _require
 from pipeline.config import AudioSettings
 from pipeline.errors import (
     CorruptAudioError,
     EmptyRecordingError,
     NoAudioStreamError,
     NotMediaError,
-    ToolMissingError,
     UnsupportedAudioError,
 )
 from pipeline.types import SAMPLE_RATE, Audio, MediaInfo
@@ -33,35 +44,15 @@ from pipeline.types import SAMPLE_RATE, Audio, MediaInfo
 logger = logging.getLogger(__name__)
 
 PROBE_TIMEOUT_S = 120
-_READ_CHUNK = 1 << 20
-_BYTES_PER_SAMPLE = 4
 # Below this a file cannot hold speech (it needs about 2 kHz of bandwidth), and ffmpeg's resampler
 # turns a few seconds at 1 Hz into nothing: refused by name rather than reported as truncated.
 MIN_SAMPLE_RATE = 4000
-# ffmpeg guesses a channel layout, and so can down-mix, for up to 8 channels; pan addresses 64.
-_LAYOUT_GUESS_MAX = 8
-_PAN_MAX_CHANNELS = 64
-# ffmpeg exits with these words in its message when the input is not a media file at all.
-_NOT_MEDIA_HINTS = ("Invalid data found", "moov atom not found", "Invalid argument", "could not find codec")
 # ffprobe reads a plain text file (.txt, .nfo, .asc ...) as "ASCII art" video, and subtitle
 # files as subtitle streams: neither is a recording, so they are refused as not media.
 _TEXT_FORMATS = frozenset({"tty", "bin", "xbin", "idf", "adf"})
 _TEXT_CODECS = frozenset({"ansi", "bintext", "xbin", "idf"})
 # The container tag naming the participant of each channel (a JSON list), in files of participants' tracks.
 PARTICIPANTS_TAG = "minutier_participants"
-
-
-def _ffmpeg_url(path: Path) -> str:
-    # "file:" stops ffmpeg reading a name such as "a:b.wav" as a protocol; absolute paths stop a
-    # leading dash being read as an option.
-    return "file:" + str(path.resolve())
-
-
-def _require(tool: str) -> str:
-    found = shutil.which(tool)
-    if found is None:
-        raise ToolMissingError(f"'{tool}' is not installed: install ffmpeg (e.g. 'apt-get install ffmpeg')")
-    return found
 
 
 def _check_file(path: Path) -> None:
@@ -71,12 +62,6 @@ def _check_file(path: Path) -> None:
         raise NotMediaError(f"{path}: not a regular file")
     if path.stat().st_size == 0:
         raise EmptyRecordingError(f"{path}: the file is empty (0 bytes); was the copy interrupted?")
-
-
-def _first_line(message: str, path: Path | None = None) -> str:
-    lines = [line.strip() for line in message.splitlines() if line.strip()]
-    line = lines[-1] if lines else "unknown error"
-    return line.replace(_ffmpeg_url(path) + ": ", "") if path is not None else line
 
 
 def probe(path: Path | str) -> MediaInfo:
@@ -241,91 +226,6 @@ def _wav_declared_bytes(path: Path) -> tuple[int, int] | None:
             offset += 8 + chunk_size + (chunk_size & 1)
 
 
-def _mono_filter(channels: int, channel: int | None, tracks: bool = False) -> str | None:
-    """The pan filter that makes one channel of many, or None where ffmpeg's own down-mix applies.
-
-    ffmpeg down-mixes by channel layout, and guesses one only up to 8 channels: past that (a
-    32-channel array recorder) it refuses, so every channel is given the same weight instead.
-    Participants' tracks (see :mod:`pipeline.audio_tracks`) are summed as a call mixes them: a
-    layout's down-mix would drop the fourth ("LFE") and weigh the others unequally.
-    """
-    if channel is not None:
-        return f"pan=mono|c0=c{channel}"
-    if tracks and channels > 1:
-        return "pan=mono|c0=" + "+".join(f"c{i}" for i in range(channels))
-    if channels <= _LAYOUT_GUESS_MAX:
-        return None
-    weight = 1 / channels
-    return "pan=mono|c0=" + "+".join(f"{weight!r}*c{i}" for i in range(channels))
-
-
-def _decode_command(path: Path, info: MediaInfo, channel: int | None) -> list[str]:
-    # A plain -af string: ffmpeg-python's filter graph over-escapes the '=' inside pan's argument.
-    pan = _mono_filter(info.channels, channel, tracks=bool(info.participants))
-    select = {"af": pan} if pan is not None else {}
-    audio = ffmpeg.input(_ffmpeg_url(path))[f"a:{info.track_index}"]  # -map 0:a:N, that track alone
-    out = ffmpeg.output(audio, "pipe:", format="f32le", acodec="pcm_f32le", ac=1, ar=SAMPLE_RATE, **select)
-    quiet = out.global_args("-nostdin", "-hide_banner", "-nostats", "-v", "error")
-    return ffmpeg.compile(quiet, cmd=_require("ffmpeg"))
-
-
-def _run_decode(path: Path, command: list[str], expected_seconds: float | None) -> tuple[np.ndarray, str]:
-    capacity = int((expected_seconds or 60.0) * SAMPLE_RATE * 1.05) * _BYTES_PER_SAMPLE + _READ_CHUNK
-    buffer = bytearray(capacity)
-    filled = 0
-    with tempfile.TemporaryFile() as err:
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err)
-        assert process.stdout is not None
-        try:
-            while True:
-                if filled + _READ_CHUNK > len(buffer):
-                    buffer.extend(bytes(len(buffer) // 2 + _READ_CHUNK))
-                view = memoryview(buffer)[filled : filled + _READ_CHUNK]
-                count = process.stdout.readinto(view)  # type: ignore[attr-defined]
-                view.release()
-                if not count:
-                    break
-                filled += count
-        finally:
-            process.stdout.close()
-            returncode = process.wait()
-        err.seek(0)
-        stderr = err.read().decode("utf-8", "replace")
-    _raise_if_failed(path, returncode, stderr, filled)
-    del buffer[filled - filled % _BYTES_PER_SAMPLE :]  # shrink in place: no second copy of the audio
-    samples = np.frombuffer(buffer, dtype=np.float32)
-    return samples, stderr
-
-
-def _raise_if_failed(path: Path, returncode: int, stderr: str, produced: int) -> None:
-    """Name ffmpeg's failure: not media at all (nothing decoded), or damaged audio."""
-    if returncode == 0:
-        return
-    hint = _first_line(stderr, path)
-    if any(h in stderr for h in _NOT_MEDIA_HINTS) and produced == 0:
-        raise NotMediaError(f"{path}: ffmpeg cannot read this file ({hint})")
-    raise CorruptAudioError(f"{path}: the audio cannot be decoded ({hint})")
-
-
-def _stream_decode(path: Path, command: list[str], out: BinaryIO) -> tuple[int, str]:
-    """Copy ffmpeg's output to `out` chunk by chunk: memory stays at one chunk whatever the length."""
-    written = 0
-    with tempfile.TemporaryFile() as err:
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err)
-        assert process.stdout is not None
-        try:
-            for chunk in iter(lambda: process.stdout.read(_READ_CHUNK), b""):  # type: ignore[union-attr]
-                out.write(chunk)
-                written += len(chunk)
-        finally:
-            process.stdout.close()
-            returncode = process.wait()
-        err.seek(0)
-        stderr = err.read().decode("utf-8", "replace")
-    _raise_if_failed(path, returncode, stderr, written)
-    return written - written % _BYTES_PER_SAMPLE, stderr
-
-
 def _check_before_decode(path: Path, channel: int | None) -> MediaInfo:
     info = probe(path)
     if info.audio_tracks > 1:
@@ -337,9 +237,9 @@ def _check_before_decode(path: Path, channel: int | None) -> MediaInfo:
             f"{path}: sample rate {info.sample_rate} Hz: not a recording ffmpeg can resample to speech"
             f" (at least {MIN_SAMPLE_RATE} Hz is needed; telephone audio is 8000 Hz)"
         )
-    if info.channels > _PAN_MAX_CHANNELS:
+    if info.channels > PAN_MAX_CHANNELS:
         raise UnsupportedAudioError(
-            f"{path}: {info.channels} audio channels: ffmpeg mixes at most {_PAN_MAX_CHANNELS};"
+            f"{path}: {info.channels} audio channels: ffmpeg mixes at most {PAN_MAX_CHANNELS};"
             " export the microphones you need to a file with fewer channels"
         )
     declared = _wav_declared_bytes(path)
@@ -365,7 +265,29 @@ def _check_after_decode(path: Path, info: MediaInfo, duration: float, stderr: st
     )
 
 
-def load_audio(path: Path | str, settings: AudioSettings | None = None, *, channel: int | None = None) -> Audio:
+# Called with a recording's metadata once probed: a sink for every channel of it, block by block,
+# while it is decoded (see :func:`load_audio`), or None when its channels are not wanted.
+EveryChannel = Callable[[MediaInfo], ChannelSink | None]
+
+
+def _channel_sink(info: MediaInfo, every_channel: EveryChannel | None) -> tuple[np.ndarray, ChannelSink] | None:
+    """The mix weights and the sink when the decode is to give every channel too, else None (mono as ever)."""
+    if every_channel is None:
+        return None
+    weights = mix_weights(info)
+    if weights is None:  # a layout whose down-mix only ffmpeg knows: its channels are read apart, later
+        return None
+    sink = every_channel(info)
+    return None if sink is None else (weights, sink)
+
+
+def load_audio(
+    path: Path | str,
+    settings: AudioSettings | None = None,
+    *,
+    channel: int | None = None,
+    every_channel: EveryChannel | None = None,
+) -> Audio:
     """Decode one audio track to 16 kHz mono float32; channels are down-mixed unless one is chosen.
 
     The track is the one :func:`probe` chose (default, else first): several are never mixed.
@@ -374,6 +296,11 @@ def load_audio(path: Path | str, settings: AudioSettings | None = None, *, chann
         path: any file ffmpeg can read (wav, mp3, m4a, ogg/opus, flac, webm, mp4, mkv, amr, wma ...).
         settings: minimum duration and truncation tolerance.
         channel: keep only this input channel (0-based) instead of down-mixing.
+        every_channel: given the file's metadata, a sink for every channel of it, or None. With a
+            sink, the same ffmpeg process gives every channel: they are mixed here with ffmpeg's
+            weights (the same samples within float rounding) and each block is handed to the sink,
+            so channel analysis needs no second read. Not consulted for mono files, nor for the
+            3-8 channel layouts whose down-mix only ffmpeg knows.
 
     Raises:
         EmptyRecordingError: empty file, or audio shorter than `settings.min_duration`.
@@ -384,15 +311,26 @@ def load_audio(path: Path | str, settings: AudioSettings | None = None, *, chann
     settings = settings or AudioSettings()
     path = Path(path)
     info = _check_before_decode(path, channel)
-    samples, stderr = _run_decode(path, _decode_command(path, info, channel), info.duration)
+    wanted = _channel_sink(info, every_channel) if channel is None else None
+    if wanted is None:
+        samples, stderr = run_decode(path, decode_command(path, info, channel), info.duration)
+    else:
+        weights, sink = wanted
+        command = decode_command(path, info, None, every_channel=True)
+        mono, _, stderr = run_channels(path, command, weights, sink, None, info.duration)
+        assert mono is not None
+        samples = mono
     _check_after_decode(path, info, len(samples) / SAMPLE_RATE, stderr, settings)
     return Audio(samples=samples, sample_rate=SAMPLE_RATE)
 
 
-def decode_into(path: Path | str, out: BinaryIO, settings: AudioSettings | None = None) -> int:
+def decode_into(
+    path: Path | str, out: BinaryIO, settings: AudioSettings | None = None, *, every_channel: EveryChannel | None = None
+) -> int:
     """Decode a recording like :func:`load_audio`, writing the float32 samples to `out` as they come.
 
     Memory stays bounded whatever the recording's length (a 3-hour meeting is 690 MB of samples).
+    `every_channel` is :func:`load_audio`'s.
 
     Returns:
         The number of samples written (trailing partial bytes, if any, are to be ignored).
@@ -403,7 +341,13 @@ def decode_into(path: Path | str, out: BinaryIO, settings: AudioSettings | None 
     settings = settings or AudioSettings()
     path = Path(path)
     info = _check_before_decode(path, None)
-    written, stderr = _stream_decode(path, _decode_command(path, info, None), out)
-    samples = written // _BYTES_PER_SAMPLE
+    wanted = _channel_sink(info, every_channel)
+    if wanted is None:
+        written, stderr = stream_decode(path, decode_command(path, info, None), out)
+        samples = written // BYTES_PER_SAMPLE
+    else:
+        weights, sink = wanted
+        command = decode_command(path, info, None, every_channel=True)
+        _, samples, stderr = run_channels(path, command, weights, sink, out, info.duration)
     _check_after_decode(path, info, samples / SAMPLE_RATE, stderr, settings)
     return samples

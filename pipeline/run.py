@@ -113,7 +113,7 @@ def run_meeting(
     request = request or MeetingRequest()
     timer = _Timer()
     recording = Recording.from_path(path)
-    audio = timer.run("decode", lambda: stages.decode(path, settings.audio))
+    audio = timer.run("decode", lambda: stages.decode(path, settings.audio, settings.diarize.channels))
     transcript, diarization = transcribe_and_diarize(
         audio,
         transcriber,

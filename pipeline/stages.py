@@ -19,7 +19,7 @@ from typing import TypeVar
 from pipeline.asr.vocabulary import clean_terms, hint_terms
 from pipeline.audio import load_audio, probe
 from pipeline.config import AudioSettings, DiarizeSettings, MinutesSettings, Settings
-from pipeline.diarize.by_channel import diarize_channels
+from pipeline.diarize.by_channel import MIX, ChannelsWhileDecoding, diarize_channels
 from pipeline.diarize.voices import voice_clips
 from pipeline.errors import ConfigError, NoSpeechError
 from pipeline.locale import locale_for, normalise_language
@@ -137,9 +137,17 @@ def _given(asked: V | None, configured: V | None) -> V | None:
     return configured if asked is None else asked
 
 
-def decode(path: Path, settings: AudioSettings) -> Audio:
-    """The recording's audio, decoded once to 16 kHz mono (see :func:`pipeline.audio.load_audio`)."""
-    return load_audio(path, settings)
+def decode(path: Path, settings: AudioSettings, channels: str = MIX) -> Audio:
+    """The recording's audio, decoded once to 16 kHz mono (see :func:`pipeline.audio.load_audio`).
+
+    With `channels` "auto" or "split" (``[diarize] channels``), a recording of several channels
+    that may carry one speaker each has them scanned by the same decode (`Audio.channel_scan`),
+    for :func:`diarize` to judge without reading the file again.
+    """
+    scanning = ChannelsWhileDecoding(channels)
+    audio = load_audio(path, settings, every_channel=scanning)
+    scan = scanning.scan()
+    return audio if scan is None else replace(audio, channel_scan=scan)
 
 
 def transcribe(audio: Audio, transcriber: Transcriber, progress: Progress | None = None) -> Transcript:
@@ -179,11 +187,13 @@ def _has_word(text: str) -> bool:
 def diarize(audio: Audio, diarizer: Diarizer, source: Path | None = None, channels: str = "mix") -> Diarization:
     """Who speaks when, speakers numbered by their first turn (SPEAKER_00 is the first to speak).
 
-    Given the recording (`source`) and `channels` "auto" or "split" (``[diarize] channels``), a
-    recording that carries one speaker per channel is diarized by channel, without the model
-    (:mod:`pipeline.diarize.by_channel`); participants' tracks keep their names as labels.
+    Given `channels` "auto" or "split" (``[diarize] channels``), a recording that carries one
+    speaker per channel is diarized by channel, without the model (:mod:`pipeline.diarize.by_channel`);
+    participants' tracks keep their names as labels. The channels are judged on the scan the
+    decode took (`audio.channel_scan`); audio decoded without one has the recording (`source`)
+    read again.
     """
-    by_channel = diarize_channels(source, channels) if source is not None else None
+    by_channel = diarize_channels(source, channels, audio.channel_scan)
     if by_channel is not None:
         named = any(speaker_number(s) is None for s in by_channel.speakers)
         return by_channel if named else number_speakers(by_channel)

@@ -68,11 +68,48 @@ class MediaInfo:
 
 
 @dataclass(frozen=True, slots=True, eq=False)
+class ChannelScan:
+    """What the channels of one recording hold, measured while it is decoded (see
+    :mod:`pipeline.diarize.channel_scan`): each channel's levels, and the leaks between channels.
+
+    Attributes:
+        levels: (channels, frames) level of each 20 ms frame in dB (its variance: DC removed).
+        leak_db: (channels, channels) power gain in dB of what channel i leaks into channel j
+            (row i, column j); -120 on the diagonal and where nothing leaks.
+        lag_frames: (channels, channels) frames by which the leak of i into j follows i.
+        correlation: (channels, channels) zero-lag correlation of the waveforms (1: copies).
+        shared: (channels, channels) share of the windows where either channel speaks that hold
+            the same sound on both, at about the same level relative to each one's loud speech,
+            within a few milliseconds: a copy, a pan, a centred voice of a mixdown, two room microphones.
+        duration: Seconds of audio scanned.
+        participants: The participant heard on each channel, for participants' tracks
+            (:attr:`MediaInfo.participants`); empty for any other recording.
+    """
+
+    levels: np.ndarray
+    leak_db: np.ndarray
+    lag_frames: np.ndarray
+    correlation: np.ndarray
+    shared: np.ndarray
+    duration: float
+    participants: tuple[str, ...] = ()
+
+    @property
+    def channels(self) -> int:
+        return int(self.levels.shape[0])
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class Audio:
-    """Decoded 16 kHz mono float32 samples. Never passed through a Prefect result store."""
+    """Decoded 16 kHz mono float32 samples. Never passed through a Prefect result store.
+
+    `channel_scan` is what the decode measured of every channel of a recording of several that
+    may carry one speaker each (None otherwise, or where it was not asked for).
+    """
 
     samples: np.ndarray
     sample_rate: int = SAMPLE_RATE
+    channel_scan: ChannelScan | None = None
 
     @property
     def duration(self) -> float:
