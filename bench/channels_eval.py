@@ -22,6 +22,7 @@ import argparse
 import itertools
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -191,36 +192,50 @@ def vad_sweep(seeds: int) -> list[dict[str, Any]]:
 PIPELINE_WALL_S = {10.0: 33.7, 60.0: 233.4}
 
 
-def _best(func: Any, repeats: int) -> tuple[float, Any]:
-    """The shortest wall time of `repeats` runs (the others' jobs on the machine only ever add), and a result."""
-    times, result = [], None
+def _clock() -> tuple[float, float]:
+    """(wall, CPU) seconds: the CPU of this process and of its finished children (ffmpeg)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.perf_counter(), time.process_time() + children.ru_utime + children.ru_stime
+
+
+def _best(func: Any, repeats: int) -> tuple[float, float, Any]:
+    """The shortest wall and CPU times of `repeats` runs (the others' jobs only ever add), and a result."""
+    walls, cpus, result = [], [], None
     for _ in range(repeats):
-        started = time.perf_counter()
+        wall, cpu = _clock()
         result = func()
-        times.append(time.perf_counter() - started)
-    return min(times), result
+        wall_end, cpu_end = _clock()
+        walls.append(wall_end - wall)
+        cpus.append(cpu_end - cpu)
+    return min(walls), min(cpus), result
 
 
 # Today's channel step, timed from the commit given by --before in a process of its own: the
 # pipeline package of that commit, the same recording, the same machine, the same run.
 _BEFORE = """
-import sys, time
+import resource, sys, time
 sys.path.insert(0, sys.argv[1])
 from pathlib import Path
 from pipeline.diarize.by_channel import diarize_channels
-times = []
+def clock():
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.perf_counter(), time.process_time() + children.ru_utime + children.ru_stime
+walls, cpus = [], []
 for _ in range(int(sys.argv[3])):
-    started = time.perf_counter()
+    wall, cpu = clock()
     diarize_channels(Path(sys.argv[2]), "auto")
-    times.append(time.perf_counter() - started)
-print(min(times))
+    wall_end, cpu_end = clock()
+    walls.append(wall_end - wall)
+    cpus.append(cpu_end - cpu)
+print(min(walls), min(cpus))
 """
 
 
-def _before(tree: Path, path: Path, repeats: int) -> float:
+def _before(tree: Path, path: Path, repeats: int) -> tuple[float, float]:
     done = subprocess.run([sys.executable, "-c", _BEFORE, str(tree), str(path), str(repeats)],
                           capture_output=True, text=True, check=True)  # fmt: skip
-    return float(done.stdout.split()[-1])
+    wall, cpu = done.stdout.split()[-2:]
+    return float(wall), float(cpu)
 
 
 def cost(minutes: float, before: Path | None = None, repeats: int = 3) -> dict[str, Any]:
@@ -241,30 +256,35 @@ def cost(minutes: float, before: Path | None = None, repeats: int = 3) -> dict[s
             sf.write(path, samples, 16_000, subtype="PCM_16")
             out[name] = _step_cost(path, repeats, before)
             if minutes in PIPELINE_WALL_S:
-                out[name]["step_share"] = out[name]["step_s"] / PIPELINE_WALL_S[minutes]
-                out[name]["before_share"] = out[name].get("before_s", np.nan) / PIPELINE_WALL_S[minutes]
+                for key in ("step_s", "step_cpu_s", "before_s", "before_cpu_s"):
+                    out[name][key.replace("_s", "_share")] = out[name].get(key, np.nan) / PIPELINE_WALL_S[minutes]
     return out
 
 
 def _step_cost(path: Path, repeats: int, before: Path | None) -> dict[str, Any]:
+    """Wall (best of `repeats`) and CPU seconds: the mono decode, the decode with the scan, judging."""
     from pipeline import stages
     from pipeline.audio import load_audio
     from pipeline.config import AudioSettings
 
-    mono, _ = _best(lambda: load_audio(path), repeats)
-    scanned, audio = _best(lambda: stages.decode(path, AudioSettings(), "auto"), repeats)
-    judged, result = _best(lambda: diarize_channels(path, "auto", audio.channel_scan), repeats)
-    again, _ = _best(lambda: diarize_channels(path, "auto"), 1)
+    mono_wall, mono_cpu, _ = _best(lambda: load_audio(path), repeats)
+    scan_wall, scan_cpu, audio = _best(lambda: stages.decode(path, AudioSettings(), "auto"), repeats)
+    judge_wall, judge_cpu, result = _best(lambda: diarize_channels(path, "auto", audio.channel_scan), repeats)
+    again_wall, again_cpu, _ = _best(lambda: diarize_channels(path, "auto"), 1)
     row = {
-        "mono_decode_s": mono,
-        "decode_with_scan_s": scanned,
-        "judge_s": judged,
-        "step_s": scanned - mono + judged,
-        "second_read_s": again,
+        "mono_decode_s": mono_wall,
+        "decode_with_scan_s": scan_wall,
+        "judge_s": judge_wall,
+        "step_s": scan_wall - mono_wall + judge_wall,
+        "step_cpu_s": scan_cpu - mono_cpu + judge_cpu,
+        "mono_decode_cpu_s": mono_cpu,
+        "decode_with_scan_cpu_s": scan_cpu,
+        "second_read_s": again_wall,
+        "second_read_cpu_s": again_cpu,
         "split": result is not None,
     }
     if before is not None:
-        row["before_s"] = _before(before, path, repeats)
+        row["before_s"], row["before_cpu_s"] = _before(before, path, repeats)
     return row
 
 
@@ -330,15 +350,17 @@ def _costs(minutes: str, before: str | None) -> list[dict[str, Any]]:
 
 
 def print_cost(results: dict[str, Any], json_path: Path | None) -> None:
-    print("\n| length | file | mono decode | decode + scan | judging | step | share | 2nd read | before | share |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("\n| length | file | mono decode | decode + scan | judging | step (wall / CPU) | share | before | share |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for row in results["cost"]:
         for name in ("copy", "call"):
             r = row[name]
-            keys = ("mono_decode_s", "decode_with_scan_s", "judge_s", "step_s")
-            cells = [f"{row['minutes']:g} min", name, *(f"{r[k]:.2f} s" for k in keys)]
-            cells += [f"{r.get('step_share', np.nan):.2%}", f"{r['second_read_s']:.2f} s"]
-            cells += [f"{r['before_s']:.2f} s" if "before_s" in r else "-", f"{r.get('before_share', np.nan):.2%}"]
+            cells = [f"{row['minutes']:g} min", name]
+            cells += [f"{r[k]:.2f} s" for k in ("mono_decode_s", "decode_with_scan_s", "judge_s")]
+            cells += [f"{r['step_s']:.2f} / {r['step_cpu_s']:.2f} s"]
+            cells += [f"{r.get('step_share', np.nan):.2%} / {r.get('step_cpu_share', np.nan):.2%}"]
+            cells += [f"{r.get('before_s', np.nan):.2f} / {r.get('before_cpu_s', np.nan):.2f} s"]
+            cells += [f"{r.get('before_share', np.nan):.2%} / {r.get('before_cpu_share', np.nan):.2%}"]
             print("| " + " | ".join(cells) + " |")
         print("cost:", json.dumps(row))
     print(f"load average at end: {os.getloadavg()}")
