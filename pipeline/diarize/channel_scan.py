@@ -57,11 +57,12 @@ class ChannelAccumulator:
         self, expected_s: float | None = None, reservoir_s: float = RESERVOIR_S, participants: tuple[str, ...] = ()
     ) -> None:
         self.stride = max(1, math.ceil((expected_s or reservoir_s) / reservoir_s))
+        self.most_kept = 2 * math.ceil(reservoir_s)
         self.participants = participants
         self.channels = 1
         self.pending: np.ndarray | None = None
         self.levels: list[np.ndarray] = []
-        self.kept: list[np.ndarray] = []
+        self.kept: list[tuple[int, np.ndarray]] = []  # (second, its samples)
         self.position = 0
 
     def add(self, block: np.ndarray) -> None:
@@ -86,14 +87,20 @@ class ChannelAccumulator:
                 continue
             lo, hi = max(start, second * SAMPLE_RATE), min(end, (second + 1) * SAMPLE_RATE)
             if hi > lo:
-                self.kept.append(np.array(block[lo - start : hi - start], dtype=np.float32))
+                self.kept.append((second, np.array(block[lo - start : hi - start], dtype=np.float32)))
+        if len(self.kept) > self.most_kept:
+            # Longer than announced (or of no announced length): keep every other kept second from
+            # here on, so memory stays bounded whatever the length.
+            self.stride *= 2
+            self.kept = [(second, samples) for second, samples in self.kept if second % self.stride == 0]
 
     def result(self) -> ChannelScan:
         """The scan of everything added; a recording shorter than one frame gives zero frames."""
         channels = self.channels
         variance = np.concatenate(self.levels) if self.levels else np.zeros((0, channels), np.float32)
         levels = (10.0 * np.log10(variance.T.astype(np.float64) + _TINY)).astype(np.float32)
-        reservoir = np.concatenate(self.kept) if self.kept else np.zeros((0, channels), np.float32)
+        kept = [samples for _, samples in self.kept]
+        reservoir = np.concatenate(kept) if kept else np.zeros((0, channels), np.float32)
         leak, lags, corr, shared = measure_leakage(reservoir)
         duration = self.position / SAMPLE_RATE
         return ChannelScan(levels, leak, lags, corr, shared, duration, self.participants)

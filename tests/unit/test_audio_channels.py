@@ -190,3 +190,13 @@ def test_channels_while_decoding_follows_the_mode() -> None:
     assert ChannelsWhileDecoding("split")(many) is not None
     scanning = ChannelsWhileDecoding("auto")
     assert scanning.scan() is None  # nothing fed, nothing to judge
+
+
+def test_leakage_sample_stays_bounded_without_an_announced_length() -> None:
+    accumulator = ChannelAccumulator(None)  # a stream whose container gives no duration
+    block = np.random.default_rng(1).standard_normal((8 * RATE, 2)).astype(np.float32) * 0.1
+    for _ in range(60):  # 8 minutes
+        accumulator.add(block)
+    seconds = [second for second, _ in accumulator.kept]
+    assert len(seconds) <= 60 and seconds[-1] >= 400  # bounded, and still spread over the whole length
+    assert accumulator.result().duration == 480.0
