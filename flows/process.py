@@ -54,6 +54,7 @@ from pipeline.workspace import discard_decoded
 from service.clients import ClientConfig
 from service.intake import RecordingLedger, RecordingVanishedError
 from service.layout import Home, Layout
+from service.past_names import past_participants
 from service.requests import client_request, client_settings
 from service.review import SENT, ReviewRecord, learned_vocabulary, mark_decided, open_review
 from service.settings import ServiceConfig, default_home, load_config, service_root
@@ -257,7 +258,7 @@ def process_recording(
     with run_lock(default_home()):  # tells the service this run's process lives (flows.orphans)
         base = load_config(config)
         client_cfg = client_config(base, client)
-        learned = learned_vocabulary(base.service.home_dir, client_cfg.folder) if client_cfg else ()
+        learned = _client_names_and_terms(base, client_cfg)
         request = client_request(client_cfg, asked, client, learned)
         settings = recording_settings(client_settings(base, client_cfg), request)
         report = RunReport(client, recording_path.name)
@@ -340,6 +341,14 @@ def _review(
     for draft in set(written.values()) - set(rewritten.values()):
         draft.unlink(missing_ok=True)
     return minutes, rewritten, request, record
+
+
+def _client_names_and_terms(base: ServiceConfig, client_cfg: ClientConfig | None) -> tuple[str, ...]:
+    """What the client's past work taught: terms her reviews corrected, then the people its recent minutes named."""
+    if client_cfg is None:
+        return ()
+    outbox = Layout(service_root(base.service)).stage("outbox", client_cfg.folder)
+    return learned_vocabulary(base.service.home_dir, client_cfg.folder) + past_participants(outbox)
 
 
 def _speaker_transcript(
