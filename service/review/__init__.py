@@ -22,7 +22,6 @@ from service.review.store import (
     current_minutes,
     draft_minutes,
     find_review,
-    learned_vocabulary,
     mark_decided,
     open_review,
     rebuild_current,
@@ -31,6 +30,7 @@ from service.review.store import (
     reopen_review,
     waiting_reviews,
 )
+from service.review.vocabulary import learned_vocabulary
 
 __all__ = [
     "APPROVED",

@@ -4,7 +4,8 @@
 - ``review.json``  the :class:`ReviewRecord` (rewritten atomically at each change of state);
 - ``audio.ogg``    the recording for listening (absent when it could not be made);
 - ``edits.jsonl``  the audit trail, one accepted edit a line: ``{"at", "who", "edit"}``;
-- ``current.json`` the draft with every edit applied (derived: rebuilt when missing or older than the trail);
+- ``current.json`` the draft with every edit applied (derived, with ``current.version``: the trail's size it
+  holds; rebuilt when they do not match the trail);
 - ``learned.json`` names and terms the secretary corrected, written when she approves.
 
 A review id is 16 random bytes in URL-safe base64: anything else is "not found", so no id can
@@ -17,7 +18,6 @@ import fcntl
 import json
 import logging
 import os
-import re
 import secrets
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -26,16 +26,25 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pipeline.asr.vocabulary import hint_terms
 from pipeline.errors import PipelineError
 from pipeline.serialize import dumps, from_data, to_data
 from pipeline.summarize.model import Minutes
-from service.clients import check_folder_name
 from service.errors import IntakeError
-from service.layout import Home
 from service.review.edits import InvalidEdit, clean_edit, edit_minutes, template_of
-from service.review.files import minutes_at, write_atomic, write_current
+from service.review.files import (
+    REVIEW_ID,
+    TRAIL,
+    cached_current,
+    client_folder,
+    minutes_at,
+    remember_current,
+    trail_size,
+    write_atomic,
+    write_current,
+    written_current,
+)
 from service.review.listening import encode_listening
+from service.review.vocabulary import corrected_terms
 
 logger = logging.getLogger(__name__)
 
@@ -45,10 +54,6 @@ _NEXT: dict[str, frozenset[str]] = {
     WAITING: frozenset({APPROVED, REJECTED, EXPIRED}),
     APPROVED: frozenset({SENT}),
 }
-_REVIEW_ID = re.compile(r"[A-Za-z0-9_-]{22}")
-# The most recent corrections first; older ones drop off rather than crowd out the client's own terms.
-MAX_LEARNED_TERMS = 60
-_EDGE_PUNCTUATION = ".,;:!?…\"'«»()[]"
 
 
 class ReviewNotFound(PipelineError):
@@ -94,10 +99,6 @@ class AuditEntry:
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _client_folder(home: Path, client: str) -> Path:
-    return Home(home).reviews / check_folder_name(client)
 
 
 def _save(record: ReviewRecord) -> None:
@@ -149,7 +150,7 @@ def open_review(
         IntakeError: `client` is not a safe folder name.
     """
     try:
-        parent = _client_folder(home, client)
+        parent = client_folder(home, client)
     except ValueError as e:
         raise IntakeError(f"{client!r}: not a safe client folder ({e})") from e
     review_id = secrets.token_urlsafe(16)
@@ -158,7 +159,7 @@ def open_review(
     draft = folder / "draft.json"
     write_atomic(draft, dumps(minutes))
     draft.chmod(0o444)
-    write_current(folder, minutes)
+    write_current(folder, 0, minutes)
     if heard is not None:
         encode_listening(heard, folder / "audio.ogg")
     record = ReviewRecord(
@@ -195,10 +196,10 @@ def find_review(home: Path, client: str, review_id: str) -> ReviewRecord:
     Raises:
         ReviewNotFound: a malformed id, an unknown one, or one of another client.
     """
-    if not isinstance(review_id, str) or not _REVIEW_ID.fullmatch(review_id):
+    if not isinstance(review_id, str) or not REVIEW_ID.fullmatch(review_id):
         raise ReviewNotFound("no such review")
     try:
-        folder = _client_folder(home, client) / review_id
+        folder = client_folder(home, client) / review_id
         record = _load(folder)
     except (ValueError, OSError, TypeError, KeyError) as e:
         raise ReviewNotFound("no such review") from e
@@ -210,13 +211,13 @@ def find_review(home: Path, client: str, review_id: str) -> ReviewRecord:
 def _reviews(home: Path, clients: Iterable[str]) -> Iterator[ReviewRecord]:
     for client in clients:
         try:
-            parent = _client_folder(home, client)
+            parent = client_folder(home, client)
         except ValueError:
             continue
         if not parent.is_dir():
             continue
         for folder in parent.iterdir():
-            if _REVIEW_ID.fullmatch(folder.name) and (folder / "review.json").exists():
+            if REVIEW_ID.fullmatch(folder.name) and (folder / "review.json").exists():
                 try:
                     yield find_review(home, client, folder.name)
                 except ReviewNotFound:
@@ -242,7 +243,7 @@ def draft_minutes(record: ReviewRecord) -> Minutes:
 
 def audit_trail(record: ReviewRecord) -> list[AuditEntry]:
     """Every accepted edit, oldest first."""
-    trail = record.folder / "edits.jsonl"
+    trail = record.folder / TRAIL
     if not trail.exists():
         return []
     entries = []
@@ -253,28 +254,53 @@ def audit_trail(record: ReviewRecord) -> list[AuditEntry]:
     return entries
 
 
-def rebuild_current(record: ReviewRecord) -> Minutes:
-    """The draft with every edit of the audit trail applied, written again as ``current.json``."""
+def _replayed(record: ReviewRecord) -> Minutes:
     minutes = draft_minutes(record)
     for entry in audit_trail(record):
         try:
             minutes = edit_minutes(minutes, entry.edit)
         except InvalidEdit as e:  # accepted once, so only a hand-edited trail gets here
             logger.error("Review %s: the edit of %s no longer applies (%s)", record.review_id, entry.at, e)
-    write_current(record.folder, minutes)
+    return minutes
+
+
+def _current(record: ReviewRecord, *, written: bool = False) -> Minutes:
+    """The current minutes (the caller holds the review's lock); `written`: make sure ``current.json`` holds them."""
+    size = trail_size(record.folder)
+    minutes = cached_current(record.folder, size)
+    if minutes is not None and not written:
+        return minutes
+    on_disk = written_current(record.folder, size)
+    if on_disk is not None:
+        remember_current(record.folder, size, on_disk)
+        return on_disk
+    minutes = minutes or _replayed(record)
+    write_current(record.folder, size, minutes)
+    return minutes
+
+
+def rebuild_current(record: ReviewRecord) -> Minutes:
+    """The draft with every edit of the audit trail applied, written again as ``current.json``."""
+    with _locked(record) as now:
+        minutes = _replayed(now)
+        write_current(now.folder, trail_size(now.folder), minutes)
     return minutes
 
 
 def current_minutes(record: ReviewRecord) -> Minutes:
     """The corrected minutes: the draft with every edit applied."""
-    current, trail = record.folder / "current.json", record.folder / "edits.jsonl"
-    if current.exists() and (not trail.exists() or current.stat().st_mtime_ns >= trail.stat().st_mtime_ns):
-        return minutes_at(current)
-    return rebuild_current(record)  # missing, or an edit was logged but its result not written
+    cached = cached_current(record.folder, trail_size(record.folder))
+    if cached is not None:
+        return cached
+    with _locked(record) as now:
+        return _current(now)
 
 
 def apply_edit(record: ReviewRecord, edit: Mapping[str, Any], who: str) -> Minutes:
     """Apply one edit of `who` to the review's current minutes, log it in the audit trail; the new minutes.
+
+    The trail is flushed to disk before this returns; ``current.json`` is written when another
+    process needs it (or at the decision), so a save costs a line, not the whole meeting.
 
     Raises:
         InvalidEdit: the edit is malformed, cannot apply, or the review was already decided.
@@ -285,15 +311,15 @@ def apply_edit(record: ReviewRecord, edit: Mapping[str, Any], who: str) -> Minut
         if now.state != WAITING:
             raise InvalidEdit(f"this review is {now.state}: it can no longer be edited")
         cleaned = clean_edit(edit)
-        minutes = edit_minutes(current_minutes(now), cleaned)
+        minutes = edit_minutes(_current(now), cleaned)
         if cleaned["op"] == "template":
             _save(replace(now, template=template_of(cleaned)))
         line = json.dumps({"at": _now().isoformat(), "who": who.strip(), "edit": cleaned}, ensure_ascii=False)
-        with open(record.folder / "edits.jsonl", "a", encoding="utf-8") as trail:
+        with open(now.folder / TRAIL, "a", encoding="utf-8") as trail:
             trail.write(line + "\n")
             trail.flush()
             os.fsync(trail.fileno())
-        write_current(record.folder, minutes)
+        remember_current(now.folder, trail_size(now.folder), minutes)
     return minutes
 
 
@@ -321,7 +347,8 @@ def mark_decided(record: ReviewRecord, *, state: str, who: str, reason: str | No
         else:
             decided = replace(now, state=state, decided_by=who, decided_at=_now(), reason=reason or None)
         if state == APPROVED:
-            terms = corrected_terms(audit_trail(now))
+            _current(now, written=True)  # what the run will send, on disk for any process to read
+            terms = corrected_terms(entry.edit for entry in audit_trail(now))
             write_atomic(now.folder / "learned.json", json.dumps(list(terms), ensure_ascii=False))
         _save(decided)
     logger.info("Review %s of %s: %s by %s", now.review_id, now.client, state, who)
@@ -342,39 +369,3 @@ def reopen_review(record: ReviewRecord) -> ReviewRecord:
         _save(waiting)
     logger.warning("Review %s of %s waits again: its decision could not reach the run", now.review_id, now.client)
     return waiting
-
-
-def _term(text: str) -> str | None:
-    """A corrected word worth teaching Whisper: a name, an acronym, a code (a capital or a digit in it)."""
-    term = " ".join(text.split()).strip(_EDGE_PUNCTUATION)
-    if len(term) < 2 or not any(c.isupper() or c.isdigit() for c in term):
-        return None
-    return term
-
-
-def corrected_terms(trail: Iterable[AuditEntry]) -> tuple[str, ...]:
-    """The names given to speakers and the words corrected (names, acronyms), latest first, once each."""
-    found: list[str] = []
-    for entry in trail:
-        op = entry.edit.get("op")
-        if op == "rename_speaker":
-            found.append(str(entry.edit.get("name", "")))
-        elif op == "word" and (term := _term(str(entry.edit.get("text", "")))):
-            found.append(term)
-    return hint_terms(reversed(found))
-
-
-def learned_vocabulary(home: Path, client: str) -> tuple[str, ...]:
-    """Names and terms the client's secretaries corrected in approved reviews, most recent first, at most 60."""
-    try:
-        parent = _client_folder(home, client)
-    except ValueError:
-        return ()
-    files = [p for p in parent.glob("*/learned.json") if _REVIEW_ID.fullmatch(p.parent.name)] if parent.is_dir() else []
-    terms: list[str] = []
-    for path in sorted(files, key=lambda p: p.stat().st_mtime_ns, reverse=True):
-        try:
-            terms += [str(t) for t in json.loads(path.read_text(encoding="utf-8"))]
-        except (OSError, ValueError) as e:
-            logger.warning("%s: cannot be read (%s); its terms are left out", path, e)
-    return hint_terms(terms)[:MAX_LEARNED_TERMS]

@@ -11,8 +11,9 @@ import pytest
 import soundfile as sf
 
 from pipeline.config import Settings
-from pipeline.serialize import dumps
+from pipeline.serialize import dumps, loads
 from pipeline.stages import MeetingRequest, recording_settings
+from pipeline.summarize import Minutes
 from service.clients import ClientConfig
 from service.requests import client_request
 from service.review import (
@@ -33,7 +34,7 @@ from service.review import (
     reopen_review,
     waiting_reviews,
 )
-from service.review.store import _REVIEW_ID
+from service.review.files import REVIEW_ID, forget_parsed
 from tests.unit.minutes_samples import board_minutes
 
 
@@ -54,7 +55,7 @@ def _open(
 
 def test_open_review_keeps_the_draft_read_only_and_lists_it(tmp_path: Path) -> None:
     record = _open(tmp_path)
-    assert _REVIEW_ID.fullmatch(record.review_id) and record.folder == tmp_path / "reviews/acme" / record.review_id
+    assert REVIEW_ID.fullmatch(record.review_id) and record.folder == tmp_path / "reviews/acme" / record.review_id
     assert (record.state, record.speakers, record.title) == ("waiting", 2, "Comité de pilotage")
     assert record.created_at.utcoffset() is not None
     draft = record.folder / "draft.json"
@@ -127,12 +128,21 @@ def test_current_is_rebuilt_from_draft_and_edits(tmp_path: Path) -> None:
     record = _open(tmp_path)
     apply_edit(record, {"op": "summary", "text": "Résumé relu."}, "claire")
     edited = apply_edit(record, {"op": "item_delete", "section": "decisions", "index": 0}, "claire")
-    (record.folder / "current.json").unlink()
+    forget_parsed()  # what another process (the run) reads: the files only
     assert current_minutes(record) == edited
-    # An edit logged whose result was not written (a crash between the two): the trail wins.
+    assert loads(Minutes, (record.folder / "current.json").read_text(encoding="utf-8")) == edited
+    # A current.json written before the latest edit (its version is the older trail size) is not used.
     (record.folder / "current.json").write_text(dumps(board_minutes("fr")), encoding="utf-8")
-    os.utime(record.folder / "current.json", ns=(1, 1))
-    assert current_minutes(record) == edited
+    edited = apply_edit(record, {"op": "summary", "text": "Résumé relu deux fois."}, "claire")
+    forget_parsed()
+    assert current_minutes(record) == edited and edited.decisions == board_minutes("fr").decisions[1:]
+
+
+def test_approval_leaves_the_corrected_minutes_on_disk(tmp_path: Path) -> None:
+    record = _open(tmp_path)
+    edited = apply_edit(record, {"op": "summary", "text": "Résumé relu."}, "claire")
+    mark_decided(record, state="approved", who="claire")
+    assert loads(Minutes, (record.folder / "current.json").read_text(encoding="utf-8")) == edited
 
 
 def test_invalid_edits_change_nothing(tmp_path: Path) -> None:
