@@ -160,14 +160,14 @@ def document(request: Request, record: Review) -> Response:
 def decide(
     request: Request,
     record: Review,
-    action: Annotated[str, Form()] = "",
+    decision: Annotated[str, Form()] = "",
     reason: Annotated[str, Form()] = "",
     csrf: Annotated[str, Form(alias=CSRF_FIELD)] = "",
 ) -> Response:
     """Approve (the run resumes, regenerates the documents from the corrected minutes and sends them once) or
     reject with a reason."""
     check_csrf(request, csrf)
-    if action not in ("approve", "reject"):
+    if decision not in ("approve", "reject"):
         raise HTTPException(status_code=400)
     state = desk_state(request)
     t = translator(language_of(request))
@@ -176,11 +176,11 @@ def decide(
         return RedirectResponse("/queue", status_code=303)
     user = current_user(request)
     try:
-        state.decide(record, approve=action == "approve", who=user.name, reason=reason.strip())
+        state.decide(record, approve=decision == "approve", who=user.name, reason=reason.strip())
     except Exception as e:  # the service or Prefect unreachable: she is told, the review stays waiting
         logger.error("The decision on %s/%s could not be sent: %s", record.client, record.review_id, e)
         return state.render(request, "error.html", status=503, message=t("decide_failed", error=str(e)))
-    verb = "approved" if action == "approve" else "rejected"
+    verb = "approved" if decision == "approve" else "rejected"
     logger.info("%s %s the minutes of %s/%s", user.name, verb, record.client, record.review_id)
-    request.session["notice"] = t("approved_msg" if action == "approve" else "rejected_msg", title=record.title)
+    request.session["notice"] = t("approved_msg" if decision == "approve" else "rejected_msg", title=record.title)
     return RedirectResponse("/queue", status_code=303)

@@ -170,14 +170,22 @@
 
   editor.querySelectorAll("li.item [data-field]").forEach(function (field) {
     const item = field.closest("li.item");
+    let last = field.value;
     function edit() {
       const fields = {};
       fields[field.dataset.field] = field.value;
       return { op: "item_set", section: item.dataset.section, index: parseInt(item.dataset.index, 10), fields: fields };
     }
     const key = item.dataset.section + "/" + item.dataset.index + "/" + field.dataset.field;
-    field.addEventListener("input", function () { if (field.type !== "date") later(key, edit(), 800); });
-    field.addEventListener("change", function () { later(key, edit(), 0); });
+    function changed(delay) {
+      if (field.value === last) return;  // nothing new to save
+      last = field.value;
+      later(key, edit(), delay);
+    }
+    field.addEventListener("input", function () { if (field.type !== "date") changed(800); });
+    // A date field changes with each digit typed: saved once it has rested.
+    field.addEventListener("change", function () { if (field.type === "date") changed(700); else later(key, edit(), 0); });
+    field.addEventListener("blur", function () { const p = pending.get(key); if (p) later(key, p.edit, 0); });
   });
   editor.querySelectorAll("li.item button").forEach(function (button) {
     const item = button.closest("li.item");
@@ -206,7 +214,8 @@
     form.addEventListener("submit", function (event) {
       if (form.dataset.ready === "1") return;
       event.preventDefault();
-      flush().then(function () { form.dataset.ready = "1"; form.requestSubmit(); });
+      // Submitted again from a task of its own: a form ignores a submission asked while its own is being dispatched.
+      flush().then(function () { form.dataset.ready = "1"; setTimeout(function () { form.requestSubmit(); }, 0); });
     });
   });
   window.addEventListener("pagehide", flush);

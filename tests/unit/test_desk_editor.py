@@ -121,20 +121,20 @@ def test_approve_and_reject_reach_the_run_once(site: Site) -> None:
     client = site.client()
     token = sign_in(client, "claire")
     url = f"/c/acme/r/{site.acme.review_id}"
-    done = client.post(f"{url}/decide", data={"action": "approve", "csrf": token})
+    done = client.post(f"{url}/decide", data={"decision": "approve", "csrf": token})
     assert done.status_code == 303 and done.headers["location"] == "/queue"
     assert site.decisions.calls == [(site.acme.review_id, True, "claire", "")]
     queue = client.get("/queue").text
     assert "est approuvé" in queue and "Rien à relire." in queue and "approuvé" in queue
     # Decided: read-only, and a second decision is not sent.
-    again = client.post(f"{url}/decide", data={"action": "reject", "reason": "oups", "csrf": token})
+    again = client.post(f"{url}/decide", data={"decision": "reject", "reason": "oups", "csrf": token})
     assert again.status_code == 303 and len(site.decisions.calls) == 1
     assert post_edit(client, site.acme, token, {"op": "summary", "text": "après coup"}).status_code == 409
     # Bob rejects his with a reason.
     other = site.client()
     bob_token = sign_in(other, "bob")
     beta_url = f"/c/beta/r/{site.beta.review_id}"
-    assert other.post(f"{beta_url}/decide", data={"action": "reject", "reason": "Wrong meeting", "csrf": bob_token})
+    assert other.post(f"{beta_url}/decide", data={"decision": "reject", "reason": "Wrong meeting", "csrf": bob_token})
     assert site.decisions.calls[-1] == (site.beta.review_id, False, "bob", "Wrong meeting")
     assert "rejected" in other.get("/queue").text  # English for Bob
 
@@ -146,6 +146,6 @@ def test_a_decision_that_cannot_reach_the_run_is_told(site: Site) -> None:
     site.decisions = unreachable  # type: ignore[assignment]
     client = site.client()
     token = sign_in(client, "claire")
-    response = client.post(f"/c/acme/r/{site.acme.review_id}/decide", data={"action": "approve", "csrf": token})
+    response = client.post(f"/c/acme/r/{site.acme.review_id}/decide", data={"decision": "approve", "csrf": token})
     assert response.status_code == 503 and "does not answer" in response.text
     assert find_review(site.settings.service.home_dir, "acme", site.acme.review_id).state == "waiting"

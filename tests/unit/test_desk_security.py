@@ -66,7 +66,7 @@ def test_another_clients_review_is_not_found_by_any_url(site: Site) -> None:
     assert "Beta" not in not_found and HOSTILE not in not_found
     # Changes to B's review by its real URL are refused the same way, and change nothing.
     assert post_edit(client, site.beta, token, {"op": "summary", "text": "piraté"}).status_code == 404
-    refused = client.post(f"/c/beta/r/{b}/decide", data={"action": "approve", "csrf": token})
+    refused = client.post(f"/c/beta/r/{b}/decide", data={"decision": "approve", "csrf": token})
     assert refused.status_code == 404
     assert site.decisions.calls == [] and audit_trail(site.beta) == []
     # Bob, of client B, does see it: the 404s above were the wall, not a broken page.
@@ -84,8 +84,8 @@ def test_a_change_without_the_csrf_token_is_refused(site: Site) -> None:
     assert post_edit(client, site.acme, None, edit).status_code == 403
     assert post_edit(client, site.acme, "x" * 43, edit).status_code == 403
     url = f"/c/acme/r/{site.acme.review_id}"
-    assert client.post(f"{url}/decide", data={"action": "approve"}).status_code == 403
-    assert client.post(f"{url}/decide", data={"action": "approve", "csrf": token[::-1]}).status_code == 403
+    assert client.post(f"{url}/decide", data={"decision": "approve"}).status_code == 403
+    assert client.post(f"{url}/decide", data={"decision": "approve", "csrf": token[::-1]}).status_code == 403
     assert client.post("/logout", data={}).status_code == 403
     assert current_minutes(site.acme) == before and audit_trail(site.acme) == []
     assert site.decisions.calls == []

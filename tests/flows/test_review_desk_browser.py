@@ -1,0 +1,284 @@
+"""The secretary's review desk in a real headless Chromium, on a real `minutier serve` (real Prefect server,
+real SMTP server on loopback; the speech models are the fakes of tests/flows/fakes.py, which these tests
+are not about): she signs in, opens the recording waiting for review, plays it from a clicked word,
+corrects a word, renames a speaker, changes an action's owner and due date, and approves; the email's
+document and body carry her corrections, the machine's draft is unchanged, the audit trail names her.
+
+Also measured: the editor's load and first paint on a 60-minute, ~9,000-word meeting, and a save's
+round trip (printed; the issue asks under 1 s and under 100 ms).
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import statistics
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service as ChromeService
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+from desk.accounts import set_password
+from pipeline.summarize.minutes import speaking_shares
+from service.layout import Home
+from service.review import ReviewRecord, audit_trail, current_minutes, draft_minutes, open_review, waiting_reviews
+from tests.conftest import ROOT
+from tests.flows.fakes import child_environment
+from tests.flows.service_harness import Service, SmtpServer, service_config, wait_for
+from tests.flows.test_prefect_ui import CHROMIUM_FLAGS
+from tests.smtp import free_port
+from tests.unit.meetings import FR_TURNS, build_transcript
+from tests.unit.minutes_samples import board_minutes
+
+PASSWORD = "relecture-2026"
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+SCREENSHOTS = ROOT / "test-results"
+
+
+@dataclass
+class Desk:
+    root: Path
+    home: Path
+    url: str
+    service: Service
+    smtp: SmtpServer
+
+
+@pytest.fixture(scope="module")
+def desk(prefect_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
+    root = tmp_path_factory.mktemp("desk")
+    smtp = SmtpServer()
+    smtp.start()
+    port = free_port()
+    extra = f'\n[desk]\nport = {port}\n[desk.users.claire]\nclients = ["revue"]\nlanguage = "fr"\n'
+    config = service_config(root, smtp_port=smtp.port, settle_s=1, extra=extra)
+    (root / "clients.toml").write_text(
+        '[clients.revue]\nname = "Cabinet Revue"\nrecipients = ["associe@revue.example"]\nlanguage = "fr"\n'
+        "review = true\nreview_timeout_s = 900\n",
+        encoding="utf-8",
+    )
+    set_password(Home(root / "home").desk, "claire", PASSWORD)
+    service = Service(config, root / "serve.log", env=child_environment(root / "fake-models"))
+    service.start()
+    try:
+        wait_for(lambda: f"Review desk: http://127.0.0.1:{port}" in service.log.read_text(), 60, "the desk's URL")
+        yield Desk(root, root / "home", f"http://127.0.0.1:{port}", service, smtp)
+    finally:
+        service.stop()
+        smtp.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    profile = tmp_path_factory.mktemp("chromium")
+    for flag in (*CHROMIUM_FLAGS, "--autoplay-policy=no-user-gesture-required", f"--user-data-dir={profile}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=ChromeService("/usr/bin/chromedriver"), options=options)
+    driver.set_page_load_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _shot(driver: Any, folder: Path, name: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    assert driver.save_screenshot(str(path)) and path.stat().st_size > 10_000
+    SCREENSHOTS.mkdir(exist_ok=True)
+    shutil.copy(path, SCREENSHOTS / name)
+    return path
+
+
+def _sign_in(driver: Any, desk: Desk) -> None:
+    driver.get(f"{desk.url}/login")
+    driver.find_element(By.ID, "user").send_keys("claire")
+    driver.find_element(By.ID, "password").send_keys(PASSWORD)
+    driver.find_element(By.ID, "sign-in").click()
+    WebDriverWait(driver, 30).until(lambda d: d.current_url.endswith("/queue"))
+
+
+def _saved(driver: Any, edits: int) -> bool:
+    """Every edit answered: the audit trail on the page has `edits` lines and the status says so."""
+    lines = driver.find_elements(By.CSS_SELECTOR, "#audit li")
+    return len(lines) >= edits and driver.find_element(By.ID, "status").text == "Enregistré"
+
+
+def _set(driver: Any, element: Any, text: str) -> None:
+    element.send_keys(Keys.CONTROL, "a")  # typed over, as she would (clear() would save an empty value first)
+    element.send_keys(text)
+    element.send_keys(Keys.TAB)  # leaving the field is a change: saved at once
+
+
+def _attachment_text(message: Any) -> str:
+    (part,) = [p for p in message.iter_attachments() if p.get_content_type() == DOCX_MIME]
+    document = docx.Document(io.BytesIO(part.get_content()))
+    cells = (c.text for t in document.tables for r in t.rows for c in r.cells)
+    return "\n".join([*(p.text for p in document.paragraphs), *cells])
+
+
+def test_a_secretary_corrects_and_approves_in_the_browser(desk: Desk, browser: Any, tmp_path: Path) -> None:
+    shutil.copy(ROOT / "samples/meeting_en.wav", desk.root / "inbox/revue/comité de direction.wav")
+    (record,) = wait_for(lambda: waiting_reviews(desk.home, ["revue"]), 240, "the recording to wait for review")
+    draft = (record.folder / "draft.json").read_bytes()
+    _sign_in(browser, desk)
+    browser.find_element(By.LINK_TEXT, record.title).click()
+    WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#transcript span[data-t]"))
+
+    # Play from a clicked word: the audio's position is the word's start, and that word is highlighted.
+    words = browser.find_elements(By.CSS_SELECTOR, "#transcript span[data-t]")
+    clicked = words[6]
+    start = float(clicked.get_attribute("data-t"))
+    assert start > 1.0
+    clicked.click()
+    WebDriverWait(browser, 20).until(lambda d: d.execute_script("return !document.getElementById('audio').paused"))
+    position = browser.execute_script("return document.getElementById('audio').currentTime")
+    assert start - 0.05 <= position <= start + 3.0, (start, position)
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#transcript span.now"))
+    browser.execute_script("document.getElementById('audio').pause()")
+
+    # Correct a word: double-click, type, Enter.
+    target = next(w for w in words if w.text.strip(".,") == "budget")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", target)
+    webdriver.ActionChains(browser).double_click(target).perform()
+    field = WebDriverWait(browser, 10).until(lambda d: d.find_element(By.CSS_SELECTOR, "input.word-edit"))
+    field.send_keys(Keys.CONTROL, "a")
+    field.send_keys("budget-2027", Keys.ENTER)
+    WebDriverWait(browser, 20).until(lambda d: _saved(d, 1))
+
+    # Rename a speaker.
+    speaker = browser.find_element(By.CSS_SELECTOR, 'input.speaker-name[data-speaker="SPEAKER_00"]')
+    _set(browser, speaker, "Marie Dupont")
+    WebDriverWait(browser, 20).until(lambda d: _saved(d, 2))
+    labels = {b.text for b in browser.find_elements(By.CSS_SELECTOR, 'b.sp[data-speaker="SPEAKER_00"]')}
+    assert labels == {"Marie Dupont"}
+
+    # An action's owner and due date (an action is added first if the machine found none).
+    edits = 2
+    if not browser.find_elements(By.CSS_SELECTOR, 'li.item[data-section="actions"]'):
+        browser.find_element(By.CSS_SELECTOR, 'button[data-add="actions"]').click()
+        edits += 1
+        WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, 'li.item[data-section="actions"]'))
+    action = browser.find_element(By.CSS_SELECTOR, 'li.item[data-section="actions"]')
+    _set(browser, action.find_element(By.CSS_SELECTOR, '[data-field="owner"]'), "Paul Girard")
+    due = action.find_element(By.CSS_SELECTOR, '[data-field="due"]')
+    browser.execute_script("arguments[0].focus()", due)
+    due.send_keys("18122026" if browser.execute_script("return navigator.language").startswith("fr") else "12182026")
+    due.send_keys(Keys.TAB)
+    WebDriverWait(browser, 20).until(lambda d: _saved(d, edits + 2))
+    assert due.get_attribute("value") == "2026-12-18"
+    _shot(browser, tmp_path / "screenshots", "review-desk-editor.png")
+
+    # The preview shows the document as it will be sent.
+    browser.get(f"{desk.url}/c/revue/r/{record.review_id}/preview")
+    preview = browser.find_element(By.ID, "document").text
+    assert "budget-2027" in preview and "Paul Girard" in preview and "Marie Dupont" in preview
+    _shot(browser, tmp_path / "screenshots", "review-desk-preview.png")
+
+    browser.get(f"{desk.url}/c/revue/r/{record.review_id}")
+    browser.find_element(By.ID, "approve").click()
+    WebDriverWait(browser, 30).until(lambda d: d.current_url.endswith("/queue"))
+    assert "est approuvé" in browser.find_element(By.TAG_NAME, "body").text
+
+    (sent,) = wait_for(lambda: desk.smtp.messages_to("associe@revue.example"), 180, "the approved minutes' email")
+    message = sent[2]
+    document = _attachment_text(message)
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    for corrected in ("budget-2027", "Marie Dupont", "Paul Girard", "18 décembre 2026"):
+        assert corrected in document, corrected
+    assert "Paul Girard" in body and "18 décembre 2026" in body  # the body lists the actions
+    assert "Relu par claire" in document
+    assert (record.folder / "draft.json").read_bytes() == draft
+    assert "budget-2027" not in draft.decode() and "budget-2027" in str(current_minutes(record))
+    trail = audit_trail(record)
+    assert len(trail) == edits + 2 and {e.who for e in trail} == {"claire"}
+    _shot(browser, tmp_path / "screenshots", "review-desk-queue.png")
+    assert len(desk.smtp.messages_to("associe@revue.example")) == 1
+
+
+def _hour_long_minutes(words: int = 9_000) -> Any:
+    """A 60-minute meeting (~9,000 words at the steady rate of tests/unit/meetings.py) in board minutes' frame."""
+    per_round = sum(len(text.split()) for _, text in FR_TURNS)
+    turns = FR_TURNS * (words // per_round + 1)
+    st = build_transcript(turns, "fr", (("SPEAKER_00", "Claire"), ("SPEAKER_01", "Julien"), ("SPEAKER_02", "Sophie")))
+    base = board_minutes("fr")
+    return replace(base, transcript=st, duration=st.duration, participants=speaking_shares(st))
+
+
+def test_the_editor_opens_an_hour_long_meeting_fast(desk: Desk, browser: Any, tmp_path: Path) -> None:
+    minutes = _hour_long_minutes()
+    count = sum(len(u.words) for u in minutes.transcript.utterances)
+    assert count >= 9_000 and minutes.duration >= 3_300
+    heard = tmp_path / "heard.wav"
+    shutil.copy(ROOT / "samples/meeting_en.wav", heard)
+    record: ReviewRecord = open_review(
+        desk.home,
+        client="revue",
+        meeting_id="longue-reunion-0000beef",
+        flow_run_id=str(uuid.uuid4()),  # no run waits on it: this review is only timed, never decided
+        recording_name="longue réunion.wav",
+        minutes=minutes,
+        heard=heard,
+        template=None,
+    )
+    _sign_in(browser, desk)
+    url = f"{desk.url}/c/revue/r/{record.review_id}"
+    loads, paints, ready = [], [], []
+    for _ in range(5):
+        browser.get(url)
+        WebDriverWait(browser, 30).until(
+            lambda d: d.execute_script("return performance.getEntriesByType('navigation')[0].loadEventEnd > 0")
+        )
+        timing = browser.execute_script(
+            "const n = performance.getEntriesByType('navigation')[0];"
+            "const p = performance.getEntriesByName('first-contentful-paint')[0];"
+            "return [n.loadEventEnd, n.domContentLoadedEventEnd, p ? p.startTime : null]"
+        )
+        loads.append(timing[0])
+        ready.append(timing[1])
+        paints.append(timing[2])
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#transcript span[data-t]")) == count
+    rounds = browser.execute_async_script(
+        """
+        const done = arguments[arguments.length - 1];
+        const editor = document.getElementById('editor');
+        const csrf = document.querySelector('meta[name="csrf"]').content;
+        (async () => {
+          const times = [];
+          for (let i = 0; i < 10; i++) {
+            const t0 = performance.now();
+            const r = await fetch(editor.dataset.edit, {method: 'POST', headers: {'Content-Type': 'application/json',
+              'Accept': 'application/json', 'X-CSRF-Token': csrf},
+              body: JSON.stringify({op: 'item_set', section: 'actions', index: 0, fields: {owner: 'Personne ' + i}})});
+            await r.json();
+            if (!r.ok) { done(['failed', r.status]); return; }
+            times.push(performance.now() - t0);
+          }
+          done(times);
+        })();
+        """
+    )
+    assert rounds[0] != "failed", rounds
+    _shot(browser, tmp_path / "screenshots", "review-desk-hour-long.png")
+    load, paint, save = statistics.median(loads), statistics.median(paints), statistics.median(rounds)
+    print(
+        f"\nEditor on a {minutes.duration / 60:.0f}-minute meeting ({count} words): load {load:.0f} ms "
+        f"(DOMContentLoaded {statistics.median(ready):.0f} ms), first contentful paint {paint:.0f} ms "
+        f"(median of 5; loads {', '.join(f'{x:.0f}' for x in loads)}); save round trip median {save:.0f} ms, "
+        f"max {max(rounds):.0f} ms (10 saves)"
+    )
+    assert load < 1000 and paint < 1000
+    assert save < 100
+    assert current_minutes(record).action_items[0].owner == "Personne 9"
+    assert draft_minutes(record).action_items[0].owner == "Julien Moreau"
