@@ -13,7 +13,7 @@
    of the channels (the fallback), and with --before REV the code of that commit, in the same run.
 
     .venv/bin/python bench/channels_eval.py [--seeds 6] [--skip-model] [--json out.json]
-    .venv/bin/python bench/channels_eval.py --cost-only --cost-minutes 10,60 --before 13c17d1
+    .venv/bin/python bench/channels_eval.py --cost-only --cost-minutes 10,60 --before 679ba0b [--cost-repeats 5]
 """
 
 from __future__ import annotations
@@ -302,12 +302,13 @@ def main() -> None:
     parser.add_argument("--skip-model", action="store_true", help="no model diarization or Whisper (faster)")
     parser.add_argument("--cost-minutes", default="10,60", help="lengths of the cost test, comma-separated")
     parser.add_argument("--cost-only", action="store_true", help="only the cost of the channel step")
+    parser.add_argument("--cost-repeats", type=int, default=3, help="runs of each timing; the best is kept")
     parser.add_argument("--before", metavar="REV", help="also time the channel step of this commit (git)")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     print(f"load average at start: {os.getloadavg()}")
     if args.cost_only:
-        print_cost({"cost": _costs(args.cost_minutes, args.before)}, args.json)
+        print_cost({"cost": _costs(args.cost_minutes, args.before, args.cost_repeats)}, args.json)
         return
     results: dict[str, Any] = {"stereo_clip": stereo_clip(args.skip_model)}
     print("stereo clip:", json.dumps(results["stereo_clip"]))
@@ -339,14 +340,14 @@ def main() -> None:
     for r in results["vad_sweep"]:
         print(f"| {r['noise_margin_db']:g} | {r['bleed_margin_db']:g} | {r['min_gap_s']:g} | {r['der_collar']:.3f} "
               f"| {r['der_strict']:.3f} | {r['worst_collar']:.3f} |")  # fmt: skip
-    results["cost"] = _costs(args.cost_minutes, args.before)
+    results["cost"] = _costs(args.cost_minutes, args.before, args.cost_repeats)
     print_cost(results, args.json)
 
 
-def _costs(minutes: str, before: str | None) -> list[dict[str, Any]]:
+def _costs(minutes: str, before: str | None, repeats: int) -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory() as tmp:
         tree = _export(before, Path(tmp)) if before else None
-        return [cost(float(m), tree) for m in minutes.split(",")]
+        return [cost(float(m), tree, repeats) for m in minutes.split(",")]
 
 
 def print_cost(results: dict[str, Any], json_path: Path | None) -> None:
