@@ -17,6 +17,7 @@ from pipeline.audio_channels import read_channels
 from pipeline.config import AudioSettings
 from pipeline.diarize.by_channel import ChannelsWhileDecoding, diarize_channels
 from pipeline.diarize.channel_scan import ChannelAccumulator, load_scan, save_scan
+from pipeline.errors import CorruptAudioError, NotMediaError
 from pipeline.types import Audio, ChannelScan, Diarization, MediaInfo, Recording
 from pipeline.workspace import channel_scan_path, decode_to_file, discard_decoded, load_decoded
 from tests.conftest import MakeMedia
@@ -200,3 +201,18 @@ def test_leakage_sample_stays_bounded_without_an_announced_length() -> None:
     seconds = [second for second, _ in accumulator.kept]
     assert len(seconds) <= 60 and seconds[-1] >= 400  # bounded, and still spread over the whole length
     assert accumulator.result().duration == 480.0
+
+
+@pytest.mark.parametrize("name", ["cut.wav", "cut.mp3"])
+def test_damaged_stereo_files_fail_by_name_when_scanned_too(make_media: MakeMedia, name: str) -> None:
+    path = make_media(name, "sine=frequency=440:duration=20", "-ac", "2")
+    path.write_bytes(path.read_bytes()[: int(path.stat().st_size * 0.4)])
+    with pytest.raises(CorruptAudioError, match=f"{name}.*truncated"):
+        stages.decode(path, AudioSettings(), "auto")
+    blocks = _Blocks()
+    with pytest.raises(CorruptAudioError, match=f"{name}.*truncated"):
+        decode_into(path, io.BytesIO(), every_channel=blocks)  # type: ignore[arg-type]
+    garbage = path.with_name("noise.wav")
+    garbage.write_bytes(np.random.default_rng(0).bytes(50_000))
+    with pytest.raises(NotMediaError):
+        stages.decode(garbage, AudioSettings(), "auto")
