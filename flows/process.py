@@ -332,6 +332,7 @@ def _review(
             minutes=minutes,
             heard=heard,
             template=request.template,
+            voices_dir=request.voices_dir,
         )
     minutes, record = review_minutes(record, minutes, client.review_timeout_s)
     request = replace(request, template=record.template or request.template)

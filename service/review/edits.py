@@ -323,6 +323,11 @@ def _item_move(minutes: Minutes, edit: Mapping[str, Any]) -> Minutes:
     return _with_items(minutes, section, tuple(items))
 
 
+def _save_voice(minutes: Minutes, edit: Mapping[str, Any]) -> Minutes:
+    _speaker_id(minutes, edit, "speaker")  # the clip is the store's to cut (service.review.voices)
+    return minutes
+
+
 def _template(minutes: Minutes, edit: Mapping[str, Any]) -> Minutes:
     template_of(edit)  # checked here; the choice is the review's, not the minutes'
     return minutes
@@ -340,4 +345,5 @@ _OPS: dict[str, tuple[frozenset[str], _Apply]] = {
     "item_delete": (frozenset({"section", "index"}), _item_delete),
     "item_move": (frozenset({"section", "index", "to"}), _item_move),
     "template": (frozenset({"value"}), _template),
+    "save_voice": (frozenset({"speaker"}), _save_voice),
 }

@@ -45,6 +45,7 @@ from service.review.files import (
 )
 from service.review.listening import encode_listening
 from service.review.vocabulary import corrected_terms
+from service.review.voices import cut_voice
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +69,7 @@ class ReviewRecord:
         state: "waiting", "approved", "rejected", "sent" (approved, then emailed) or "expired".
         template: The document type chosen (None: the client's default).
         folder: The review's folder.
+        voices_dir: The client's known voices, where a save_voice edit saves one (None: no such edit).
     """
 
     review_id: str
@@ -86,6 +88,7 @@ class ReviewRecord:
     decided_by: str | None = None
     decided_at: datetime | None = None
     reason: str | None = None
+    voices_dir: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +136,7 @@ def open_review(
     minutes: Minutes,
     heard: Path | None,
     template: str | None,
+    voices_dir: Path | None = None,
 ) -> ReviewRecord:
     """Open a review of `minutes`: their draft kept read-only, a listening copy of `heard`, state "waiting".
 
@@ -145,6 +149,7 @@ def open_review(
         minutes: The machine's minutes.
         heard: The recording the run heard; None for a transcript file (no audio to play).
         template: The document type the run would send (None: the client's default).
+        voices_dir: The client's known voices folder, where a speaker's voice may be saved.
 
     Raises:
         IntakeError: `client` is not a safe folder name.
@@ -176,6 +181,7 @@ def open_review(
         state=WAITING,
         template=template,
         folder=folder,
+        voices_dir=voices_dir,
     )
     _save(record)  # last: a review is listed only once whole
     for older in waiting_reviews(home, [record.client]):
@@ -314,6 +320,10 @@ def apply_edit(record: ReviewRecord, edit: Mapping[str, Any], who: str) -> Minut
         minutes = edit_minutes(_current(now), cleaned)
         if cleaned["op"] == "template":
             _save(replace(now, template=template_of(cleaned)))
+        if cleaned["op"] == "save_voice":
+            if now.voices_dir is None:
+                raise InvalidEdit("save_voice: this client has no voices folder (voices_dir in its configuration)")
+            cut_voice(minutes, cleaned["speaker"], audio_path(now), now.voices_dir, now.review_id)
         line = json.dumps({"at": _now().isoformat(), "who": who.strip(), "edit": cleaned}, ensure_ascii=False)
         with open(now.folder / TRAIL, "a", encoding="utf-8") as trail:
             trail.write(line + "\n")
