@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import secrets
+import shutil
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -183,12 +184,24 @@ def open_review(
         folder=folder,
         voices_dir=voices_dir,
     )
-    _save(record)  # last: a review is listed only once whole
     for older in waiting_reviews(home, [record.client]):
-        if older.meeting_id == meeting_id and older.review_id != review_id:  # a run of it that crashed
+        if older.meeting_id == meeting_id:  # a run of it that crashed while it waited
+            record = _carry_over(older, record)
             mark_decided(older, state=EXPIRED, who="minutier", reason="the recording was processed again")
+    _save(record)  # last: a review is listed only once whole
     logger.info("Review %s opened for %s / %s", review_id, client, recording_name)
     return record
+
+
+def _carry_over(older: ReviewRecord, new: ReviewRecord) -> ReviewRecord:
+    """The secretary's edits of a review whose run crashed, kept when the new run wrote the same draft
+    (the cached stages give the same transcript; a writer that wrote otherwise makes her start again)."""
+    trail = older.folder / TRAIL
+    if not trail.exists() or (older.folder / "draft.json").read_bytes() != (new.folder / "draft.json").read_bytes():
+        return new
+    shutil.copyfile(trail, new.folder / TRAIL)
+    logger.info("Review %s takes over the %d edits of %s", new.review_id, len(audit_trail(new)), older.review_id)
+    return replace(new, template=older.template)
 
 
 def reload_review(record: ReviewRecord) -> ReviewRecord:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -74,10 +75,26 @@ def test_waiting_reviews_are_newest_first_and_per_client(tmp_path: Path) -> None
     assert [r.review_id for r in waiting_reviews(tmp_path, ["globex"])] == [theirs.review_id]
 
 
-def test_a_meeting_processed_again_expires_its_older_review(tmp_path: Path) -> None:
-    crashed, again = _open(tmp_path), _open(tmp_path)
-    assert waiting_reviews(tmp_path, ["acme"]) == [again]
-    assert reload_review(crashed).state == "expired"
+def test_a_meeting_processed_again_takes_over_the_edits_of_its_older_review(tmp_path: Path) -> None:
+    crashed = _open(tmp_path)
+    apply_edit(crashed, {"op": "summary", "text": "Résumé relu."}, "claire")
+    apply_edit(crashed, {"op": "template", "value": "pv"}, "claire")
+    again = _open(tmp_path)
+    assert waiting_reviews(tmp_path, ["acme"]) == [again] and reload_review(crashed).state == "expired"
+    assert current_minutes(again).summary == "Résumé relu." and again.template == "formal"
+    assert audit_trail(again) == audit_trail(crashed)
+    other = replace(board_minutes("fr"), summary="Écrit autrement.")
+    rewritten = open_review(
+        tmp_path,
+        client="acme",
+        meeting_id=again.meeting_id,
+        flow_run_id=again.flow_run_id,
+        recording_name=again.recording_name,
+        minutes=other,
+        heard=None,
+        template=None,
+    )
+    assert audit_trail(rewritten) == [] and current_minutes(rewritten) == other
 
 
 def test_ids_of_another_client_or_malformed_are_not_found(tmp_path: Path) -> None:
