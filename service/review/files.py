@@ -98,14 +98,12 @@ def remember_current(folder: Path, size: int, minutes: Minutes) -> None:
     _keep(_CURRENT, folder, (size, minutes))
 
 
-def written_current(folder: Path, size: int) -> Minutes | None:
-    """``current.json`` when it was written for `size` bytes of trail, else None."""
+def is_written(folder: Path, size: int) -> bool:
+    """Whether ``current.json`` was written for `size` bytes of trail."""
     try:
-        if (folder / CURRENT_VERSION).read_text(encoding="ascii").strip() != str(size):
-            return None
-        return minutes_at(folder / CURRENT)
-    except (OSError, ValueError):
-        return None
+        return (folder / CURRENT_VERSION).read_text(encoding="ascii").strip() == str(size)
+    except OSError:
+        return False
 
 
 def write_current(folder: Path, size: int, minutes: Minutes) -> None:

@@ -33,16 +33,17 @@ from pipeline.summarize.model import Minutes
 from service.errors import IntakeError
 from service.review.edits import InvalidEdit, clean_edit, edit_minutes, template_of
 from service.review.files import (
+    CURRENT,
     REVIEW_ID,
     TRAIL,
     cached_current,
     client_folder,
+    is_written,
     minutes_at,
     remember_current,
     trail_size,
     write_atomic,
     write_current,
-    written_current,
 )
 from service.review.listening import encode_listening
 from service.review.vocabulary import corrected_terms
@@ -285,16 +286,19 @@ def _replayed(record: ReviewRecord) -> Minutes:
 
 def _current(record: ReviewRecord, *, written: bool = False) -> Minutes:
     """The current minutes (the caller holds the review's lock); `written`: make sure ``current.json`` holds them."""
-    size = trail_size(record.folder)
-    minutes = cached_current(record.folder, size)
-    if minutes is not None and not written:
+    folder, size = record.folder, trail_size(record.folder)
+    minutes = cached_current(folder, size)
+    if minutes is not None and (not written or is_written(folder, size)):
         return minutes
-    on_disk = written_current(record.folder, size)
-    if on_disk is not None:
-        remember_current(record.folder, size, on_disk)
-        return on_disk
+    if minutes is None and is_written(folder, size):
+        try:
+            minutes = minutes_at(folder / CURRENT)
+            remember_current(folder, size, minutes)
+            return minutes
+        except (OSError, ValueError, TypeError, KeyError) as e:  # damaged: rebuilt below
+            logger.warning("Review %s: current.json cannot be read (%s); rebuilt", record.review_id, e)
     minutes = minutes or _replayed(record)
-    write_current(record.folder, size, minutes)
+    write_current(folder, size, minutes)
     return minutes
 
 
