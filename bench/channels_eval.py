@@ -243,8 +243,10 @@ def cost(minutes: float, before: Path | None = None, repeats: int = 3) -> dict[s
 
     Now: the decode gives every channel and scans them (`stages.decode(..., "auto")`), so the step
     costs what that decode adds to the mono one, plus judging (and for a call, diarizing) on the
-    scan. The fallback (audio decoded without a scan) and, with `before`, the code of that commit
-    read the channels a second time after the mono decode. Each time is the best of `repeats`.
+    scan. What the decode adds is the median over `repeats` pairs of runs, the mono decode and the
+    scanning one in turns (the difference of two best times swings with the others' load on a
+    shared machine). The fallback (audio decoded without a scan) and, with `before`, the code of
+    that commit read the channels a second time after the mono decode: best of `repeats`.
     """
     call = make_call(0, bleed=0.1)
     reps = int(minutes * 60 * 16_000 / len(call.samples)) + 1
@@ -261,24 +263,41 @@ def cost(minutes: float, before: Path | None = None, repeats: int = 3) -> dict[s
     return out
 
 
+def _paired(first: Any, second: Any, repeats: int) -> tuple[float, float, float, float, Any]:
+    """Wall and CPU of `second` less those of `first` (medians), run in turns so that the others' load
+    weighs on both alike; the best walls of each; and the last result of `second`."""
+    extra_wall, extra_cpu, walls_first, walls_second, result = [], [], [], [], None
+    for _ in range(repeats):
+        wall0, cpu0 = _clock()
+        first()
+        wall1, cpu1 = _clock()
+        result = second()
+        wall2, cpu2 = _clock()
+        walls_first.append(wall1 - wall0)
+        walls_second.append(wall2 - wall1)
+        extra_wall.append((wall2 - wall1) - (wall1 - wall0))
+        extra_cpu.append((cpu2 - cpu1) - (cpu1 - cpu0))
+    return float(np.median(extra_wall)), float(np.median(extra_cpu)), min(walls_first), min(walls_second), result
+
+
 def _step_cost(path: Path, repeats: int, before: Path | None) -> dict[str, Any]:
-    """Wall (best of `repeats`) and CPU seconds: the mono decode, the decode with the scan, judging."""
+    """The channel step now: what the scanning decode adds to the mono decode (paired runs, medians),
+    plus judging (best of `repeats`); wall and CPU seconds."""
     from pipeline import stages
     from pipeline.audio import load_audio
     from pipeline.config import AudioSettings
 
-    mono_wall, mono_cpu, _ = _best(lambda: load_audio(path), repeats)
-    scan_wall, scan_cpu, audio = _best(lambda: stages.decode(path, AudioSettings(), "auto"), repeats)
+    extra_wall, extra_cpu, mono_wall, scan_wall, audio = _paired(
+        lambda: load_audio(path), lambda: stages.decode(path, AudioSettings(), "auto"), repeats
+    )
     judge_wall, judge_cpu, result = _best(lambda: diarize_channels(path, "auto", audio.channel_scan), repeats)
     again_wall, again_cpu, _ = _best(lambda: diarize_channels(path, "auto"), 1)
     row = {
         "mono_decode_s": mono_wall,
         "decode_with_scan_s": scan_wall,
         "judge_s": judge_wall,
-        "step_s": scan_wall - mono_wall + judge_wall,
-        "step_cpu_s": scan_cpu - mono_cpu + judge_cpu,
-        "mono_decode_cpu_s": mono_cpu,
-        "decode_with_scan_cpu_s": scan_cpu,
+        "step_s": extra_wall + judge_wall,
+        "step_cpu_s": extra_cpu + judge_cpu,
         "second_read_s": again_wall,
         "second_read_cpu_s": again_cpu,
         "split": result is not None,
