@@ -42,6 +42,11 @@ _STRINGS: dict[str, tuple[str, str]] = {  # key: (French, English)
     "rename": ("Renommer", "Rename"),
     "rename_prompt": ("Nouveau nom de {name} :", "New name for {name}:"),
     "merge_into": ("Fusionner avec…", "Merge into…"),
+    "save_voice": ("Enregistrer sa voix", "Save this voice"),
+    "save_voice_help": (
+        "Les prochaines réunions de ce client reconnaîtront cette personne (nommez-la d'abord).",
+        "This client's next meetings will recognise this person (name them first).",
+    ),
     "minutes": ("Compte rendu", "Minutes"),
     "summary": ("Synthèse", "Summary"),
     "topics": ("Sujets", "Topics"),

@@ -161,6 +161,12 @@
       if (select.value) save({ op: "merge_speakers", speaker: select.dataset.speaker, into: select.value }, reload);
     });
   });
+  editor.querySelectorAll("button.save-voice").forEach(function (button) {
+    button.addEventListener("click", function () {
+      flush();
+      save({ op: "save_voice", speaker: button.dataset.speaker });
+    });
+  });
   document.getElementById("template").addEventListener("change", function (event) {
     save({ op: "template", value: event.target.value });
   });
@@ -206,7 +212,11 @@
       flush();
       const section = button.dataset.add;
       const fields = section === "topics" ? { title: "…", text: "" } : { text: "…" };
-      save({ op: "item_add", section: section, index: parseInt(button.dataset.count, 10), fields: fields }, reload);
+      const at = parseInt(button.dataset.count, 10);
+      save({ op: "item_add", section: section, index: at, fields: fields }, function () {
+        sessionStorage.setItem("desk-focus", section + "/" + at);  // the new item's text, ready to type over
+        reload();
+      });
     });
   });
   // A decision is sent only once every edit before it is saved.
@@ -219,4 +229,12 @@
     });
   });
   window.addEventListener("pagehide", flush);
+  const focus = sessionStorage.getItem("desk-focus");
+  if (focus) {
+    sessionStorage.removeItem("desk-focus");
+    const parts = focus.split("/");
+    const item = editor.querySelector('li.item[data-section="' + CSS.escape(parts[0]) + '"][data-index="' + CSS.escape(parts[1]) + '"]');
+    const field = item && item.querySelector('[data-field="title"], [data-field="text"]');
+    if (field) { field.scrollIntoView({ block: "center" }); field.focus(); field.select(); }
+  }
 })();

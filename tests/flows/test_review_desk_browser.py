@@ -178,6 +178,15 @@ def test_a_secretary_corrects_and_approves_in_the_browser(desk: Desk, browser: A
     due.send_keys(Keys.TAB)
     WebDriverWait(browser, 20).until(lambda d: _saved(d, edits + 2))
     assert due.get_attribute("value") == "2026-12-18"
+
+    # A decision the machine missed: added (the page reloads on the new item, its text selected), then typed.
+    browser.find_element(By.CSS_SELECTOR, 'button[data-add="decisions"]').click()
+    WebDriverWait(browser, 20).until(lambda d: d.switch_to.active_element.get_attribute("value") == "…")
+    new = browser.switch_to.active_element
+    assert new.find_element(By.XPATH, "ancestor::li").get_attribute("data-section") == "decisions"
+    new.send_keys("Le budget 2027 est validé.", Keys.TAB)
+    edits += 4
+    WebDriverWait(browser, 20).until(lambda d: _saved(d, edits))
     browser.execute_script("window.scrollTo(0, 0)")
     _shot(browser, tmp_path / "screenshots", "review-desk-editor.png")
 
@@ -199,11 +208,12 @@ def test_a_secretary_corrects_and_approves_in_the_browser(desk: Desk, browser: A
     for corrected in ("budget-2027", "Marie Dupont", "Paul Girard", "18 décembre 2026"):
         assert corrected in document, corrected
     assert "Paul Girard" in body and "18 décembre 2026" in body  # the body lists the actions
+    assert "Le budget 2027 est validé." in body and "Le budget 2027 est validé." in document
     assert "Relu par claire" in document
     assert (record.folder / "draft.json").read_bytes() == draft
     assert "budget-2027" not in draft.decode() and "budget-2027" in str(current_minutes(record))
     trail = audit_trail(record)
-    assert len(trail) == edits + 2 and {e.who for e in trail} == {"claire"}
+    assert len(trail) == edits and {e.who for e in trail} == {"claire"}
     _shot(browser, tmp_path / "screenshots", "review-desk-queue.png")
     assert len(desk.smtp.messages_to("associe@revue.example")) == 1
 

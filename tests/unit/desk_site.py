@@ -118,9 +118,10 @@ def build_site(root: Path, *, email: EmailSettings | None = None) -> Site:
 
 
 def copy_site(site: Site, root: Path, *, email: EmailSettings | None = None) -> Site:
-    """A fresh copy of `site` under `root` (its home and clients file copied; the recordings not re-encoded)."""
+    """A fresh copy of `site` under `root` (its home, clients file and recording copied; nothing re-encoded)."""
     shutil.copytree(site.root / "home", root / "home")
     shutil.copy2(site.root / "clients.toml", root / "clients.toml")
+    shutil.copy2(site.root / "heard.wav", root / "heard.wav")
     home = root / "home"
     acme = find_review(home, "acme", site.acme.review_id)
     beta = find_review(home, "beta", site.beta.review_id)

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import io
 import re
+import uuid
 from datetime import date
 from pathlib import Path
 
 import docx
 import pytest
 
-from service.review import audio_path, audit_trail, current_minutes, draft_minutes, find_review
+from service.review import audio_path, audit_trail, current_minutes, draft_minutes, find_review, open_review
 from tests.unit.desk_site import Site, build_site, copy_site, post_edit, sign_in
+from tests.unit.minutes_samples import board_minutes
 
 
 @pytest.fixture(scope="module")
@@ -149,3 +151,28 @@ def test_a_decision_that_cannot_reach_the_run_is_told(site: Site) -> None:
     response = client.post(f"/c/acme/r/{site.acme.review_id}/decide", data={"decision": "approve", "csrf": token})
     assert response.status_code == 503 and "does not answer" in response.text
     assert find_review(site.settings.service.home_dir, "acme", site.acme.review_id).state == "waiting"
+
+
+def test_a_named_speakers_voice_is_saved_for_the_client(site: Site) -> None:
+    voices = site.root / "voices"
+    record = open_review(
+        site.settings.service.home_dir,
+        client="acme",
+        meeting_id="comite-voix-0123abcd",
+        flow_run_id=str(uuid.uuid4()),
+        recording_name="comite.wav",
+        minutes=board_minutes("fr"),
+        heard=site.root / "heard.wav",
+        template=None,
+        voices_dir=voices,
+    )
+    client = site.client()
+    token = sign_in(client, "claire")
+    assert 'class="save-voice"' not in client.get(f"/c/acme/r/{site.acme.review_id}").text  # no voices folder
+    assert client.get(f"/c/acme/r/{record.review_id}").text.count('class="save-voice"') == 2
+    saved = post_edit(client, record, token, {"op": "save_voice", "speaker": "SPEAKER_00"})
+    assert saved.status_code == 200, saved.text
+    (clip,) = (voices / "Claire Martin").glob("*.wav")
+    assert clip.stat().st_size > 10_000
+    unknown = post_edit(client, record, token, {"op": "save_voice", "speaker": "SPEAKER_09"})
+    assert unknown.status_code == 422 and "SPEAKER_09" in unknown.json()["error"]
