@@ -38,6 +38,8 @@ def serve(ctx: click.Context) -> None:
       clients      clients.toml in that folder, or the file [service] clients_path names
       Prefect UI   http://127.0.0.1:4200 ([service] host and port), or the server that
                    PREFECT_API_URL / [service] api_url names (without its /api)
+      review desk  http://127.0.0.1:4300 ([desk] host and port), when [desk.users] declares
+                   secretaries (passwords: minutier desk add-user NAME)
 
     Stop it with Ctrl-C, or SIGTERM (`kill PID`, `systemctl stop`): the Prefect server, the model
     worker and every run it started stop with it; unfinished recordings are taken again at the

@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 USERS_FILE = "users.json"
 SECRET_FILE = "secret"
 MIN_PASSWORD = 8
+_MAX_KEYS = 10_000
 _HASHER = PasswordHasher()
 # Verified against when the user is unknown, so that an unknown name takes as long as a wrong password.
 _DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
@@ -123,6 +124,10 @@ class Throttle:
     def failed(self, *keys: str) -> None:
         now = self.clock()
         with self._lock:
+            if len(self._failures) > _MAX_KEYS:  # many names tried: forget those whose wait has long passed
+                stale = [k for k, (_, last) in self._failures.items() if now - last > 2 * self.max_wait_s]
+                for key in stale:
+                    del self._failures[key]
             for key in keys:
                 count, _ = self._failures.get(key, (0, 0.0))
                 self._failures[key] = (count + 1, now)
