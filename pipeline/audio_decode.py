@@ -11,6 +11,7 @@ a temporary file so that a long decode can never block on a full pipe.
 
 from __future__ import annotations
 
+import fcntl
 import math
 import shutil
 import subprocess
@@ -32,6 +33,8 @@ LAYOUT_GUESS_MAX = 8
 PAN_MAX_CHANNELS = 64
 # Samples per channel of each block handed to the channel analysis: 8 s, whole 20 ms frames.
 CHANNEL_BLOCK = 8 * SAMPLE_RATE
+# ffmpeg's output pipe: 1 MiB, an 8 s block of stereo (Linux's default ceiling for a pipe).
+PIPE_BYTES = 1 << 20
 # ffmpeg exits with these words in its message when the input is not a media file at all.
 _NOT_MEDIA_HINTS = ("Invalid data found", "moov atom not found", "Invalid argument", "could not find codec")
 
@@ -122,11 +125,21 @@ def decode_command(path: Path, info: MediaInfo, channel: int | None, *, every_ch
     return ffmpeg.compile(quiet, cmd=require("ffmpeg"))
 
 
+def _widen_pipe(fd: int) -> None:
+    """Let ffmpeg decode a block ahead while this process mixes and scans the last one (Linux's
+    default pipe holds 64 KiB: ffmpeg would wait on every read); left as it is where refused."""
+    try:
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (AttributeError, OSError):  # not Linux, or above /proc/sys/fs/pipe-max-size
+        pass
+
+
 def run_process(command: list[str], read: Callable[[IO[bytes]], int]) -> tuple[int, int, str]:
     """Run ffmpeg, `read` its output (returning the bytes it took); (bytes, exit status, standard error)."""
     with tempfile.TemporaryFile() as err:
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err)
         assert process.stdout is not None
+        _widen_pipe(process.stdout.fileno())
         try:
             produced = read(process.stdout)
         finally:
