@@ -96,6 +96,7 @@ def editor(request: Request, record: Review) -> HTMLResponse:
         types=DOCUMENT_TYPES,
         chosen=chosen,
         editable=record.state == WAITING,
+        has_audio=audio_path(record).is_file(),  # none for a transcript file
     )
 
 

@@ -176,3 +176,21 @@ def test_a_named_speakers_voice_is_saved_for_the_client(site: Site) -> None:
     assert clip.stat().st_size > 10_000
     unknown = post_edit(client, record, token, {"op": "save_voice", "speaker": "SPEAKER_09"})
     assert unknown.status_code == 422 and "SPEAKER_09" in unknown.json()["error"]
+
+
+def test_a_review_without_audio_shows_no_player(site: Site) -> None:
+    record = open_review(
+        site.settings.service.home_dir,
+        client="acme",
+        meeting_id="appel-0123abcd",
+        flow_run_id=str(uuid.uuid4()),
+        recording_name="appel.vtt",  # a transcript file: nothing to listen to
+        minutes=board_minutes("fr"),
+        heard=None,
+        template=None,
+    )
+    client = site.client()
+    sign_in(client, "claire")
+    page = client.get(f"/c/acme/r/{record.review_id}").text
+    assert f"/c/acme/r/{record.review_id}/audio" not in page and "Claire Martin" in page
+    assert client.get(f"/c/acme/r/{record.review_id}/audio").status_code == 404
