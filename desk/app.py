@@ -75,6 +75,11 @@ class DeskState:
 
     def render(self, request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         """A page in the secretary's language, with this session's CSRF token."""
+        if "user" not in context:  # the header names who is signed in, on every page
+            try:
+                context["user"] = current_user(request)
+            except LoginRequired:
+                context["user"] = None
         context |= {"t": translator(language_of(request)), "lang": language_of(request), "csrf": csrf_token(request)}
         return self.templates.TemplateResponse(request, name, context, status_code=status)
 
@@ -142,11 +147,11 @@ def _add_sign_in(app: FastAPI, state: DeskState) -> None:
         wait = state.throttle.wait_s(*keys)
         if wait > 0:
             message = t("throttled", seconds=int(wait) + 1)
-            return state.render(request, "login.html", status=429, message=message, user=user)
+            return state.render(request, "login.html", status=429, message=message, typed=user)
         name = user.strip()
         if state.settings.desk.user(name) is None or not check_password(state.accounts, name, password):
             state.throttle.failed(*keys)
-            return state.render(request, "login.html", status=401, message=t("bad_login"), user=user)
+            return state.render(request, "login.html", status=401, message=t("bad_login"), typed=user)
         state.throttle.succeeded(*keys)
         sign_in(request, name)
         return RedirectResponse("/queue", status_code=303)
