@@ -7,10 +7,14 @@ import socket
 import threading
 import time
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from pipeline.errors import PipelineError
 from service.layout import Home
 from service.settings import DeskSettings, ServiceConfig
+
+if TYPE_CHECKING:
+    import uvicorn
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +47,7 @@ class DeskServer:
 
     def __init__(self, settings: ServiceConfig) -> None:
         self.settings = settings
-        self._server: object | None = None
+        self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
 
     @property
@@ -79,7 +83,7 @@ class DeskServer:
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
         if self._server is not None:
-            self._server.should_exit = True  # type: ignore[attr-defined]
+            self._server.should_exit = True
         if self._thread is not None:
             self._thread.join(10)
 
