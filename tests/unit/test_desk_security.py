@@ -7,13 +7,16 @@ from __future__ import annotations
 import base64
 import json
 import secrets
+import uuid
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from service.review import audit_trail, current_minutes
+from service.review import audit_trail, current_minutes, open_review
 from service.settings import EmailSettings
 from tests.unit.desk_site import HOSTILE, PASSWORDS, Site, build_site, copy_site, csrf_of, post_edit, sign_in
+from tests.unit.minutes_samples import board_minutes
 
 
 @pytest.fixture(scope="module")
@@ -27,11 +30,23 @@ def site(built: Site, tmp_path: Path) -> Site:
 
 
 def test_the_queue_lists_her_clients_reviews_only(site: Site) -> None:
+    newer = open_review(
+        site.settings.service.home_dir,
+        client="acme",
+        meeting_id="plus-recent-0123abcd",
+        flow_run_id=str(uuid.uuid4()),
+        recording_name="plus récent.wav",
+        minutes=replace(board_minutes("fr"), title="Point hebdomadaire"),
+        heard=None,
+        template=None,
+    )
     client = site.client()
     sign_in(client, "claire")
     page = client.get("/queue")
     assert page.status_code == 200
     assert site.acme.title in page.text and f"/c/acme/r/{site.acme.review_id}" in page.text
+    assert '<h2 class="client">ACME SA</h2>' in page.text  # under her client's name
+    assert page.text.index(f"/c/acme/r/{newer.review_id}") < page.text.index(f"/c/acme/r/{site.acme.review_id}")
     assert site.beta.review_id not in page.text and "Beta Conseil" not in page.text
 
 
