@@ -121,6 +121,9 @@ async def edit(request: Request, record: Review) -> JSONResponse:
     check_csrf(request, request.headers.get(CSRF_HEADER))
     if record.state != WAITING:
         return JSONResponse({"error": translator(language_of(request))("read_only")}, status_code=409)
+    declared = request.headers.get("content-length", "0")
+    if not declared.isdigit() or int(declared) > MAX_EDIT_BYTES:  # refused before it is read
+        return JSONResponse({"error": "edit too large"}, status_code=413)
     body = await request.body()
     if len(body) > MAX_EDIT_BYTES:
         return JSONResponse({"error": "edit too large"}, status_code=413)

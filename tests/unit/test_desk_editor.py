@@ -91,6 +91,7 @@ def test_edits_are_kept_beside_the_untouched_draft(site: Site) -> None:
     refused = post_edit(client, record, token, {"op": "word", "u": 999, "w": 0, "text": "x"})
     assert refused.status_code == 422 and "out of range" in refused.json()["error"]
     assert post_edit(client, record, token, {"op": "template", "value": "sonnet"}).status_code == 422
+    assert post_edit(client, record, token, {"op": "summary", "text": "x" * 70_000}).status_code == 413
     assert len(audit_trail(record)) == len(edits)
 
 
