@@ -95,8 +95,10 @@ def mix_weights(info: MediaInfo) -> np.ndarray | None:
 
     The same as :func:`_mono_filter`'s: participants' tracks summed, past 8 channels equal weights,
     and two channels as ffmpeg (libswresample) down-mixes stereo to mono for float output: each at
-    1/sqrt(2) (tests/unit/test_audio.py compares the two). Other layouts of 3 to 8 channels have
-    weights of their own (centre, surrounds, LFE dropped): those are left to ffmpeg.
+    1/sqrt(2) (tests/unit/test_audio_channels.py compares the samples). Other layouts of 3 to 8
+    channels have weights of their own (centre, surrounds, LFE dropped): those are left to ffmpeg.
+    One difference: ffmpeg's pan mixes 16-bit input in 16 bits (rounding to a 16-bit step, clipping
+    where voices add past full scale); this mix is in float and does neither.
     """
     channels = info.channels
     if channels < 2:

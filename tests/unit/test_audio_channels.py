@@ -76,6 +76,17 @@ def test_stereo_mix_is_ffmpegs_downmix_and_blocks_are_its_channels(clip: str, tw
     np.testing.assert_array_equal(streamed.samples(), blocks.samples())
 
 
+def test_an_array_recorder_split_by_channel_is_mixed_with_equal_weights(make_media: MakeMedia) -> None:
+    # 24 microphones, a different tone on each of the first three: past 8 channels every one weighs 1/24.
+    source = "|".join([f"0.3*sin(2*PI*{hz}*t)" for hz in (200, 310, 470)] + ["0"] * 21) + ":s=48000:d=2"
+    path = make_media("array.wav", "aevalsrc=" + source)
+    decoded = stages.decode(path, AudioSettings(), "split")  # "auto" leaves an array to the model
+    assert decoded.channel_scan is not None and decoded.channel_scan.channels == 24
+    # ffmpeg's pan mixes 16-bit input in 16 bits, rounding the mix to a 16-bit step before resampling;
+    # mixed here in float after resampling: the same samples within that step.
+    np.testing.assert_allclose(decoded.samples, load_audio(path).samples, rtol=0, atol=1 / 32768)
+
+
 def test_mono_and_surround_files_decode_as_before(make_media: MakeMedia, two_voices: Path) -> None:
     blocks = _Blocks()
     mono = make_media("mono.wav", "sine=frequency=300:duration=2")
