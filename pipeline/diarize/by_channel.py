@@ -107,11 +107,10 @@ def diarize_channels(path: Path | str | None, mode: str = AUTO, scan: ChannelSca
 
 def _read_channels(path: Path, mode: str) -> ChannelScan | None:
     """The scan of a recording decoded without one: its channels read from the file again."""
-    info = probe(path)
-    if not wants_channels(info.channels, info.participants, mode):
+    scanning = ChannelsWhileDecoding(mode)
+    sink = scanning(probe(path))
+    if sink is None:
         return None
     logger.info("%s: channels not scanned while decoding: reading them again", path.name)
-    named = _named(info.participants, info.channels)
-    accumulator = ChannelAccumulator(info.duration, participants=info.participants if named else ())
-    read_channels(path, accumulator.add)
-    return accumulator.result()
+    read_channels(path, sink)
+    return scanning.scan()
