@@ -1,5 +1,6 @@
-"""What the channels of a recording hold, read in one pass: each channel's level frame by frame, and
-how much of each channel leaks into each other one.
+"""What the channels of a recording hold, measured in one pass as the decode reads them (see
+:class:`pipeline.diarize.by_channel.ChannelsWhileDecoding`): each channel's level frame by frame,
+and how much of each channel leaks into each other one.
 
 Leakage (bleed, cross-talk) is measured from the waveforms, not from levels: the transfer from
 channel i to channel j is estimated from their cross-spectrum after aligning them at the delay
