@@ -357,7 +357,7 @@ def _speaker_transcript(
 ) -> tuple[SpeakerTranscript, MeetingMeta]:
     """The recording's stages up to its speaker-attributed transcript: decode, the models, attribution."""
     work = Home(settings.service.home_dir).work
-    audio_path = decode(recording, settings.audio, work)
+    audio_path = decode(recording, settings.audio, work, settings.diarize.channels)
     report.stage("decoded")
     try:
         transcript, diarization, known = run_model_stages(recording, audio_path, settings)
