@@ -22,6 +22,7 @@ from typing import Any
 import docx
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service as ChromeService
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -92,6 +93,11 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         driver.quit()
 
 
+def _wait(driver: Any, timeout: float) -> WebDriverWait[Any]:
+    # The page reloads after some edits: an element read meanwhile may be gone; the condition is tried again.
+    return WebDriverWait(driver, timeout, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
+
+
 def _shot(driver: Any, folder: Path, name: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
@@ -106,7 +112,7 @@ def _sign_in(driver: Any, desk: Desk) -> None:
     driver.find_element(By.ID, "user").send_keys("claire")
     driver.find_element(By.ID, "password").send_keys(PASSWORD)
     driver.find_element(By.ID, "sign-in").click()
-    WebDriverWait(driver, 30).until(lambda d: d.current_url.endswith("/queue"))
+    _wait(driver, 30).until(lambda d: d.current_url.endswith("/queue"))
 
 
 def _saved(driver: Any, edits: int) -> bool:
@@ -134,7 +140,7 @@ def test_a_secretary_corrects_and_approves_in_the_browser(desk: Desk, browser: A
     draft = (record.folder / "draft.json").read_bytes()
     _sign_in(browser, desk)
     browser.find_element(By.LINK_TEXT, record.title).click()
-    WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#transcript span[data-t]"))
+    _wait(browser, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#transcript span[data-t]"))
 
     # Play from a clicked word: the audio's position is the word's start, and that word is highlighted.
     words = browser.find_elements(By.CSS_SELECTOR, "#transcript span[data-t]")
@@ -142,25 +148,25 @@ def test_a_secretary_corrects_and_approves_in_the_browser(desk: Desk, browser: A
     start = float(clicked.get_attribute("data-t"))
     assert start > 1.0
     clicked.click()
-    WebDriverWait(browser, 20).until(lambda d: d.execute_script("return !document.getElementById('audio').paused"))
+    _wait(browser, 20).until(lambda d: d.execute_script("return !document.getElementById('audio').paused"))
     position = browser.execute_script("return document.getElementById('audio').currentTime")
     assert start - 0.05 <= position <= start + 3.0, (start, position)
-    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#transcript span.now"))
+    _wait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#transcript span.now"))
     browser.execute_script("document.getElementById('audio').pause()")
 
     # Correct a word: double-click, type, Enter.
     target = next(w for w in words if w.text.strip(".,") == "budget")
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", target)
     webdriver.ActionChains(browser).double_click(target).perform()
-    field = WebDriverWait(browser, 10).until(lambda d: d.find_element(By.CSS_SELECTOR, "input.word-edit"))
+    field = _wait(browser, 10).until(lambda d: d.find_element(By.CSS_SELECTOR, "input.word-edit"))
     field.send_keys(Keys.CONTROL, "a")
     field.send_keys("budget-2027", Keys.ENTER)
-    WebDriverWait(browser, 20).until(lambda d: _saved(d, 1))
+    _wait(browser, 20).until(lambda d: _saved(d, 1))
 
     # Rename a speaker.
     speaker = browser.find_element(By.CSS_SELECTOR, 'input.speaker-name[data-speaker="SPEAKER_00"]')
     _set(browser, speaker, "Marie Dupont")
-    WebDriverWait(browser, 20).until(lambda d: _saved(d, 2))
+    _wait(browser, 20).until(lambda d: _saved(d, 2))
     labels = {b.text for b in browser.find_elements(By.CSS_SELECTOR, 'b.sp[data-speaker="SPEAKER_00"]')}
     assert labels == {"Marie Dupont"}
 
@@ -169,24 +175,24 @@ def test_a_secretary_corrects_and_approves_in_the_browser(desk: Desk, browser: A
     if not browser.find_elements(By.CSS_SELECTOR, 'li.item[data-section="actions"]'):
         browser.find_element(By.CSS_SELECTOR, 'button[data-add="actions"]').click()
         edits += 1
-        WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, 'li.item[data-section="actions"]'))
+        _wait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, 'li.item[data-section="actions"]'))
     action = browser.find_element(By.CSS_SELECTOR, 'li.item[data-section="actions"]')
     _set(browser, action.find_element(By.CSS_SELECTOR, '[data-field="owner"]'), "Paul Girard")
     due = action.find_element(By.CSS_SELECTOR, '[data-field="due"]')
     browser.execute_script("arguments[0].focus()", due)
     due.send_keys("18122026" if browser.execute_script("return navigator.language").startswith("fr") else "12182026")
     due.send_keys(Keys.TAB)
-    WebDriverWait(browser, 20).until(lambda d: _saved(d, edits + 2))
+    _wait(browser, 20).until(lambda d: _saved(d, edits + 2))
     assert due.get_attribute("value") == "2026-12-18"
 
     # A decision the machine missed: added (the page reloads on the new item, its text selected), then typed.
     browser.find_element(By.CSS_SELECTOR, 'button[data-add="decisions"]').click()
-    WebDriverWait(browser, 20).until(lambda d: d.switch_to.active_element.get_attribute("value") == "…")
+    _wait(browser, 20).until(lambda d: d.switch_to.active_element.get_attribute("value") == "…")
     new = browser.switch_to.active_element
     assert new.find_element(By.XPATH, "ancestor::li").get_attribute("data-section") == "decisions"
     new.send_keys("Le budget 2027 est validé.", Keys.TAB)
     edits += 4
-    WebDriverWait(browser, 20).until(lambda d: _saved(d, edits))
+    _wait(browser, 20).until(lambda d: _saved(d, edits))
     browser.execute_script("window.scrollTo(0, 0)")
     _shot(browser, tmp_path / "screenshots", "review-desk-editor.png")
 
@@ -198,7 +204,7 @@ def test_a_secretary_corrects_and_approves_in_the_browser(desk: Desk, browser: A
 
     browser.get(f"{desk.url}/c/revue/r/{record.review_id}")
     browser.find_element(By.ID, "approve").click()
-    WebDriverWait(browser, 30).until(lambda d: d.current_url.endswith("/queue"))
+    _wait(browser, 30).until(lambda d: d.current_url.endswith("/queue"))
     assert "est approuvé" in browser.find_element(By.TAG_NAME, "body").text
 
     (sent,) = wait_for(lambda: desk.smtp.messages_to("associe@revue.example"), 180, "the approved minutes' email")
@@ -248,7 +254,7 @@ def test_the_editor_opens_an_hour_long_meeting_fast(desk: Desk, browser: Any, tm
     loads, paints, ready, first_bytes = [], [], [], []
     for _ in range(5):
         browser.get(url)
-        WebDriverWait(browser, 30).until(
+        _wait(browser, 30).until(
             lambda d: d.execute_script("return performance.getEntriesByType('navigation')[0].loadEventEnd > 0")
         )
         timing = browser.execute_script(
