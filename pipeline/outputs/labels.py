@@ -13,7 +13,7 @@ from datetime import datetime, time, timedelta
 from pipeline.locale import language_name, locale_for, locales, normalise_language
 from pipeline.locale.schema import DocumentLabels, Locale, lookup
 from pipeline.outputs.kinds import DETAILED, parse_document_type
-from pipeline.summarize.humanize import format_date, format_duration, join_names
+from pipeline.summarize.humanize import format_date, format_duration, format_timestamp, join_names
 from pipeline.summarize.model import ActionItem, Minutes, Statement, Topic
 
 
@@ -84,6 +84,11 @@ def reviewed_line(view: View) -> str:
     """ "Relu par Claire Martin" when a person reviewed the minutes before they were sent, else empty."""
     who = view.minutes.provenance.reviewed_by
     return f"{view.labels.reviewed_by} {who}" if who else ""
+
+
+def said_at(item: Statement | ActionItem, pattern: str = " [{}]") -> str:
+    """Where in the recording an item was said, as `pattern`; "" for an item the reviewer wrote."""
+    return pattern.format(format_timestamp(item.start)) if item.timed else ""
 
 
 def due_label(item: ActionItem, language: str) -> str:

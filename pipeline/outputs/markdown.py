@@ -12,6 +12,7 @@ from pipeline.outputs.labels import (
     end_time,
     format_clock,
     metadata_rows,
+    said_at,
     speaker_prefix,
     speaking_time,
     topic_decisions,
@@ -55,7 +56,7 @@ def _time(view: View) -> str:
 
 def _decisions(view: View, heading: str = "##") -> list[str]:
     out = [f"{heading} {view.labels.decisions}", ""]
-    out += [f"{i}. {d.text} `{format_timestamp(d.start)}`" for i, d in enumerate(view.minutes.decisions, start=1)]
+    out += [f"{i}. {d.text}{said_at(d, ' `{}`')}" for i, d in enumerate(view.minutes.decisions, start=1)]
     return out + ([] if view.minutes.decisions else [view.labels.no_decisions]) + [""]
 
 
@@ -66,7 +67,7 @@ def _actions(view: View, title: str | None = None) -> list[str]:
         return [*out, labels.no_actions, ""]
     out += [f"| {labels.action} | {labels.owner} | {labels.due} |", "|---|---|---|"]
     out += [
-        f"| {_escape(a.text)} `{format_timestamp(a.start)}` | {_escape(a.owner or labels.unassigned)} "
+        f"| {_escape(a.text)}{said_at(a, ' `{}`')} | {_escape(a.owner or labels.unassigned)} "
         f"| {_escape(due_label(a, view.language))} |"
         for a in view.minutes.action_items
     ]
@@ -96,7 +97,7 @@ def _detailed(view: View) -> list[str]:
             out += ["", *(f"- {p.text}" for p in topic.key_points), ""]
     if minutes.open_questions:
         out += [f"## {labels.open_questions}", ""]
-        out += [f"- {q.text} `{format_timestamp(q.start)}`" for q in minutes.open_questions] + [""]
+        out += [f"- {q.text}{said_at(q, ' `{}`')}" for q in minutes.open_questions] + [""]
     if minutes.transcript.utterances:
         out += [f"## {labels.transcript}", ""]
         for utt in minutes.transcript.utterances:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from pipeline.outputs.labels import due_label, metadata_rows, speaker_prefix, view_of
+from pipeline.outputs.labels import due_label, metadata_rows, said_at, speaker_prefix, view_of
 from pipeline.serialize import dumps, loads
 from pipeline.summarize.humanize import format_timestamp
 from pipeline.summarize.model import Minutes
@@ -47,11 +47,11 @@ def to_text(minutes: Minutes, *, language: str | None = None) -> str:
     out += [""] + _underline(labels.summary, "-") + _wrapped(minutes.summary) + [""]
     out += _underline(labels.decisions, "-")
     for i, d in enumerate(minutes.decisions, start=1):
-        out += _wrapped(f"{d.text} [{format_timestamp(d.start)}]", "    ", f"{i:>2}. ")
+        out += _wrapped(f"{d.text}{said_at(d)}", "    ", f"{i:>2}. ")
     out += [] if minutes.decisions else [labels.no_decisions]
     out += [""] + _underline(labels.actions, "-")
     for a in minutes.action_items:
-        out += _wrapped(f"{a.text} [{format_timestamp(a.start)}]", "    ", "  - ")
+        out += _wrapped(f"{a.text}{said_at(a)}", "    ", "  - ")
         details = speaker_prefix(labels.owner, lang) + (a.owner or labels.unassigned)
         due = due_label(a, lang)
         out.append(f"    {details}" + (f" ; {speaker_prefix(labels.due, lang)}{due}" if due else ""))
@@ -65,7 +65,7 @@ def to_text(minutes: Minutes, *, language: str | None = None) -> str:
     if minutes.open_questions:
         out += [""] + _underline(labels.open_questions, "-")
         for q in minutes.open_questions:
-            out += _wrapped(f"{q.text} [{format_timestamp(q.start)}]", "    ", "  - ")
+            out += _wrapped(f"{q.text}{said_at(q)}", "    ", "  - ")
     if minutes.transcript.utterances:
         out += [""] + _underline(labels.transcript, "-")
         for utt in minutes.transcript.utterances:

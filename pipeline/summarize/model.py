@@ -56,6 +56,8 @@ class Statement:
     start: float
     end: float
     speaker: str | None = None
+    # False for an item the reviewer wrote: its times only keep its place, it was not said there.
+    timed: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,7 @@ class ActionItem:
         start: Start of the sentence it came from (seconds).
         end: End of that sentence.
         speaker: Who said it.
+        timed: False for an item the reviewer wrote (its times only keep its place).
     """
 
     text: str
@@ -79,6 +82,7 @@ class ActionItem:
     start: float = 0.0
     end: float = 0.0
     speaker: str | None = None
+    timed: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -290,8 +290,8 @@ def _blank(section: str, start: float, end: float) -> Any:
     if section == "topics":
         return Topic("", start, end)
     if section == "actions":
-        return ActionItem("", start=start, end=end)
-    return Statement("", start, end)
+        return ActionItem("", start=start, end=end, timed=False)
+    return Statement("", start, end, timed=False)
 
 
 def _item_add(minutes: Minutes, edit: Mapping[str, Any]) -> Minutes:

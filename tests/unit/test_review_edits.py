@@ -149,3 +149,20 @@ def test_template_edit_checks_the_name_and_leaves_the_minutes(minutes: Minutes) 
 def test_invalid_edits_are_refused_with_a_reason(minutes: Minutes, edit: Any, message: str) -> None:
     with pytest.raises(InvalidEdit, match=message):
         edit_minutes(minutes, edit)
+
+
+def test_an_item_she_adds_is_not_cited_at_a_time_it_was_never_said(tmp_path) -> None:
+    from pipeline.outputs.markdown import to_markdown
+    from pipeline.outputs.text import to_text
+    from service.review.edits import edit_minutes
+    from tests.unit.minutes_samples import board_minutes
+
+    minutes = board_minutes("fr")
+    added = edit_minutes(minutes, {"op": "item_add", "section": "decisions", "index": 0,
+                                   "fields": {"text": "Le budget 2027 est validé."}})  # fmt: skip
+    assert added.decisions[0].timed is False and all(d.timed for d in added.decisions[1:])
+    for text in (to_text(added), to_markdown(added)):
+        line = next(line for line in text.splitlines() if "Le budget 2027 est validé." in line)
+        assert "00:" not in line, line
+        said = next(line for line in text.splitlines() if minutes.decisions[0].text[:30] in line)
+        assert "00:" in said, said

@@ -22,8 +22,9 @@ from docx.shared import Cm, Pt, RGBColor
 
 from pipeline.errors import DocumentError
 from pipeline.locale import locale_for
-from pipeline.outputs.labels import View, due_label, metadata_rows, reviewed_line
-from pipeline.summarize.humanize import format_numeric_date, format_timestamp
+from pipeline.outputs.labels import View, due_label, metadata_rows, reviewed_line, said_at
+from pipeline.summarize.humanize import format_numeric_date
+from pipeline.summarize.model import ActionItem, Statement
 
 logger = logging.getLogger(__name__)
 
@@ -248,9 +249,10 @@ def metadata(document: Any, view: View) -> None:
     label_table(document, metadata_rows(view))
 
 
-def stamp(paragraph_: Any, start: float) -> None:
-    """Where in the recording an item was said, small and grey, so it can be checked."""
-    small_grey(paragraph_.add_run(f"  [{format_timestamp(start)}]"))
+def stamp(paragraph_: Any, item: Statement | ActionItem) -> None:
+    """Where in the recording an item was said, small and grey, so it can be checked (none for the reviewer's own)."""
+    if item.timed:
+        small_grey(paragraph_.add_run(said_at(item, "  [{}]")))
 
 
 def decisions(document: Any, view: View, *, level: int = 1) -> None:
@@ -260,7 +262,7 @@ def decisions(document: Any, view: View, *, level: int = 1) -> None:
         paragraph(document, labels.no_decisions)
         return
     for decision in view.minutes.decisions:
-        stamp(paragraph(document, decision.text, "List Number"), decision.start)
+        stamp(paragraph(document, decision.text, "List Number"), decision)
 
 
 def actions(document: Any, view: View, title: str | None = None, *, level: int = 1) -> None:
@@ -272,4 +274,4 @@ def actions(document: Any, view: View, title: str | None = None, *, level: int =
     grid = table(document, ACTION_WIDTHS, (labels.action, labels.owner, labels.due))
     for item in view.minutes.action_items:
         values = (item.text, item.owner or labels.unassigned, due_label(item, view.language))
-        stamp(row(grid, values, ACTION_WIDTHS).cells[0].paragraphs[0], item.start)
+        stamp(row(grid, values, ACTION_WIDTHS).cells[0].paragraphs[0], item)

@@ -72,7 +72,7 @@ def _open_questions(document: Any, view: View) -> None:
         return
     heading(document, view.labels.open_questions, 1)
     for question in view.minutes.open_questions:
-        stamp(paragraph(document, question.text, "List Bullet"), question.start)
+        stamp(paragraph(document, question.text, "List Bullet"), question)
 
 
 def transcript(document: Any, view: View) -> None:

@@ -73,7 +73,7 @@ def _decision(document: Any, decision: Statement, view: View) -> None:
     line = paragraph(document, "")
     line.add_run(f"{view.locale.formal.decision}{view.locale.separator}").bold = True
     line.add_run(decision.text)
-    stamp(line, decision.start)
+    stamp(line, decision)
 
 
 def _signatures(document: Any, view: View) -> None:
