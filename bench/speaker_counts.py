@@ -190,11 +190,12 @@ class Variant:
     pruning: float = 0.05
 
 
-def run_variant(pipeline: Any, variant: Variant, cached: dict[str, LocalEvidence | None], recs: list[Recording]):
+def run_variant(pipeline: Any, variant: Variant, cached: dict[str, LocalEvidence | None], recs: list[Recording],
+                extra: dict[str, float] | None = None):  # fmt: skip
     params = pipeline.default_parameters()
     params["clustering"].update(merge_threshold=variant.base, merge_relax=variant.relax,
                                 settled_speech=variant.settled, min_speech_share=variant.share,
-                                pruning=variant.pruning)  # fmt: skip
+                                pruning=variant.pruning, **(extra or {}))  # fmt: skip
     pipeline.instantiate(params)
     pipeline.count_floor = variant.floor
     found, pooled, der = {}, {}, {}

@@ -77,3 +77,13 @@ def test_known_voices_match_one_to_one_above_threshold() -> None:
     assert names == {"SPEAKER_00": "Paul", "SPEAKER_02": "Marie"}
     assert voices.identify({}) == {}
     assert voices.identify({"SPEAKER_00": np.full(192, np.nan)}) == {}
+
+
+def test_a_cluster_under_a_second_of_speech_joins_its_closest_speaker_whatever_its_pieces() -> None:
+    x, truth = _speakers([20, 20, 4])
+    short = np.where(truth == 2, 0.2, 0.5)  # the third voice: 4 pieces, 0.8 s in all (a cough, a laugh)
+    kept = np.where(truth == 2, 0.5, 0.5)  # the same pieces holding 2 s of speech: a speaker
+    absorbed = absorb_small_clusters(x, truth, 3, speech=short, min_seconds=1.0)
+    assert len(set(absorbed.tolist())) == 2
+    assert _same_partition(absorbed[truth != 2], truth[truth != 2])
+    assert _same_partition(absorb_small_clusters(x, truth, 3, speech=kept, min_seconds=1.0), truth)
