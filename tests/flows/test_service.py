@@ -13,7 +13,6 @@ import shutil
 import threading
 import time
 from collections.abc import Iterator
-from datetime import date
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -32,20 +31,20 @@ from pipeline.outputs.text import minutes_from_json
 from pipeline.summarize import Minutes
 from pipeline.summarize.humanize import format_date
 from service.review import (
-    apply_edit,
     audio_path,
     audit_trail,
-    current_minutes,
     learned_vocabulary,
     reload_review,
     waiting_reviews,
 )
 from tests.flows.conftest import ENV
+from tests.flows.desk_browser import Desk, add_secretary, chromium, correct_and_approve, desk_settings, time_the_editor
 from tests.flows.service_harness import Service, descendants, slow_copy, wait_for
 from tests.smtp import Recorder, free_port
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PROCESSING_TIMEOUT_S = 420
+DESK_PORT = free_port()
 
 
 @pytest.fixture(scope="module")
@@ -72,9 +71,10 @@ def service(prefect_server: Any, smtp: Recorder, root: Path, eval_dir: Path) -> 
         f'[service]\nhome_dir = "{root / "home"}"\nroot_dir = "{root}"\napi_url = "{ENV["PREFECT_API_URL"]}"\n'
         f"settle_s = 1.5\nreconcile_s = 600\n"
         f'[email]\nhost = "127.0.0.1"\nport = {smtp.port}\nsecurity = "plain"\nsender = "cr@cabinet.example"\n'  # type: ignore[attr-defined]
-        'operators = ["ops@cabinet.example"]\n',
+        'operators = ["ops@cabinet.example"]\n' + desk_settings(DESK_PORT),
         encoding="utf-8",
     )
+    add_secretary(root / "home")
     (root / "clients.toml").write_text(
         '[clients.acme]\nname = "ACME SA"\nrecipients = ["direction@acme.example"]\nlanguage = "fr"\n\n'
         '[clients.acme-corp]\nname = "Acme Corp"\nrecipients = ["minutes@acme-corp.example"]\nlanguage = "en"\n\n'
@@ -91,6 +91,19 @@ def service(prefect_server: Any, smtp: Recorder, root: Path, eval_dir: Path) -> 
         yield served
     finally:
         served.stop()
+
+
+@pytest.fixture(scope="module")
+def desk(service: Service, root: Path) -> Desk:
+    url = f"http://127.0.0.1:{DESK_PORT}"
+    wait_for(lambda: f"Review desk: {url}" in service.log.read_text(), 60, "the desk's URL")
+    return Desk(root / "home", url)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    with chromium(tmp_path_factory.mktemp("chromium")) as driver:
+        yield driver
 
 
 def _enrol_sample_voices(eval_dir: Path, voices: Path) -> None:
@@ -206,38 +219,34 @@ def _waiting_review(root: Path, name_part: str) -> Any:
     return reviews[0]
 
 
-def test_review_desk_corrections_are_sent_and_the_draft_kept(
-    service: Service, smtp: Recorder, root: Path, eval_dir: Path
+def test_a_secretary_corrects_and_approves_at_the_desk(
+    service: Service, smtp: Recorder, root: Path, eval_dir: Path, desk: Desk, browser: Any, tmp_path: Path
 ) -> None:
-    """The secretary's edits (a word, a speaker's name, an action's owner and due date) reach the
-    emailed document without re-summarising; the machine's draft stays as it was; she is named."""
+    """In the browser, on the real models' draft: her corrections (a word, a speaker's name, an action's owner
+    and due date, a decision) reach the emailed document and body without re-summarising; the machine's draft
+    stays as it was; the audit trail and the document name her; what she corrected is learned."""
     shutil.copy(eval_dir / "pyannote_sample/sample.wav", root / "inbox/revue/appel à relire.wav")
     record = _waiting_review(root, "revue / appel")
     assert not _messages_to(smtp, "associe@revue.example"), "sent before review"
     assert sf.info(audio_path(record)).channels == 1
     draft = (record.folder / "draft.json").read_bytes()
-    minutes = current_minutes(record)
-    u = next(i for i, utt in enumerate(minutes.transcript.utterances) if len(utt.words) >= 3)
-    first = next(raw for raw, shown in minutes.transcript.speaker_names if shown == "Speaker 1")
-    for edit in (
-        {"op": "word", "u": u, "w": 1, "text": "Lefèvre"},
-        {"op": "rename_speaker", "speaker": first, "name": "Diane Martin"},
-        {"op": "item_add", "section": "actions", "index": 0, "fields": {"text": "Rappeler le client"}},
-        {"op": "item_set", "section": "actions", "index": 0, "fields": {"owner": "Sheila Brun", "due": "2026-12-04"}},
-    ):
-        apply_edit(record, edit, "claire")
-    submit_decision(record, approve=True, who="claire")
+    done = correct_and_approve(browser, desk, record, tmp_path / "screenshots")
     wait_for(lambda: _messages_to(smtp, "associe@revue.example"), 180, "the reviewed minutes email")
-    text = _docx_text(_messages_to(smtp, "associe@revue.example")[0][2])
-    assert "Diane Martin" in text and "Speaker 1" not in text
-    assert "Lefèvre" in text and "Rappeler le client" in text and "Sheila Brun" in text
-    assert any(format_date(date(2026, 12, 4), lang) in text for lang in ("fr", "en"))
+    message = _messages_to(smtp, "associe@revue.example")[0][2]
+    text = _docx_text(message)
+    body = message.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+    for corrected in (done.word, done.speaker, done.owner, done.decision):
+        assert corrected in text, corrected
+    assert any(format_date(done.due, lang) in text for lang in ("fr", "en"))
+    assert done.owner in body and done.decision in body  # the body lists the decisions and actions
     assert "Relu par claire" in text or "Reviewed by claire" in text
     assert (record.folder / "draft.json").read_bytes() == draft
-    assert "Lefèvre" not in draft.decode() and "Diane Martin" not in draft.decode()
-    assert {e.who for e in audit_trail(record)} == {"claire"} and len(audit_trail(record)) == 4
+    assert done.word not in draft.decode() and done.speaker not in draft.decode()
+    trail = audit_trail(record)
+    assert len(trail) == done.edits and {e.who for e in trail} == {"claire"}
     wait_for(lambda: reload_review(record).state == "sent", 30, "the review marked sent")
-    assert {"Diane Martin", "Lefèvre"} <= set(learned_vocabulary(root / "home", "revue"))
+    assert {done.speaker, done.word} <= set(learned_vocabulary(root / "home", "revue"))
+    assert len(_messages_to(smtp, "associe@revue.example")) == 1
 
 
 def test_review_rejection_files_the_recording(service: Service, smtp: Recorder, root: Path, eval_dir: Path) -> None:
@@ -249,6 +258,11 @@ def test_review_rejection_files_the_recording(service: Service, smtp: Recorder, 
     assert len(_messages_to(smtp, "associe@revue.example")) == 1
     rejected = reload_review(record)
     assert (rejected.state, rejected.decided_by, rejected.reason) == ("rejected", "claire", "mauvais client, à refaire")
+
+
+def test_the_editor_opens_an_hour_long_meeting(desk: Desk, browser: Any, tmp_path: Path) -> None:
+    timings = time_the_editor(desk, browser, tmp_path)
+    assert timings["words"] >= 9_000 and len(timings["load_ms"]) == 5 and len(timings["save_ms"]) == 10
 
 
 def test_models_load_once_per_worker_process(service: Service, root: Path) -> None:
