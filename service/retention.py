@@ -11,6 +11,9 @@ Off by default (``[service] retention_days`` unset). Once set, each reconcile de
   Prefect's result storage (cached transcripts and diarizations, task parameters), once older
   than the period and never before a day, since a running recording may still need them (a run
   times out after 8 hours);
+- the review desk's listening copies (``<home>/reviews/<client>/<id>/audio.ogg``) of reviews decided
+  (approved, rejected, expired) longer ago than the period; one still waiting keeps its copy, which the
+  secretary needs. The review's text (draft, corrections, audit trail) is kept, like the minutes;
 - and, through :mod:`flows.retention`, the finished Prefect flow runs older than the period, with
   their artifacts (transcripts, minutes) and logs.
 
@@ -25,6 +28,7 @@ import logging
 import os
 import shutil
 import sqlite3
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -36,18 +40,20 @@ from service.intake.notes import NOTE_SUFFIX, REASON_SUFFIX, deletion_notice
 from service.layout import Home, Layout
 from service.ledger import LedgerTable
 from service.names import visible, without_surrogates
+from service.review import audio_path, recent_reviews
 
 logger = logging.getLogger(__name__)
 
 AUDIT_LOG = "retention.log"  # in the home's logs/ folder
 # Derived copies may serve a run still in progress (runs time out after 8 h): never deleted younger than this.
 DERIVED_MIN_AGE = timedelta(days=1)
-ARCHIVED, FAILED, DECODED, RESULT, FLOW_RUN = (
+ARCHIVED, FAILED, DECODED, RESULT, FLOW_RUN, LISTENING = (
     "archived recording",
     "failed recording",
     "decoded audio",
     "cached result",
     "flow run",
+    "listening copy",
 )
 
 _SCHEMA = """
@@ -69,8 +75,8 @@ class Purge:
     """One thing deleted by the retention.
 
     Attributes:
-        kind: ``archived recording``, ``failed recording``, ``decoded audio``, ``cached result``
-            or ``flow run``.
+        kind: ``archived recording``, ``failed recording``, ``decoded audio``, ``cached result``,
+            ``flow run`` or ``listening copy``.
         client: Client folder, when known.
         item: What was deleted: a file's path, or a flow run's name and id.
         sha256: The recording's content hash, when known.
@@ -220,6 +226,18 @@ def purge_derived(folder: Path, kind: str, policy: RetentionPolicy, audit: Audit
     return tuple(purged)
 
 
+def purge_listening(home: Path, policy: RetentionPolicy, audit: AuditLog) -> tuple[Purge, ...]:
+    """Delete the listening copies of reviews decided longer ago than the period."""
+    clients = [folder.name for folder in _folders(Home(home).reviews)]
+    purged: list[Purge] = []
+    for record in recent_reviews(home, clients, limit=sys.maxsize):
+        decided = (record.decided_at or record.created_at).astimezone().replace(tzinfo=None)
+        path = audio_path(record)
+        if path.is_file() and policy.expired(decided):
+            purged += _delete(path, Purge(LISTENING, record.client, str(path), None, decided.date()), audit)
+    return tuple(purged)
+
+
 def purge_files(
     root: Path,
     home: Path,
@@ -245,6 +263,7 @@ def purge_files(
         *purge_archive(root, ledger, policy, audit),
         *purge_failed(root, ledger, policy, audit, languages or {}),
         *purge_derived(Home(home).decoded_audio, DECODED, policy, audit),
+        *purge_listening(home, policy, audit),
     ]
     if result_storage is not None:
         purged += purge_derived(result_storage, RESULT, policy, audit)

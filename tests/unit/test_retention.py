@@ -7,6 +7,7 @@ import os
 import sqlite3
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -173,3 +174,26 @@ def test_a_folder_of_participants_tracks_goes_whole_after_the_period_and_no_link
             purged += purge_failed(tmp_path, ledger, later.policy, later, {"acme": "fr"})
     assert sorted(Path(p.item).name for p in purged) == ["Comité des pistes", "Réunion ratée"]
     assert not tracks.exists() and not failed.exists() and outside.exists()
+
+
+def test_a_decided_review_loses_its_listening_copy_after_the_period_a_waiting_one_never(tmp_path: Path) -> None:
+    from service.retention import LISTENING, purge_listening
+    from service.review import audio_path, mark_decided, open_review
+    from tests.unit.minutes_samples import board_minutes
+
+    def review(meeting: str) -> Any:
+        minutes = board_minutes("fr")
+        record = open_review(tmp_path, client="acme", meeting_id=meeting, flow_run_id="5f0c8a2e",
+                             recording_name="x.wav", minutes=minutes, heard=None, template=None)  # fmt: skip
+        audio_path(record).write_bytes(b"OggS client audio")
+        return record
+
+    approved = mark_decided(review("approuvee-0001"), state="approved", who="claire")
+    waiting = review("en-attente-0002")
+    with _audit(tmp_path, 30, datetime.now() + timedelta(days=10)) as audit:
+        assert purge_listening(tmp_path, audit.policy, audit) == ()  # decided 10 days ago: kept
+    with _audit(tmp_path, 30, datetime.now() + timedelta(days=31)) as audit:
+        purged = purge_listening(tmp_path, audit.policy, audit)
+    assert [(p.kind, p.client, p.item) for p in purged] == [(LISTENING, "acme", str(audio_path(approved)))]
+    assert not audio_path(approved).exists() and (approved.folder / "draft.json").exists()
+    assert audio_path(waiting).exists()
