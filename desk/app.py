@@ -112,6 +112,7 @@ def create_app(
         session_cookie=SESSION_COOKIE,
         max_age=int(settings.desk.session_hours * 3600),
         same_site="strict",
+        https_only=settings.desk.https_only,
     )
 
     @app.middleware("http")

@@ -184,12 +184,15 @@ class DeskSettings:
     Secretaries are declared here with the clients each may see (``[desk.users.claire]
     clients = ["acme"]``); their passwords are set with `minutier desk add-user` and kept as slow
     hashes in the service home, never in this file. With no user declared the desk is not started.
+    `https_only` marks the session cookie Secure: set it when the desk is reached through an HTTPS
+    reverse proxy (the browser then never sends the cookie over plain HTTP).
     """
 
     host: str = "127.0.0.1"
     port: int = 4300
     session_hours: float = 12.0
     language: str = "fr"
+    https_only: bool = False
     users: tuple[DeskUser, ...] = ()
 
     def __post_init__(self) -> None:

@@ -10,8 +10,10 @@ import secrets
 import uuid
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
 from service.review import audit_trail, current_minutes, open_review
 from service.settings import EmailSettings
@@ -197,3 +199,18 @@ def test_no_secret_reaches_a_page_or_a_cookie(built: Site, tmp_path: Path, monke
     assert set(json.loads(payload)) == {"user", "since", "csrf"}
     for blob in seen:
         assert smtp_password.encode() not in blob and api_key.encode() not in blob
+
+
+def test_the_session_cookie_is_http_only_strict_and_secure_when_served_through_https(site: Site) -> None:
+    def session_cookie(client: Any) -> str:
+        token = csrf_of(client.get("/login").text)
+        response = client.post("/login", data={"user": "claire", "password": PASSWORDS["claire"], "csrf": token})
+        (cookie,) = [c for c in response.headers.get_list("set-cookie") if c.startswith("minutier_desk=")]
+        return cookie.lower()
+
+    plain = session_cookie(site.client())
+    assert "httponly" in plain and "samesite=strict" in plain and "secure" not in plain
+    desk = replace(site.settings.desk, https_only=True)
+    secure = replace(site, settings=replace(site.settings, desk=desk))
+    through_https = TestClient(secure.client().app, base_url="https://testserver", follow_redirects=False)
+    assert "secure" in session_cookie(through_https)
