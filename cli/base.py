@@ -374,6 +374,7 @@ def main(ctx: click.Context, config_path: Path | None, verbose: int) -> None:
       minutier process reunion.m4a --client acme -o minutes/
       minutier resend --client acme
       minutier deploy --pool minutier-cpu
+      minutier desk add-user claire
     """
     _setup_logging(verbose)
     try:

@@ -21,7 +21,12 @@ def desk() -> None:
       [desk.users.claire]
       clients = ["acme", "lefevre"]
       language = "fr"
-    then set her password with `minutier desk add-user claire`.
+    then set her password, and start the service: the desk's address is printed.
+
+    \b
+    Example:
+      minutier desk add-user claire
+      minutier serve
     """
 
 
