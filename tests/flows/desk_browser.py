@@ -24,7 +24,6 @@ from typing import Any
 import docx
 from selenium import webdriver
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
-from selenium.webdriver.chrome.service import Service as ChromeService
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -34,7 +33,7 @@ from pipeline.summarize.minutes import speaking_shares
 from service.layout import Home
 from service.review import ReviewRecord, current_minutes, draft_minutes, open_review
 from tests.conftest import ROOT
-from tests.flows.test_prefect_ui import CHROMIUM_FLAGS
+from tests.flows.chromium import chromium
 from tests.unit.meetings import FR_TURNS, build_transcript
 from tests.unit.minutes_samples import board_minutes
 
@@ -59,18 +58,10 @@ def add_secretary(home: Path) -> None:
 
 
 @contextmanager
-def chromium(profile: Path) -> Iterator[Any]:
-    """Headless Chromium with the Prefect UI test's flags; audio may play without a gesture."""
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in (*CHROMIUM_FLAGS, "--autoplay-policy=no-user-gesture-required", f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=ChromeService("/usr/bin/chromedriver"), options=options)
-    driver.set_page_load_timeout(60)
-    try:
+def desk_browser(profile: Path) -> Iterator[Any]:
+    """Chromium for the desk: audio may play without a gesture."""
+    with chromium(profile, "--autoplay-policy=no-user-gesture-required") as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def _wait(driver: Any, timeout: float) -> WebDriverWait[Any]:

@@ -38,7 +38,14 @@ from service.review import (
     waiting_reviews,
 )
 from tests.flows.conftest import ENV
-from tests.flows.desk_browser import Desk, add_secretary, chromium, correct_and_approve, desk_settings, time_the_editor
+from tests.flows.desk_browser import (
+    Desk,
+    add_secretary,
+    correct_and_approve,
+    desk_browser,
+    desk_settings,
+    time_the_editor,
+)
 from tests.flows.service_harness import Service, descendants, slow_copy, wait_for
 from tests.smtp import Recorder, free_port
 
@@ -102,7 +109,7 @@ def desk(service: Service, root: Path) -> Desk:
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    with chromium(tmp_path_factory.mktemp("chromium")) as driver:
+    with desk_browser(tmp_path_factory.mktemp("chromium")) as driver:
         yield driver
 
 

@@ -8,24 +8,12 @@ import io
 import re
 import uuid
 from datetime import date
-from pathlib import Path
 
 import docx
-import pytest
 
 from service.review import audio_path, audit_trail, current_minutes, draft_minutes, find_review, open_review
-from tests.unit.desk_site import Site, build_site, copy_site, post_edit, sign_in
+from tests.unit.desk_site import Site, post_edit, sign_in
 from tests.unit.minutes_samples import board_minutes
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Site:
-    return build_site(tmp_path_factory.mktemp("desk"))
-
-
-@pytest.fixture
-def site(built: Site, tmp_path: Path) -> Site:
-    return copy_site(built, tmp_path)
 
 
 def test_the_editor_shows_each_word_with_its_time(site: Site) -> None:

@@ -17,18 +17,8 @@ from fastapi.testclient import TestClient
 
 from service.review import audit_trail, current_minutes, open_review
 from service.settings import EmailSettings
-from tests.unit.desk_site import HOSTILE, PASSWORDS, Site, build_site, copy_site, csrf_of, post_edit, sign_in
+from tests.unit.desk_site import HOSTILE, PASSWORDS, Site, copy_site, csrf_of, post_edit, sign_in
 from tests.unit.minutes_samples import board_minutes
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Site:
-    return build_site(tmp_path_factory.mktemp("desk"))
-
-
-@pytest.fixture
-def site(built: Site, tmp_path: Path) -> Site:
-    return copy_site(built, tmp_path)
 
 
 def test_the_queue_lists_her_clients_reviews_only(site: Site) -> None:

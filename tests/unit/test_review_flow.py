@@ -25,13 +25,13 @@ from service.review import (
 from tests.unit.minutes_samples import board_minutes
 
 
-def _record(home: Path) -> ReviewRecord:
+def _record(home: Path, meeting_id: str = "comite-0123abcd", run: int = 0, name: str = "Comité.wav") -> ReviewRecord:
     return open_review(
         home,
         client="acme",
-        meeting_id="comite-0123abcd",
-        flow_run_id="5f0c8a2e-0000-4000-8000-000000000000",
-        recording_name="Comité.wav",
+        meeting_id=meeting_id,
+        flow_run_id=f"5f0c8a2e-0000-4000-8000-{run:012d}",
+        recording_name=name,
         minutes=board_minutes("fr"),
         heard=None,
         template=None,
@@ -76,16 +76,7 @@ def test_rejection_and_timeout_are_recorded(tmp_path: Path, monkeypatch: pytest.
         review_minutes(rejected, board_minutes("fr"), 60)
     assert (reload_review(rejected).state, reload_review(rejected).reason) == ("rejected", "mauvais client")
 
-    expired = open_review(
-        tmp_path,
-        client="acme",
-        meeting_id="other-0123abcd",
-        flow_run_id="5f0c8a2e-0000-4000-8000-000000000001",
-        recording_name="Autre.wav",
-        minutes=board_minutes("fr"),
-        heard=None,
-        template=None,
-    )
+    expired = _record(tmp_path, "other-0123abcd", run=1, name="Autre.wav")
     _answer(monkeypatch, FlowPauseTimeout("Flow run was paused and never resumed."))
     with pytest.raises(FlowPauseTimeout):
         review_minutes(expired, board_minutes("fr"), 3600)
