@@ -141,7 +141,18 @@ def _create_run(ready: Ready, config: str | None, service: ServiceSettings, retr
     )
 
 
-@flow(name="reconcile-inbox", persist_result=False)
+# A reconcile that failed (a run the API would not create) is tried again soon, not at the next scheduled
+# one (`reconcile_s`, minutes later): it is idempotent, and its recordings wait in processing/ meanwhile.
+RECONCILE_RETRIES = 2
+RECONCILE_RETRY_S = 30
+
+
+@flow(
+    name="reconcile-inbox",
+    persist_result=False,
+    retries=RECONCILE_RETRIES,
+    retry_delay_seconds=RECONCILE_RETRY_S,
+)
 def reconcile_inbox(config: str | None = None) -> list[str]:
     """Take every complete new recording from the inboxes (and resume interrupted ones); submit each."""
     with run_lock(default_home()):

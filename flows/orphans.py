@@ -19,7 +19,7 @@ import fcntl
 import logging
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -134,14 +134,26 @@ def crash_orphaned_runs(deployments: tuple[str, ...], home: Path | None = None) 
     return marked
 
 
-def crash_orphaned_runs_later(deployments: tuple[str, ...], home: Path, delay_s: float = AFTER_OUTAGE_S) -> None:
-    """:func:`crash_orphaned_runs` in `delay_s` seconds, in a background thread (after an outage)."""
+def crash_orphaned_runs_later(
+    deployments: tuple[str, ...],
+    home: Path,
+    delay_s: float = AFTER_OUTAGE_S,
+    then: Callable[[], object] | None = None,
+) -> None:
+    """:func:`crash_orphaned_runs` in `delay_s` seconds, in a background thread (after an outage).
+
+    `then` is called when runs were marked: a reconcile asked for at once schedules their recordings
+    again, instead of the next scheduled one (up to ``reconcile_s`` later).
+    """
 
     def check() -> None:
         try:
-            crash_orphaned_runs(deployments, home)
+            marked = crash_orphaned_runs(deployments, home)
         except Exception as e:  # the API went away again: the next return checks again
             logger.error("Could not look for runs orphaned by the outage (%s: %s)", type(e).__name__, e)
+            return
+        if marked and then is not None:
+            then()
 
     timer = threading.Timer(delay_s, check)
     timer.daemon = True

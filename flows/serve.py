@@ -135,9 +135,16 @@ def _root_cause(error: BaseException) -> BaseException:
     return error
 
 
-def _serve(deployments: list[Any], api_url: str, backoff: Backoff) -> None:
+def _serve(
+    deployments: list[Any], api_url: str, backoff: Backoff, on_serving_again: Callable[[], object] = lambda: None
+) -> None:
     """Serve the deployments until Ctrl-C or SIGTERM (raised as KeyboardInterrupt), serving again whenever
-    Prefect's runner gives up."""
+    Prefect's runner gives up.
+
+    `on_serving_again` is called before serving again: the runner that gave up may have ended runs
+    the API could not be told of, and the runs submitted meanwhile wait for a reconcile. The API's own
+    outage is acted on by the supervisor, but a runner can give up without one it notices (a slow API).
+    """
     failures = 0
     while True:
         started = time.monotonic()
@@ -157,6 +164,10 @@ def _serve(deployments: list[Any], api_url: str, backoff: Backoff) -> None:
             )
             time.sleep(delay)
             wait_for_api(api_url, "flow runs wait until it is back")
+            try:
+                on_serving_again()
+            except Exception:
+                logger.exception("Could not look for the runs the runner left")
 
 
 def show_service_logs() -> None:
@@ -279,9 +290,16 @@ def _serve_with(
     # When the API answers again: what the server lost, orphaned runs (later), and a reconcile (below).
     tag = stage_tag(settings.service)
     supervisor.on_api_back(lambda: requeue_waiting_stages(tag))
-    supervisor.on_api_back(
-        lambda: crash_orphaned_runs_later((PROCESS_DEPLOYMENT, RECONCILE_DEPLOYMENT), default_home())
-    )
+    ask_for_reconcile: list[Callable[[], object]] = []  # the inbox trigger's, once it exists
+
+    def reconcile_now() -> None:
+        for ask in ask_for_reconcile:
+            ask()
+
+    def look_for_orphans() -> None:
+        crash_orphaned_runs_later((PROCESS_DEPLOYMENT, RECONCILE_DEPLOYMENT), default_home(), then=reconcile_now)
+
+    supervisor.on_api_back(look_for_orphans)
     if ui_message:
         logger.info("Prefect UI: %s  (API: %s)", api_url.removesuffix("/api"), api_url)
     announcer = ReadyAnnouncer(
@@ -292,15 +310,21 @@ def _serve_with(
     )
     if watched is None:
         with announcer:
-            _serve(deployments, api_url, backoff)
+            _serve(deployments, api_url, backoff, look_for_orphans)
         return
     for deployment in deployments:
         # Registered now, so the first reconcile can be asked for at once (the sync call: see `cast`).
         cast(RunnerDeployment, deployment).apply()
     with InboxTrigger(settings, config_arg) as trigger, announcer:
+        ask_for_reconcile.append(trigger.request)
         supervisor.on_api_back(trigger.request)
         run_deployment(RECONCILE_DEPLOYMENT, parameters={"config": config_arg}, timeout=0)
-        _serve(deployments, api_url, backoff)
+
+        def serving_again() -> None:
+            look_for_orphans()
+            trigger.request()
+
+        _serve(deployments, api_url, backoff, serving_again)
 
 
 def polled_since_start(

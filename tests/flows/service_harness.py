@@ -101,6 +101,16 @@ class Service:
         return victims
 
 
+def log_lines(path: Path, count: int = 60) -> str:
+    """The last `count` lines of a log, tracebacks left out: what a stuck test's message should show."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as e:
+        return f"(unreadable: {e})"
+    kept = [line[:300] for line in text.splitlines() if line.strip() and not line.startswith((" ", "\t", "Traceback"))]
+    return "\n".join(kept[-count:])
+
+
 def reconciles_settled(service: Service) -> bool:
     """At least one reconcile run ended, and none is in progress (read from the service's output)."""
     log = service.log.read_text(errors="replace")

@@ -30,6 +30,7 @@ from tests.flows.service_harness import (
     Service,
     SmtpServer,
     descendants,
+    log_lines,
     reconciles_settled,
     service_config,
     wait_for,
@@ -93,7 +94,12 @@ def _whereabouts(root: Path) -> str:
         stage: sorted(p.name for p in (root / stage).rglob("*.wav")) for stage in ("inbox", "processing", "failed")
     }
     reasons = [p.read_text(errors="replace").strip() for p in sorted((root / "failed").rglob("*.reason.txt"))]
-    return f"recordings: {where}" + "".join(f"\n--- failed:\n{reason}" for reason in reasons)
+    logs = [root / "serve.log", root / "home" / "logs" / "model-worker.log"]
+    return (
+        f"recordings: {where}"
+        + "".join(f"\n--- failed:\n{reason}" for reason in reasons)
+        + "".join(f"\n--- {log.name} ends:\n{log_lines(log)}" for log in logs)
+    )
 
 
 def _wait_until_served(root: Path, smtp: SmtpServer, count: int) -> None:
@@ -203,7 +209,9 @@ def test_remote_server_down_longer_than_prefect_tolerates_service_keeps_retrying
     server_log = tmp_path / "remote-server.log"
     server = start_local_server(remote.host, port, env, server_log)
     fakes = tmp_path / "fake-models"
-    config = service_config(tmp_path, smtp_port=smtp.port, settle_s=1, api_url=env["PREFECT_API_URL"])
+    # With this runner (below), a slow API just back can make it give up again mid-run; what it leaves
+    # is taken again at once (orphans, a reconcile), and at worst by the scheduled reconcile: one a minute.
+    config = service_config(tmp_path, smtp_port=smtp.port, settle_s=1, reconcile_s=60, api_url=env["PREFECT_API_URL"])
     (tmp_path / "clients.toml").write_text(CLIENTS_TOML, encoding="utf-8")
     # Prefect's runner gives up after three failed polls; polled often, with few client retries, it
     # gives up within seconds instead of minutes, so a short outage exercises the service's recovery.

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from uuid import uuid4
 
+import pytest
+
+from flows import orphans
 from flows.orphans import GRACE_S, process_gone
 
 # A child that holds a run's lock as `flows.orphans.run_lock` does, until it is killed.
@@ -46,3 +50,27 @@ def test_a_run_is_lost_once_its_process_no_longer_holds_its_lock(tmp_path: Path)
 def test_a_run_without_a_lock_is_lost_only_after_the_grace_period(tmp_path: Path) -> None:
     assert not process_gone(tmp_path, _run(state_age_s=10), datetime.now(UTC))  # still starting, perhaps
     assert process_gone(tmp_path, _run(state_age_s=GRACE_S + 10), datetime.now(UTC))
+
+
+@pytest.mark.parametrize(("marked", "asked"), [(2, ["reconcile"]), (0, [])])
+def test_a_reconcile_is_asked_for_once_orphans_were_marked(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, marked: int, asked: list[str]
+) -> None:
+    """Marked Crashed, an orphan's recording is scheduled again by a reconcile: asked for at once,
+    not left to the next scheduled one; none is asked for when nothing was marked."""
+    checked = threading.Event()
+
+    def crash(deployments: tuple[str, ...], home: Path) -> int:  # the Prefect API is not the subject
+        assert home == tmp_path
+        return marked
+
+    monkeypatch.setattr(orphans, "crash_orphaned_runs", crash)
+    reconciles: list[str] = []
+    orphans.crash_orphaned_runs_later(
+        ("process-recording/minutier",),
+        tmp_path,
+        delay_s=0.01,
+        then=lambda: [reconciles.append("reconcile"), checked.set()],
+    )
+    checked.wait(1 if marked else 0.5)
+    assert reconciles == asked
