@@ -254,7 +254,7 @@ def _serve_with(
     from flows.process import process_recording
     from flows.recovery import requeue_waiting_stages
     from flows.submit import PROCESS_DEPLOYMENT, RECONCILE_DEPLOYMENT
-    from flows.tasks import model_worker_log, stage_tag
+    from flows.tasks import model_worker_log, model_worker_ready_file, stage_tag
 
     watched = ensure_service_folders(settings)  # an invalid clients file stops the start here
     crash_orphaned_runs((PROCESS_DEPLOYMENT, RECONCILE_DEPLOYMENT))  # before anything new is started
@@ -262,7 +262,7 @@ def _serve_with(
     home = Home(settings.service.home_dir)
     # Before the runs start, so that they inherit its URL.
     supervise_local_model(supervisor, settings.minutes, home.logs / "local-model.log")
-    worker_log, worker_ready = model_worker_log(home.path), home.work / "model-worker.ready"
+    worker_log, worker_ready = model_worker_log(home.path), model_worker_ready_file(home.path)
     supervisor.add(
         "model worker",
         _start_model_worker(worker_log, config_arg, worker_ready),

@@ -10,7 +10,8 @@ the orchestrator. Two things are not waited out:
   parameters it cannot read: "Failed to read parameters for task run ...");
 - it is not taken for `UNCLAIMED_S` while this service's model worker has nothing else to do (no
   other stage of the service pending or running): the server's queue lost it, or the worker that
-  took it died before starting it.
+  took it died before starting it. `READY_UNCLAIMED_S` while the service's own worker says it is
+  up (its models loaded): such a worker takes a stage within a second of its creation.
 
 Such a stage is submitted once more; lost again, the run fails with :class:`StageLostError`, which
 names the stage and what to look at. A stage waiting its turn behind others is never counted lost.
@@ -22,6 +23,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -43,6 +45,9 @@ logger = logging.getLogger(__name__)
 
 # Long enough for a model worker that was restarted to load its models and come back.
 UNCLAIMED_S = 600.0
+# While the worker is known to be up and idle; still long enough for one restarted meanwhile, whose
+# ready file is removed when it starts again, to be seen restarting.
+READY_UNCLAIMED_S = 120.0
 # Idle checks in a row, a poll apart, before a waiting stage counts as unclaimed: a worker is idle
 # for an instant between two stages.
 IDLE_CHECKS = 2
@@ -67,12 +72,24 @@ class StageProbe(Protocol):
         """Mark the task run Cancelled, so that no worker runs it later (a copy replaces it)."""
         ...
 
+    def worker_ready(self) -> bool:
+        """Whether the service's own model worker says it is up, its models loaded."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class PrefectProbe:
-    """:class:`StageProbe` on the Prefect API; `tag` marks this service's model stages."""
+    """:class:`StageProbe` on the Prefect API; `tag` marks this service's model stages, `ready_file` is
+    the one its own model worker writes, empty, once its models are loaded (None: a worker elsewhere)."""
 
     tag: str
+    ready_file: Path | None = None
+
+    def worker_ready(self) -> bool:
+        try:
+            return self.ready_file is not None and self.ready_file.stat().st_size == 0
+        except OSError:  # not written yet, or removed by a worker starting again
+            return False
 
     def state(self, task_run_id: UUID) -> State | None:
         with get_client(sync_client=True) as client:
@@ -106,25 +123,33 @@ class _Unclaimed:
     """How long a stage has waited for a worker that had nothing else to do."""
 
     bound_s: float
+    ready_bound_s: float
     since: float | None = None
     idle: int = 0
 
     def reset(self) -> None:
         self.since, self.idle = None, 0
 
-    def lost(self, now: float, waiting: bool, others_active: Callable[[], bool]) -> bool:
+    def lost(
+        self, now: float, waiting: bool, others_active: Callable[[], bool], worker_ready: Callable[[], bool]
+    ) -> float | None:
+        """The bound the stage waited past with the worker idle (it is lost), else None."""
         if not waiting:
             self.reset()
-            return False
+            return None
         if self.since is None:
             self.since = now
-        if now - self.since < self.bound_s:
-            return False
+        waited = now - self.since
+        if waited < self.ready_bound_s:
+            return None
+        bound = self.ready_bound_s if worker_ready() else self.bound_s
+        if waited < bound:
+            return None
         if others_active():  # the worker is busy: this stage waits its turn, and the clock starts again
             self.since, self.idle = now, 0
-            return False
+            return None
         self.idle += 1
-        return self.idle >= IDLE_CHECKS
+        return bound if self.idle >= IDLE_CHECKS else None
 
 
 def worker_result(
@@ -135,6 +160,7 @@ def worker_result(
     what: str = "model stage",
     hint: str = "",
     unclaimed_s: float = UNCLAIMED_S,
+    ready_unclaimed_s: float = READY_UNCLAIMED_S,
     poll_s: float = 5.0,
     clock: Callable[[], float] = time.monotonic,
 ) -> Any:
@@ -147,6 +173,7 @@ def worker_result(
         what: The stage's name, for the log and the error.
         hint: Where to look when the stage is lost (e.g. the model worker's log).
         unclaimed_s: How long a stage may wait while the worker has nothing else to do.
+        ready_unclaimed_s: The same, while the service's own worker says it is up (`probe.worker_ready`).
         poll_s: How often the stage's state is read again.
         clock: Monotonic seconds (tests move it).
 
@@ -155,7 +182,7 @@ def worker_result(
     """
     sent_again = False
     while True:
-        lost = _await_final(future, probe, _Unclaimed(unclaimed_s), poll_s, clock)
+        lost = _await_final(future, probe, _Unclaimed(unclaimed_s, min(ready_unclaimed_s, unclaimed_s)), poll_s, clock)
         if lost is None:
             return future.result()
         probe.abandon(future.task_run_id, f"lost: {lost}")
@@ -185,8 +212,11 @@ def _await_final(
             if state.is_final():
                 return None
             waiting = state.is_scheduled() or state.is_pending()
-            if unclaimed.lost(clock(), waiting, lambda: probe.others_active(future.task_run_id)):
-                return f"was not taken by a model worker in {unclaimed.bound_s:.0f} s while none was busy"
+            bound = unclaimed.lost(
+                clock(), waiting, lambda: probe.others_active(future.task_run_id), probe.worker_ready
+            )
+            if bound is not None:
+                return f"was not taken by a model worker in {bound:.0f} s while none was busy"
             future.wait(timeout=poll_s)
         except ObjectNotFound:  # deleted between two reads: the next read says so
             continue

@@ -234,6 +234,11 @@ def model_worker_log(home: Path) -> Path:
     return Home(home).logs / "model-worker.log"
 
 
+def model_worker_ready_file(home: Path) -> Path:
+    """Written by the service's model worker once its models are loaded (empty) or failed (the reason)."""
+    return Home(home).work / "model-worker.ready"
+
+
 @dataclass(frozen=True, slots=True)
 class ModelStages:
     """The stages that need a loaded model, as the tasks of one service (see :func:`service_stages`)."""
@@ -291,7 +296,7 @@ def run_model_stages(
     args_t = (recording, audio_path, settings.asr, limit)
     args_d = (recording, audio_path, settings.diarize, limit)
     if settings.service.task_worker:
-        probe = PrefectProbe(stage_tag(settings.service))
+        probe = PrefectProbe(stage_tag(settings.service), model_worker_ready_file(settings.service.home_dir))
         hint = f"is the model worker running? See {model_worker_log(settings.service.home_dir)}"
 
         def send(stage: Task[..., Any], *args: Any) -> tuple[Any, Callable[[], Any], str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from uuid import UUID, uuid4
 
 import httpx
@@ -14,9 +15,10 @@ import pytest
 from prefect.client.schemas.objects import State
 from prefect.states import Completed, Running, Scheduled
 
-from flows.stage_wait import StageLostError, worker_result
+from flows.stage_wait import PrefectProbe, StageLostError, worker_result
 
 BOUND_S = 600.0
+READY_BOUND_S = 120.0
 POLL_S = 5.0
 
 # What the probe reads for a task run at each poll: a state, None (gone), or an error (the server away).
@@ -53,6 +55,7 @@ class Probe:
     clock: Clock
     scripts: dict[UUID, list[Step]] = field(default_factory=dict)
     busy: Callable[[float], bool] = lambda now: False
+    ready: Callable[[float], bool] = lambda now: False
     abandoned: list[UUID] = field(default_factory=list)
 
     def state(self, task_run_id: UUID) -> State | None:
@@ -68,6 +71,9 @@ class Probe:
 
     def abandon(self, task_run_id: UUID, reason: str) -> None:
         self.abandoned.append(task_run_id)
+
+    def worker_ready(self) -> bool:
+        return self.ready(self.clock.now)
 
 
 class Submissions:
@@ -92,6 +98,7 @@ def _wait(probe: Probe, first: list[Step], *copies: list[Step]) -> tuple[str, Su
         what="transcribe",
         hint="is the model worker running? See /srv/home/logs/model-worker.log",
         unclaimed_s=BOUND_S,
+        ready_unclaimed_s=READY_BOUND_S,
         poll_s=POLL_S,
         clock=probe.clock,
     )
@@ -117,6 +124,23 @@ def test_a_stage_no_idle_worker_takes_is_sent_again_then_fails_the_run_with_its_
     assert "\n" not in message
     assert len(probe.abandoned) == 2  # neither copy is left for a worker to run later
     assert probe.clock.now < 2 * (BOUND_S + 3 * POLL_S), "waited far longer than the bound"
+
+
+def test_a_stage_an_idle_worker_that_is_up_does_not_take_is_sent_again_after_the_shorter_bound() -> None:
+    """The service's own worker says its models are loaded and it has nothing to do: a stage it has not
+    taken in two minutes was lost (such a worker takes one within a second); it is not left for ten."""
+    probe = Probe(Clock(), ready=lambda now: True)
+    result, submit = _wait(probe, [Scheduled()], [Scheduled(), Running(), Completed()])
+    assert result == "result of copy 2" and probe.abandoned == [submit.sent[0].task_run_id]
+    assert READY_BOUND_S <= probe.clock.now < READY_BOUND_S + 4 * POLL_S
+
+
+def test_a_worker_restarting_meanwhile_gets_the_long_bound_back() -> None:
+    """Its ready file is removed while it starts again and loads its models: the stage waits for it."""
+    probe = Probe(Clock(), ready=lambda now: now < 60 or now > 400)  # restarting from 60 s to 400 s
+    waiting = [Scheduled()] * int(380 / POLL_S)
+    result, submit = _wait(probe, [*waiting, Running(), Completed()])
+    assert result == "result of copy 1" and len(submit.sent) == 1 and not probe.abandoned
 
 
 def test_a_stage_waiting_its_turn_behind_busy_stages_is_never_lost() -> None:
@@ -166,3 +190,14 @@ def test_without_a_way_to_resend_a_lost_stage_fails_at_once() -> None:
     with pytest.raises(StageLostError, match=r"^the model stage diarize was deleted before it ran"):
         worker_result(Future(probe.clock, "x", task_run_id=run), None, probe=probe, what="diarize", clock=probe.clock)
     assert probe.abandoned == [run]
+
+
+def test_the_worker_is_up_once_its_ready_file_is_written_empty(tmp_path: Path) -> None:
+    ready = tmp_path / "model-worker.ready"
+    probe = PrefectProbe("minutier-stage:home_x", ready)
+    assert not probe.worker_ready()  # starting: not written yet
+    ready.write_text("Whisper model 'nope' not found", encoding="utf-8")
+    assert not probe.worker_ready()  # its models did not load: its stages fail with that reason
+    ready.write_text("", encoding="utf-8")
+    assert probe.worker_ready()
+    assert not PrefectProbe("minutier-stage:home_x").worker_ready()  # a worker elsewhere says nothing here
