@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from flows.server import stop_process_group
-from flows.supervise import Supervisor
+from flows.supervise import Supervisor, launch_child
 from pipeline.config import LOCAL_MODEL_URL_ENV, MinutesSettings, default_cache_dir
 from pipeline.errors import PipelineError
 from pipeline.summarize.local.server import START_TIMEOUT_S, answers, machine_threads, serve_command
@@ -33,15 +33,6 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind((HOST, 0))
         return int(probe.getsockname()[1])
-
-
-def _launch(command: list[str], log_path: Path) -> subprocess.Popen[bytes]:
-    with log_path.open("ab") as log:
-        # A session of its own: the supervisor stops its whole process group, and a Ctrl-C in the
-        # service's terminal reaches the service only, which then stops it in order.
-        return subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
 
 
 def _wait_ready(process: subprocess.Popen[bytes], url: str, timeout: float) -> bool:
@@ -75,7 +66,7 @@ def supervise_local_model(supervisor: Supervisor, settings: MinutesSettings, log
     )
     log_path.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    process = _launch(command, log_path)
+    process = launch_child(command, log_path)
     if not _wait_ready(process, url, START_TIMEOUT_S):
         stop_process_group(process)
         logger.error("The local model server did not start (see %s): minutes will use the offline writer", log_path)
@@ -90,7 +81,7 @@ def supervise_local_model(supervisor: Supervisor, settings: MinutesSettings, log
     supervisor.add(
         "local model server",
         process,
-        lambda: _launch(command, log_path),
+        lambda: launch_child(command, log_path),
         ready=lambda: answers(url),
         log=log_path,
     )

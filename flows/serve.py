@@ -36,7 +36,7 @@ from flows.server import (
     launch_local_server,
     start_local_server,
 )
-from flows.supervise import STABLE_S, Backoff, Supervisor, wait_for_api
+from flows.supervise import STABLE_S, Backoff, Supervisor, launch_child, wait_for_api
 from service.layout import Home
 from service.settings import ServiceConfig, ServiceSettings, clients_file, default_home
 
@@ -101,17 +101,9 @@ def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
 
 
 def _start_model_worker(log_path: Path, config_arg: str | None, ready_file: Path) -> subprocess.Popen[bytes]:
-    log_path.parent.mkdir(parents=True, exist_ok=True)
     ready_file.unlink(missing_ok=True)  # written again by this worker once its models are loaded
     command = [sys.executable, "-m", "flows.worker", "--ready-file", str(ready_file)]
-    with log_path.open("ab") as log:
-        return subprocess.Popen(
-            [*command, *(["--config", config_arg] if config_arg else [])],
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    return launch_child([*command, *(["--config", config_arg] if config_arg else [])], log_path)
 
 
 def _supervise_server(supervisor: Supervisor, service: ServiceSettings, env: dict[str, str]) -> None:

@@ -73,6 +73,17 @@ def log_tail(path: Path, lines: int = LOG_TAIL_LINES, max_chars: int = LOG_TAIL_
     return joined if len(joined) <= max_chars else "..." + joined[-max_chars:]
 
 
+def launch_child(command: list[str], log_path: Path) -> subprocess.Popen[bytes]:
+    """Start a child of the service, its output appended to `log_path`, in a session of its own: the
+    supervisor stops its whole process group, and a Ctrl-C in the service's terminal reaches the
+    service only, which then stops it in order."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("ab") as log:
+        return subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+
 @dataclass
 class _Child:
     """One supervised child process and its restart bookkeeping (touched by the supervisor thread only)."""
