@@ -12,7 +12,6 @@ editor, plays from a word a few seconds in (so the current word is highlighted) 
 from __future__ import annotations
 
 import argparse
-import socket
 import sys
 import tempfile
 import threading
@@ -30,6 +29,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from desk.accounts import set_password
 from desk.app import create_app
+from flows.server import free_port
 from pipeline.outputs.text import minutes_from_json
 from service.layout import Home
 from service.review import open_review
@@ -37,12 +37,6 @@ from service.settings import DeskSettings, ServiceConfig, ServiceSettings
 
 PASSWORD = "capture-de-bureau"
 FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,900")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def main() -> None:
@@ -59,7 +53,7 @@ def main() -> None:
         '[clients.cabinet]\nname = "Cabinet Lefèvre"\nrecipients = ["associe@cabinet.example"]\nreview = true\n',
         encoding="utf-8",
     )
-    port = _free_port()
+    port = free_port()
     users = {"claire": {"clients": ["cabinet"], "language": args.language}}
     settings = ServiceConfig(
         service=ServiceSettings(home_dir=root / "home", root_dir=root, api_url="http://127.0.0.1:9/api"),

@@ -23,7 +23,6 @@ import argparse
 import functools
 import json
 import os
-import socket
 import sys
 import tempfile
 import threading
@@ -38,6 +37,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchlib import machine, vm_hwm_mb
+
+from flows.server import free_port
 
 DEFAULT_HOME = ROOT / "bench" / "results" / "prefect-home"
 _intervals: list[tuple[str, float, float]] = []
@@ -103,12 +104,6 @@ def union_seconds(intervals: list[tuple[float, float]]) -> float:
     return total
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def measure(
     recording: Path, runs: int, preload: bool, keep_server: bool, cached_rerun: bool, home: Path
 ) -> dict[str, Any]:
@@ -116,7 +111,7 @@ def measure(
         os.environ.pop(key, None)  # this benchmark talks to its own server only
     home.mkdir(parents=True, exist_ok=True)
     config = home / "bench.toml"
-    config.write_text(f'[service]\nhome_dir = "{home}"\nport = {_free_port()}\n', encoding="utf-8")
+    config.write_text(f'[service]\nhome_dir = "{home}"\nport = {free_port()}\n', encoding="utf-8")
     from pipeline.audio import probe
     from service.settings import load_config
 

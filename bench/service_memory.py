@@ -15,7 +15,6 @@ import argparse
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,6 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from flows.server import free_port
+
 SAMPLE = ROOT / "samples" / "meeting_en.wav"
 READY = "minutier is ready"
 _KINDS = (
@@ -40,12 +43,6 @@ class Peak:
     pss: int = 0
     rss: int = 0
     by_kind: dict[str, int] | None = None
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _tree(pid: int) -> list[int]:
@@ -90,7 +87,7 @@ def _kind(pid: int) -> str:
 def _config(root: Path, writer: str) -> Path:
     config = root / "minutier.toml"
     config.write_text(
-        f'[service]\nhome_dir = "{root / "home"}"\nroot_dir = "{root}"\nport = {_free_port()}\n'
+        f'[service]\nhome_dir = "{root / "home"}"\nroot_dir = "{root}"\nport = {free_port()}\n'
         f'settle_s = 1\n[minutes]\nsummarizer = "{writer}"\n',
         encoding="utf-8",
     )

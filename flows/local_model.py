@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 import subprocess
 import time
 from pathlib import Path
 
-from flows.server import stop_process_group
+from flows.server import free_port, stop_process_group
 from flows.supervise import Supervisor, launch_child
 from pipeline.config import LOCAL_MODEL_URL_ENV, MinutesSettings, default_cache_dir
 from pipeline.errors import PipelineError
@@ -27,12 +26,6 @@ logger = logging.getLogger(__name__)
 
 HOST = "127.0.0.1"
 _POLL_S = 0.5
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return int(probe.getsockname()[1])
 
 
 def _wait_ready(process: subprocess.Popen[bytes], url: str, timeout: float) -> bool:
@@ -59,7 +52,7 @@ def supervise_local_model(supervisor: Supervisor, settings: MinutesSettings, log
     except PipelineError as e:
         logger.error("The local model cannot be started, minutes will use the offline writer: %s", e)
         return None
-    port = _free_port()  # kept for every restart: the runs know the server by its URL
+    port = free_port(HOST)  # kept for every restart: the runs know the server by its URL
     url = f"http://{HOST}:{port}"
     command = serve_command(
         path, threads=settings.local_threads or machine_threads(), ctx=settings.local_ctx, port=port

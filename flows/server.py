@@ -50,6 +50,13 @@ def port_answers(host: str, port: int, timeout: float = 2.0) -> bool:
         return False
 
 
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port free on `host` now (the OS picks it), for a server started next."""
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
+
+
 def port_taken(host: str, port: int) -> ServiceError:
     """The refusal to start on a port something else already answers on (never joined unasked)."""
     return ServiceError(

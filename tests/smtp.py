@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
 from email.message import EmailMessage
 from typing import Any
 
+from flows.server import free_port
 
-def free_port() -> int:
-    """A free TCP port on 127.0.0.1 (aiosmtpd's Controller cannot take port 0)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+__all__ = ["Recorder", "free_port"]
 
 
 class Recorder:

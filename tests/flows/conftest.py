@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,15 +16,8 @@ from typing import Any
 import pytest
 
 from flows.environment import apply_prefect_environment
-from flows.server import LocalServer, start_local_server
+from flows.server import LocalServer, free_port, start_local_server
 from service.settings import ServiceSettings
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
 
 HOME = Path(tempfile.mkdtemp(prefix="minutier-flows-"))
 SERVICE = ServiceSettings(home_dir=HOME, api_url=None, port=free_port(), task_worker=False)
