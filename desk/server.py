@@ -68,7 +68,13 @@ class DeskServer:
         if missing:
             logger.warning("Review desk: no password yet for %s (set one: minutier desk add-user NAME)", missing)
         config = uvicorn.Config(
-            create_app(self.settings), host=desk.host, port=desk.port, log_level="warning", access_log=False
+            create_app(self.settings),
+            host=desk.host,
+            port=desk.port,
+            log_level="warning",
+            access_log=False,
+            proxy_headers=bool(desk.trusted_proxies),
+            forwarded_allow_ips=list(desk.trusted_proxies),  # named here, never read from the environment
         )
         server = uvicorn.Server(config)
         self._server = server

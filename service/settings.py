@@ -7,6 +7,7 @@ Prefect and how it emails.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -153,6 +154,21 @@ class DeskUser:
     language: str | None = None
 
 
+def _proxies(proxies: object) -> tuple[str, ...]:
+    """The trusted proxies, each an IP address or network; "*" is refused: trusting every client's
+    X-Forwarded-For would let any of them choose the address the sign-in throttle counts."""
+    if isinstance(proxies, str) or not isinstance(proxies, list | tuple):
+        raise ConfigError(f'[desk] trusted_proxies = {proxies!r}: expected a list of addresses, e.g. ["10.0.0.5"]')
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(str(proxy), strict=False)
+        except ValueError:
+            raise ConfigError(
+                f'[desk] trusted_proxies: {proxy!r} is not an IP address or network (e.g. "10.0.0.5", "10.0.0.0/24")'
+            ) from None
+    return tuple(str(proxy) for proxy in proxies)
+
+
 def _desk_users(users: object) -> tuple[DeskUser, ...]:
     """``{"claire": {"clients": ["acme"], "language": "fr"}}`` (a TOML table) as DeskUsers."""
     if isinstance(users, tuple) and all(isinstance(u, DeskUser) for u in users):
@@ -185,7 +201,9 @@ class DeskSettings:
     clients = ["acme"]``); their passwords are set with `minutier desk add-user` and kept as slow
     hashes in the service home, never in this file. With no user declared the desk is not started.
     `https_only` marks the session cookie Secure: set it when the desk is reached through an HTTPS
-    reverse proxy (the browser then never sends the cookie over plain HTTP).
+    reverse proxy (the browser then never sends the cookie over plain HTTP). `trusted_proxies` are
+    the addresses (or networks) of such proxies: from them, the client address they forward
+    (X-Forwarded-For) is the one the sign-in throttle counts, instead of the proxy's own for everyone.
     """
 
     host: str = "127.0.0.1"
@@ -193,6 +211,7 @@ class DeskSettings:
     session_hours: float = 12.0
     language: str = "fr"
     https_only: bool = False
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
     users: tuple[DeskUser, ...] = ()
 
     def __post_init__(self) -> None:
@@ -202,6 +221,7 @@ class DeskSettings:
             raise ConfigError(f"[desk] session_hours = {self.session_hours!r}: must be more than 0")
         if self.language not in DESK_LANGUAGES:
             raise ConfigError(f"[desk] language = {self.language!r}: use one of {', '.join(DESK_LANGUAGES)}")
+        object.__setattr__(self, "trusted_proxies", _proxies(self.trusted_proxies))
         object.__setattr__(self, "users", _desk_users(self.users))
 
     def user(self, name: str) -> DeskUser | None:

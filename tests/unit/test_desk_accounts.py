@@ -52,6 +52,11 @@ def test_wrong_desk_settings_are_refused() -> None:
         DeskSettings(session_hours=0)
     with pytest.raises(ConfigError, match="port"):
         DeskSettings(port=70000)
+    with pytest.raises(ConfigError, match=r"trusted_proxies: '\*' is not an IP address"):
+        DeskSettings(trusted_proxies=("*",))  # every client could then pick the address the throttle counts
+    with pytest.raises(ConfigError, match="expected a list of addresses"):
+        DeskSettings(trusted_proxies="10.0.0.5")  # type: ignore[arg-type]
+    assert DeskSettings(trusted_proxies=["10.0.0.0/24", "::1"]).trusted_proxies == ("10.0.0.0/24", "::1")  # type: ignore[arg-type]
 
 
 def test_add_user_keeps_only_a_slow_hash(tmp_path: Path) -> None:
