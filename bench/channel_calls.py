@@ -36,6 +36,7 @@ class Synthetic:
     samples: np.ndarray  # (samples, channels) float32
     reference: tuple[tuple[float, float, str], ...]  # (start, end, speaker)
     separated: bool  # what detection should say: True for one speaker per channel
+    placed: tuple[tuple[float, str, str], ...] = ()  # (start, clip, speaker) of each clip placed whole
 
 
 @functools.lru_cache(maxsize=32)
@@ -86,6 +87,8 @@ def make_call(
     turns: int = 8,
     speakers: tuple[tuple[str, ...], tuple[str, ...]] = (SPEAKER_A, SPEAKER_B + SPEAKER_C),
     eval_dir: Path = EVAL_DIR,
+    max_clip_s: float = 8.0,
+    distinct: bool = False,
 ) -> Synthetic:
     """A two-channel call: `turns` clips alternating between the two sides.
 
@@ -96,22 +99,32 @@ def make_call(
         telephone: Band-limit both sides to 300-3400 Hz through 8 kHz and add line noise.
         turns: How many clips are placed.
         speakers: The clips of the left and of the right speaker.
+        max_clip_s: Clips are cut to this length (those shorter are placed whole, in `placed`).
+        distinct: No clip is placed twice while its side's pool has others left (one sentence
+            said three times reads as a repetition loop to the hallucination guards).
     """
     rng = np.random.default_rng(seed)
     sides: list[list[tuple[int, np.ndarray]]] = [[], []]
     reference: list[tuple[float, float, str]] = []
+    whole: list[tuple[float, str, str]] = []
+    left: list[list[str]] = [list(speakers[0]), list(speakers[1])]
     cursor = 0
     for turn in range(turns):
         side = turn % 2
         pool = speakers[side]
         rel = pool[int(rng.integers(len(pool)))]
-        samples = clip(rel, eval_dir)[: int(8 * SAMPLE_RATE)]
+        if distinct:
+            left[side] = left[side] or list(pool)
+            rel = left[side].pop(int(rng.integers(len(left[side]))))
+        samples = clip(rel, eval_dir)[: int(max_clip_s * SAMPLE_RATE)]
         if turn and rng.random() < overlap:
             start = max(0, cursor - int(rng.uniform(0.3, 1.0) * SAMPLE_RATE))
         else:
             start = cursor + int(rng.uniform(0.2, 1.2) * SAMPLE_RATE)
         sides[side].append((start, samples))
         offset, kept = start / SAMPLE_RATE, len(samples) / SAMPLE_RATE
+        if len(samples) == len(clip(rel, eval_dir)):
+            whole.append((offset, rel, "AB"[side]))
         for s, e in speech_regions(rel, eval_dir):
             if s < kept:
                 reference.append((offset + s, offset + min(e, kept), "AB"[side]))
@@ -128,7 +141,7 @@ def make_call(
     if telephone:
         out = np.stack([_telephone(c, rng, -55.0) for c in out])
     name = f"call{seed}-bleed{round(bleed * 100)}{'-tel' if telephone else ''}"
-    return Synthetic(name, np.ascontiguousarray(out.T), tuple(sorted(reference)), True)
+    return Synthetic(name, np.ascontiguousarray(out.T), tuple(sorted(reference)), True, tuple(whole))
 
 
 def make_copy(rel: str, *, pan: float | None = None, eval_dir: Path = EVAL_DIR) -> Synthetic:

@@ -110,7 +110,9 @@ def settings_digest(settings: Any) -> str:
 def _stage_key(stage: str) -> Callable[[TaskRunContext, dict[str, Any]], str]:
     def key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
         recording: Recording = parameters["recording"]
-        return f"{stage}-{recording.sha256}-{settings_digest(parameters['settings'])}"
+        # Transcription's channels mode comes from [diarize] too: a change of it is another transcript.
+        channels = f"-{parameters['channels']}" if parameters.get("channels") else ""
+        return f"{stage}-{recording.sha256}-{settings_digest(parameters['settings'])}{channels}"
 
     return key
 
@@ -164,10 +166,15 @@ def decode(recording: Recording, settings: AudioSettings, work_dir: Path, channe
     return decode_to_file(recording, settings, work_dir, channels or DiarizeSettings().channels)
 
 
-def transcribe_stage(recording: Recording, audio_path: Path, settings: AsrSettings, gpu_limit: str) -> Transcript:
+def transcribe_stage(
+    recording: Recording, audio_path: Path, settings: AsrSettings, gpu_limit: str, channels: str = "mix"
+) -> Transcript:
+    """`channels`: :func:`pipeline.stages.transcription_channels`; a recording diarized by channel is
+    transcribed by channel, its channels decoded again from `recording`."""
     transcriber = get_transcriber(settings)
     with gpu_slot(transcriber.device, gpu_limit):
-        return stages.transcribe(_audio(recording, audio_path), transcriber)
+        audio = _audio(recording, audio_path, channels)
+        return stages.transcribe(audio, transcriber, None, recording.path, channels)
 
 
 def diarize_stage(recording: Recording, audio_path: Path, settings: DiarizeSettings, gpu_limit: str) -> Diarization:
@@ -293,7 +300,7 @@ def run_model_stages(
     task worker when the service runs one (models stay loaded there), else in this process."""
     limit = settings.service.gpu_limit
     own = service_stages(settings.service)
-    args_t = (recording, audio_path, settings.asr, limit)
+    args_t = (recording, audio_path, settings.asr, limit, stages.transcription_channels(settings))
     args_d = (recording, audio_path, settings.diarize, limit)
     if settings.service.task_worker:
         probe = PrefectProbe(stage_tag(settings.service), model_worker_ready_file(settings.service.home_dir))

@@ -63,7 +63,7 @@ class WordSpeaker:
     overlap: bool
 
 
-class _Coverage:
+class TurnCoverage:
     """One speaker's turns merged into sorted disjoint intervals, with coverage and distance queries."""
 
     def __init__(self, turns: Sequence[SpeakerTurn]) -> None:
@@ -99,18 +99,40 @@ class _Coverage:
         return list(zip(self._starts, self._ends, strict=True))
 
 
-def _widened(word: Word) -> tuple[float, float]:
+def widened(word: Word) -> tuple[float, float]:
+    """The word's span, widened around its middle to at least ``_MIN_WIDTH`` seconds."""
     if word.end - word.start >= _MIN_WIDTH:
         return word.start, word.end
     middle = (word.start + word.end) / 2
     return middle - _MIN_WIDTH / 2, middle + _MIN_WIDTH / 2
 
 
-def _ends_sentence(text: str) -> bool:
+def channel_speakers_of(words: Sequence[Word], channel_speakers: Sequence[str]) -> list[str] | None:
+    """Each word's speaker by the channel it was transcribed on, for a recording transcribed and
+    diarized by channel (:mod:`pipeline.asr.by_channel`): channel k's words are channel k's speaker's.
+
+    Returns:
+        One speaker per word; None when a word has no channel, or its channel no speaker (the
+        transcript came from the mix, or the diarization from the model or an older cache): the
+        words are then attributed by time.
+    """
+    if not words or not channel_speakers:
+        return None
+    speakers: list[str] = []
+    for word in words:
+        channel = word.channel
+        if channel is None or not 0 <= channel < len(channel_speakers) or not channel_speakers[channel]:
+            return None
+        speakers.append(channel_speakers[channel])
+    return speakers
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether a word of Whisper's text ends a sentence ("distant.", "vraiment ?", "non…")."""
     return text.rstrip().rstrip("\"')»”").endswith(_SENTENCE_END)
 
 
-def _overlap_coverage(per_speaker: Sequence[_Coverage]) -> _Coverage:
+def _overlap_coverage(per_speaker: Sequence[TurnCoverage]) -> TurnCoverage:
     """Where two or more speakers' turns lie at once, as a coverage of its own."""
     events = sorted(
         [(s, 1) for cov in per_speaker for s, _ in cov.intervals()]
@@ -124,7 +146,7 @@ def _overlap_coverage(per_speaker: Sequence[_Coverage]) -> _Coverage:
         elif active >= 2 > active + delta and time > opened:
             regions.append(SpeakerTurn(opened, time, ""))
         active += delta
-    return _Coverage(regions)
+    return TurnCoverage(regions)
 
 
 def attribute_words(
@@ -151,13 +173,13 @@ def attribute_words(
     speakers = sorted({t.speaker for t in turns})
     if not words or not speakers:
         return tuple(WordSpeaker(None, False) for _ in words)
-    coverage = [_Coverage([t for t in turns if t.speaker == s]) for s in speakers]
+    coverage = [TurnCoverage([t for t in turns if t.speaker == s]) for s in speakers]
     both = _overlap_coverage(coverage)
     costs: list[list[float]] = []
     uncovered: list[bool] = []
     overlapped: list[bool] = []
     for word in words:
-        start, end = _widened(word)
+        start, end = widened(word)
         shares = [cov.covered(start, end) / (end - start) for cov in coverage]
         # Overlapped speech: most of the word lies where two speakers' turns overlap.
         overlapped.append(both.covered(start, end) / (end - start) > 0.5)
@@ -169,7 +191,7 @@ def attribute_words(
             costs.append([min(1.0, g / rules.nearest) if rules.nearest > 0 else 1.0 for g in gaps])
         else:
             costs.append([1.0 - share for share in shares])
-    cuts = [_ends_sentence(w.text) or (rules.segment_ends and i in segment_ends) for i, w in enumerate(words)]
+    cuts = [ends_sentence(w.text) or (rules.segment_ends and i in segment_ends) for i, w in enumerate(words)]
     path = _cheapest_path(costs, cuts, rules)
     return tuple(
         WordSpeaker(None if (is_out and not fill_nearest) else speakers[k], over)

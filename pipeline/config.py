@@ -32,6 +32,10 @@ class AudioSettings:
     min_decoded_ratio: float = 0.9
 
 
+# How a recording diarized by channel is transcribed (see pipeline/asr/by_channel.py).
+_ASR_CHANNEL_MODES = ("auto", "mix")
+
+
 @dataclass(frozen=True, slots=True)
 class AsrSettings:
     """Speech-to-text settings.
@@ -48,6 +52,9 @@ class AsrSettings:
     Whisper is sure of it, so a meeting that switches language is not translated.
     `vocabulary` holds names and terms the meeting may use ("Lefèvre", "SIRH"), most important
     first: Whisper is given as many as fit in its prompt, to spell them so.
+    `channels` "auto" transcribes channel by channel a recording diarized by channel (one speaker
+    per channel, see `DiarizeSettings.channels`), so that overlapping voices are both heard; "mix"
+    always transcribes the down-mix.
     """
 
     model: str = BUNDLED_WHISPER
@@ -63,9 +70,12 @@ class AsrSettings:
     language_per_window: bool = True
     vocabulary: tuple[str, ...] = ()
     cache_dir: Path = field(default_factory=default_cache_dir)
+    channels: str = "auto"
 
     def __post_init__(self) -> None:
         _check_vocabulary(self)
+        if self.channels not in _ASR_CHANNEL_MODES:
+            raise ConfigError(f"[asr] channels = {self.channels!r}: use one of {', '.join(_ASR_CHANNEL_MODES)}")
         if self.batch_size is not None and self.batch_size < 0:
             raise ConfigError(f"[asr] batch_size = {self.batch_size}: use 0 (sequential) or a positive batch size")
         if self.batch_size != 0 and not self.vad:

@@ -6,7 +6,7 @@ import bisect
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
-from pipeline.attribution import DEFAULT_RULES, BoundaryRules, attribute_words
+from pipeline.attribution import DEFAULT_RULES, BoundaryRules, attribute_words, channel_speakers_of
 from pipeline.speakers import speaker_label, speaker_numbers
 from pipeline.types import Diarization, SpeakerTranscript, SpeakerTurn, Transcript, Utterance, Word
 
@@ -55,7 +55,7 @@ def assign_speakers(
     segment_ends: set[int] = set()
     for segment in transcript.segments:
         if segment.text.strip():
-            own = segment.words or (Word(segment.start, segment.end, segment.text, 1.0),)
+            own = segment.words or (Word(segment.start, segment.end, segment.text, 1.0, channel=segment.channel),)
             pieces.extend((word, not segment.words) for word in own)
             segment_ends.add(len(pieces) - 1)
     words = [word for word, _ in pieces]
@@ -67,7 +67,9 @@ def assign_speakers(
     else:
         turns = diarization.turns if rules.overlapping else exclusive
         found = attribute_words(words, turns, rules, fill_nearest=fill_nearest, segment_ends=segment_ends)
-        speakers = [a.speaker for a in found]
+        # Transcribed and diarized by channel: a word is its channel's speaker's, whoever else spoke then.
+        by_channel = channel_speakers_of(words, diarization.channel_speakers)
+        speakers = [a.speaker for a in found] if by_channel is None else list(by_channel)
         # Overlap is where the full turns overlap, whichever turns gave the speakers.
         full = found if rules.overlapping else attribute_words(words, diarization.turns, rules)
         overlapped = [a.overlap for a in full]

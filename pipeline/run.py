@@ -57,19 +57,23 @@ def transcribe_and_diarize(
     timer: _Timer | None = None,
     source: Path | None = None,
     channels: str = "mix",
+    asr_channels: str = "mix",
 ) -> tuple[Transcript, Diarization]:
     """Both model stages on the same decoded audio, side by side or one after the other.
 
     `source` and `channels` let a recording with one speaker per channel be diarized by channel
-    (see :func:`pipeline.stages.diarize`).
+    (see :func:`pipeline.stages.diarize`), and `asr_channels` (:func:`pipeline.stages.transcription_channels`)
+    transcribed by channel.
     """
     timer = timer or _Timer()
     if not concurrent:
-        transcript = timer.run("transcribe", lambda: stages.transcribe(audio, transcriber, progress))
+        transcript = timer.run(
+            "transcribe", lambda: stages.transcribe(audio, transcriber, progress, source, asr_channels)
+        )
         return transcript, timer.run("diarize", lambda: stages.diarize(audio, diarizer, source, channels))
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="model") as pool:
         started = time.perf_counter()
-        future_t = pool.submit(stages.transcribe, audio, transcriber, progress)
+        future_t = pool.submit(stages.transcribe, audio, transcriber, progress, source, asr_channels)
         future_d = pool.submit(stages.diarize, audio, diarizer, source, channels)
         transcript, diarization = future_t.result(), future_d.result()
     timer.stages.append(("transcribe+diarize", time.perf_counter() - started))
@@ -123,6 +127,7 @@ def run_meeting(
         timer=timer,
         source=path,
         channels=settings.diarize.channels,
+        asr_channels=stages.transcription_channels(settings),
     )
     stages.require_speech(transcript, audio.duration, path)
     known = timer.run("voices", lambda: stages.identify_speakers(audio, diarization, diarizer, settings.diarize))

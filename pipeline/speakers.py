@@ -171,7 +171,13 @@ def number_speakers(diarization: Diarization) -> Diarization:
     def relabel(turns: tuple[SpeakerTurn, ...]) -> tuple[SpeakerTurn, ...]:
         return tuple(replace(t, speaker=mapping[t.speaker]) for t in turns)
 
-    return replace(diarization, turns=relabel(diarization.turns), exclusive=relabel(diarization.exclusive))
+    return replace(
+        diarization,
+        turns=relabel(diarization.turns),
+        exclusive=relabel(diarization.exclusive),
+        # A channel without a turn has no speaker to be numbered.
+        channel_speakers=tuple(mapping.get(label, "") for label in diarization.channel_speakers),
+    )
 
 
 def rename_speakers(st: SpeakerTranscript, renames: Mapping[str, str]) -> SpeakerTranscript:

@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
+from pipeline.asr.by_channel import transcribe_by_channel
 from pipeline.asr.vocabulary import clean_terms, hint_terms
 from pipeline.audio import load_audio, probe
 from pipeline.config import AudioSettings, DiarizeSettings, MinutesSettings, Settings
@@ -150,9 +151,39 @@ def decode(path: Path, settings: AudioSettings, channels: str = MIX) -> Audio:
     return audio if scan is None else replace(audio, channel_scan=scan)
 
 
-def transcribe(audio: Audio, transcriber: Transcriber, progress: Progress | None = None) -> Transcript:
-    """Speech to text; the transcript names the model that ran."""
-    return transcriber.transcribe(audio, progress)
+def transcription_channels(settings: Settings) -> str:
+    """The `channels` mode :func:`transcribe` is given: ``[diarize] channels``, unless ``[asr] channels``
+    is "mix" (a recording diarized by channel is then still transcribed from the down-mix)."""
+    return MIX if settings.asr.channels == MIX else settings.diarize.channels
+
+
+def transcribe(
+    audio: Audio,
+    transcriber: Transcriber,
+    progress: Progress | None = None,
+    source: Path | None = None,
+    channels: str = MIX,
+    settings: AudioSettings | None = None,
+) -> Transcript:
+    """Speech to text; the transcript names the model that ran.
+
+    A recording that :func:`diarize` diarizes by channel (the same judgement, given the same
+    `channels` and scan) is transcribed channel by channel, its words tagged with their channel
+    and the other side's bleed removed (:mod:`pipeline.asr.by_channel`); every other recording,
+    and any with `channels` "mix" (:func:`transcription_channels`), from the decoded mono audio.
+
+    Args:
+        audio: The decoded recording (with its channel scan, if the decode took one).
+        transcriber: The speech-to-text model.
+        progress: Called with the seconds of audio transcribed so far.
+        source: The recording, whose channels are decoded again when it is transcribed by channel.
+        channels: "auto", "split" or "mix" (see :func:`transcription_channels`).
+        settings: How the channels are decoded.
+    """
+    split = None if source is None else diarize_channels(source, channels, audio.channel_scan)
+    if source is None or split is None or len(split.channel_speakers) < 2:
+        return transcriber.transcribe(audio, progress)
+    return transcribe_by_channel(source, split, transcriber, settings, progress)
 
 
 def require_speech(transcript: Transcript, audio_duration: float, path: Path) -> None:

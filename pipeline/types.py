@@ -124,6 +124,9 @@ class Word:
     probability: float
     # Said while another speaker talks (two speakers' turns overlap there); set when speakers are attributed.
     overlap: bool = False
+    # The channel it was transcribed on (0-based), for a recording transcribed channel by channel
+    # (:mod:`pipeline.asr.by_channel`); None when transcribed from the mix.
+    channel: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +137,8 @@ class TranscriptSegment:
     words: tuple[Word, ...] = ()
     avg_logprob: float = 0.0
     no_speech_prob: float = 0.0
+    # The channel it was transcribed on, as its words' (None: the mix).
+    channel: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +186,9 @@ class Diarization:
     duration: float = 0.0
     # The model that found the turns, as the minutes name it ("pyannote segmentation-3.0 + CAM++").
     model: str = ""
+    # Diarized by channel: the speaker of each channel (channel k's label at index k; "" for a
+    # channel with no turn); empty otherwise.
+    channel_speakers: tuple[str, ...] = ()
 
     @property
     def speakers(self) -> tuple[str, ...]:

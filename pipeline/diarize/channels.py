@@ -226,6 +226,7 @@ def diarize_by_channel(
         exclusive=tuple(sorted(exclusive, key=lambda t: (t.start, t.end))),
         duration=scan.duration,
         model=BY_CHANNEL_MODEL,
+        channel_speakers=labels,
     )
 
 
