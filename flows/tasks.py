@@ -17,7 +17,7 @@ import socket
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,16 @@ from pipeline.models import get_diarizer, get_transcriber
 from pipeline.stages import MeetingRequest
 from pipeline.summarize import MeetingMeta, Minutes
 from pipeline.transcripts import meeting as transcripts_meeting
-from pipeline.types import Audio, Diarization, Recording, SpeakerTranscript, Transcript
+from pipeline.types import (
+    Audio,
+    Diarization,
+    Recording,
+    SpeakerTranscript,
+    SpeakerTurn,
+    Transcript,
+    TranscriptSegment,
+    Word,
+)
 from pipeline.workspace import decode_to_file, load_decoded
 from service.layout import Home
 from service.settings import ServiceConfig, ServiceSettings, default_home
@@ -107,12 +116,25 @@ def settings_digest(settings: Any) -> str:
     return hashlib.sha256(repr(settings).encode()).hexdigest()[:16]
 
 
-def _stage_key(stage: str) -> Callable[[TaskRunContext, dict[str, Any]], str]:
+# The types the model stages return, whose pickles the cache keeps (Prefect's default serializer).
+CACHED_TYPES: tuple[type, ...] = (Transcript, TranscriptSegment, Word, Diarization, SpeakerTurn)
+
+
+def result_shape(types: tuple[type, ...] = CACHED_TYPES) -> str:
+    """A digest of the cached types' fields. A field added to one (an upgrade) makes new keys: an older
+    pickle would load without that field, and reading it would fail the run (slots dataclasses)."""
+    shape = ";".join(f"{t.__qualname__}:{','.join(f.name for f in fields(t))}" for t in types)
+    return hashlib.sha256(shape.encode()).hexdigest()[:8]
+
+
+def _stage_key(stage: str, shape: str | None = None) -> Callable[[TaskRunContext, dict[str, Any]], str]:
+    shape = shape or result_shape()
+
     def key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
         recording: Recording = parameters["recording"]
         # Transcription's channels mode comes from [diarize] too: a change of it is another transcript.
         channels = f"-{parameters['channels']}" if parameters.get("channels") else ""
-        return f"{stage}-{recording.sha256}-{settings_digest(parameters['settings'])}{channels}"
+        return f"{stage}-{recording.sha256}-{settings_digest(parameters['settings'])}{channels}-{shape}"
 
     return key
 
