@@ -5,8 +5,9 @@ For each recording: Whisper on the down-mix (today's path) and Whisper on each c
 attributed with the same diarization by channel (pipeline.stages). Scored: WER of the whole text
 (reference: the placed clips' texts in order of their start), cpWER (meeteval, speakers matched
 at best), duplicated words (the same word in two speakers' utterances within 1 s: bleed written
-twice), and Whisper's seconds. The bleed margin (pipeline.asr.by_channel.BLEED_MARGIN) is swept
-over the same per-channel transcripts.
+twice), and Whisper's seconds. Swept: each channel heard whole or only around its own speech
+(pipeline.asr.by_channel.GATE_PAD_S: a Whisper pass each), and on each, the bleed rule's margin and
+word tail (BLEED_MARGIN, WORD_TAIL_S: on the same transcripts).
 
     .venv/bin/python bench/channel_transcripts.py --seeds 1 2 3 --leaks 0 0.1 0.2 0.3
 """
@@ -30,7 +31,14 @@ from channel_calls import EVAL_DIR, SPEAKER_A, make_call
 from meeteval.wer import cp_word_error_rate
 
 from pipeline import stages
-from pipeline.asr.by_channel import merge_channels
+from pipeline.asr.by_channel import (
+    BLEED_MARGIN,
+    GATE_PAD_S,
+    WORD_TAIL_S,
+    channel_coverage,
+    merge_channels,
+    own_audio,
+)
 from pipeline.asr.whisper import WhisperTranscriber
 from pipeline.audio import load_audio
 from pipeline.config import AsrSettings, AudioSettings
@@ -46,6 +54,8 @@ SIDE_A = SPEAKER_A[:4]
 SIDE_B = ("faster_whisper/jfk.flac", "picovoice_leopard/test.wav", SPEAKER_A[4])
 MARGINS = (0.0, 0.25, 0.5, 0.75, 0.9)
 TAILS: tuple[float | None, ...] = (None, 0.3, 0.5)
+# Each channel heard whole ("all"), or only its own speech widened by these seconds ("own+0.5").
+PADS = (0.0, 0.1, 0.2, 0.5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +113,8 @@ def score(case: Case, transcript: Transcript, diarization: Diarization) -> dict[
     }
 
 
-def variant(margin: float, tail: float | None) -> str:
-    return f"channel m{margin:g} " + ("whole" if tail is None else f"tail{tail:g}")
+def variant(audible: str, margin: float, tail: float | None) -> str:
+    return f"channel {audible} m{margin:g} " + ("whole" if tail is None else f"tail{tail:g}")
 
 
 def run(case: Case, transcriber: WhisperTranscriber) -> dict[str, object] | None:
@@ -122,21 +132,28 @@ def run(case: Case, transcriber: WhisperTranscriber) -> dict[str, object] | None
     decoded = [load_audio(case.path, channel=k) for k in range(len(split.channel_speakers))]
     decode_s = time.perf_counter() - started
     started = time.perf_counter()
-    raw = [transcriber.transcribe(a) for a in decoded]
-    channel_s = time.perf_counter() - started
+    heard = {"all": [transcriber.transcribe(a) for a in decoded]}
+    seconds = {"all": time.perf_counter() - started}
+    coverage = channel_coverage(split)
+    for pad in PADS:
+        started = time.perf_counter()
+        gated = [own_audio(replace(a, samples=a.samples.copy()), coverage[k], pad) for k, a in enumerate(decoded)]
+        heard[f"own+{pad:g}"] = [transcriber.transcribe(a) for a in gated]
+        seconds[f"own+{pad:g}"] = time.perf_counter() - started
     row: dict[str, object] = {
         "case": case.name,
         "seconds": audio.duration,
         "mix": {**score(case, mixed, split), "whisper_s": mix_s},
         "channels_decode_s": decode_s,
     }
-    for margin in MARGINS:
-        for tail in TAILS:
-            merged = merge_channels(raw, split, margin, tail)
-            row[variant(margin, tail)] = {**score(case, merged, split), "whisper_s": channel_s}
-    # No bleed rule at all: every channel's words kept.
-    kept = merge_channels(raw, replace(split, turns=()), 1.0, None)
-    row["channel@off"] = {**score(case, kept, split), "whisper_s": channel_s}
+    for audible, raw in heard.items():
+        for margin in MARGINS:
+            for tail in TAILS:
+                merged = merge_channels(raw, split, margin, tail)
+                row[variant(audible, margin, tail)] = {**score(case, merged, split), "whisper_s": seconds[audible]}
+    # Neither gate nor bleed rule: every channel's words kept.
+    kept = merge_channels(heard["all"], replace(split, turns=()), 1.0, None)
+    row["channel@off"] = {**score(case, kept, split), "whisper_s": seconds["all"]}
     return row
 
 
@@ -153,8 +170,14 @@ def main() -> None:
     rows = [r for r in every if r is not None]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(rows, indent=2), encoding="utf-8")
-    variants = ["mix", *(variant(m, t) for m in MARGINS for t in TAILS), "channel@off"]
-    shown = ["mix", variant(0.25, 0.3), "channel@off"]  # the kept setting; the sweep is pooled below
+    audibles = ["all", *(f"own+{p:g}" for p in PADS)]
+    variants = ["mix", *(variant(a, m, t) for a in audibles for m in MARGINS for t in TAILS), "channel@off"]
+    shown = [
+        "mix",
+        variant("all", 0.25, 0.3),
+        variant(f"own+{GATE_PAD_S:g}", BLEED_MARGIN, WORD_TAIL_S),
+        "channel@off",
+    ]  # the kept setting; the sweep is pooled below
     print("| recording | " + " | ".join(shown) + " |")
     print("|---|" + "---|" * len(shown))
     for r in rows:

@@ -7,15 +7,20 @@ channel at a time, and each word keeps its channel, whose speaker it is given
 (:func:`pipeline.attribution.channel_speakers_of`).
 
 Each channel also hears the other side faintly (an acoustic echo, a neighbouring microphone): at
-10-30 % leak Whisper writes those words too, and they would appear twice. A word is that bleed
-when its channel has no speech of its own there while another channel has (the by-channel turns,
-:func:`pipeline.diarize.channels.own_speech`): see :func:`is_bleed`. The threshold comes from the
-sweep of ``bench/channel_transcripts.py`` (docs/benchmarks.md, "Transcription by channel").
+10-30 % leak Whisper writes those words too, and they would appear twice; and on a channel that is
+mostly silence or bleed, it stretches words over the pauses and misplaces them. So each channel is
+transcribed with only its own speech audible (the by-channel turns,
+:func:`pipeline.diarize.channels.own_speech`, widened by ``GATE_PAD_S``: :func:`own_audio`), and a
+word still heard there that lies in another channel's own speech rather than its channel's (the
+other side's voice under a short overlap) is dropped as bleed (:func:`is_bleed`). The pad, margin
+and word tail come from the sweep of ``bench/channel_transcripts.py`` (docs/benchmarks.md,
+"Transcription by channel").
 
-Each channel is decoded again from the recording, alone (ffmpeg picks the channel): on the
-benchmark that took 5 % of Whisper's time on the channels (0.26 s a channel, mostly ffmpeg's
-start), while keeping every channel from the first decode would hold them all in memory (230 MB
-a channel an hour), and in the service's work folder, for every recording of several channels.
+Each channel is decoded again from the recording, alone (ffmpeg picks the channel): 2.3 s a
+channel for a 30-minute stereo AAC call (the first decode, with the scan, 2.7 s), about 2 % of
+Whisper base's time on those channels on a CPU, while keeping every channel from the first decode
+would hold them all in memory (115 MB a channel per 30 minutes), and in the service's work
+folder, for every recording of several channels, separated or not.
 Each channel's language is Whisper's own detection on that channel (its speaker's voice alone);
 the transcript's is that of the channel with the most speech of its own.
 """
@@ -28,22 +33,38 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 from pipeline.attribution import TurnCoverage, ends_sentence, widened
 from pipeline.audio import load_audio
 from pipeline.config import AudioSettings
 from pipeline.merge import MAX_PAUSE, join_words
 from pipeline.roles import Progress, Transcriber
-from pipeline.types import Diarization, Transcript, TranscriptSegment, Word
+from pipeline.types import Audio, Diarization, Transcript, TranscriptSegment, Word
 
 logger = logging.getLogger(__name__)
 
 # A word on a channel is bleed when another channel's own speech covers this much more of it (as
-# a share of the word) than the channel's own does (bench/channel_transcripts.py sweeps it). A
-# margin, not "any more": Whisper stretches a segment's first word back over the silence before
-# it, where the other side may be speaking.
-BLEED_MARGIN = 0.25
+# a share of the word) than the channel's own does. A margin, not "any more": Whisper stretches a
+# segment's first word back over the silence before it, where the other side may be speaking.
+BLEED_MARGIN = 0.75
+# Each channel is transcribed with only its own speech, widened by this (s), left audible: the
+# own-speech turns already bridge pauses, and any widening lets in the other side at turn edges.
+GATE_PAD_S = 0.0
 # A word is judged on its last this many seconds: that stretch back is also why its start is unreliable.
 WORD_TAIL_S = 0.3
+
+
+def own_audio(audio: Audio, own: TurnCoverage, pad: float = GATE_PAD_S) -> Audio:
+    """`audio` (one channel, decoded for this alone) silenced outside its own speech widened by `pad`
+    seconds: Whisper then hears neither the other side's bleed between turns nor the silence it
+    stretches words over. Samples are silenced in place."""
+    rate = audio.sample_rate
+    keep = np.zeros(len(audio.samples), dtype=bool)
+    for start, end in own.intervals():
+        keep[max(0, int((start - pad) * rate)) : int((end + pad) * rate)] = True
+    audio.samples[~keep] = 0.0
+    return audio
 
 
 def channel_coverage(diarization: Diarization) -> tuple[TurnCoverage, ...]:
@@ -174,11 +195,12 @@ def transcribe_by_channel(
         progress: Called with the seconds transcribed so far, all channels counted as one recording.
     """
     count = len(split.channel_speakers)
+    coverage = channel_coverage(split)
     transcripts: list[Transcript] = []
     decoding = 0.0
     for channel in range(count):
         started = time.perf_counter()
-        audio = load_audio(path, settings, channel=channel)
+        audio = own_audio(load_audio(path, settings, channel=channel), coverage[channel])
         decoding += time.perf_counter() - started
         done = channel * audio.duration
 
