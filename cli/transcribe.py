@@ -73,7 +73,7 @@ def transcribe(
     audio = stages.decode(file, settings.audio, settings.diarize.channels if diarize else "mix")
     with progress_bar(audio, "transcribing") as progress:
         # Channel by channel only with --diarize: it is the speakers' attribution that uses it.
-        channels = stages.transcription_channels(settings) if diarize else "mix"
+        channels = stages.transcription_channels(settings) if diarize else None
         transcript = stages.transcribe(audio, get_transcriber(settings.asr), progress, file, channels, settings.audio)
     if not diarize:
         write_output(render_transcript(transcript, fmt), output)

@@ -189,13 +189,13 @@ def decode(recording: Recording, settings: AudioSettings, work_dir: Path, channe
 
 
 def transcribe_stage(
-    recording: Recording, audio_path: Path, settings: AsrSettings, gpu_limit: str, channels: str = "mix"
+    recording: Recording, audio_path: Path, settings: AsrSettings, gpu_limit: str, channels: str | None = None
 ) -> Transcript:
     """`channels`: :func:`pipeline.stages.transcription_channels`; a recording diarized by channel is
     transcribed by channel, its channels decoded again from `recording`."""
     transcriber = get_transcriber(settings)
     with gpu_slot(transcriber.device, gpu_limit):
-        audio = _audio(recording, audio_path, channels)
+        audio = _audio(recording, audio_path, channels or "mix")
         return stages.transcribe(audio, transcriber, None, recording.path, channels)
 
 

@@ -57,7 +57,7 @@ def transcribe_and_diarize(
     timer: _Timer | None = None,
     source: Path | None = None,
     channels: str = "mix",
-    asr_channels: str = "mix",
+    asr_channels: str | None = None,
 ) -> tuple[Transcript, Diarization]:
     """Both model stages on the same decoded audio, side by side or one after the other.
 

@@ -151,10 +151,10 @@ def decode(path: Path, settings: AudioSettings, channels: str = MIX) -> Audio:
     return audio if scan is None else replace(audio, channel_scan=scan)
 
 
-def transcription_channels(settings: Settings) -> str:
-    """The `channels` mode :func:`transcribe` is given: ``[diarize] channels``, unless ``[asr] channels``
-    is "mix" (a recording diarized by channel is then still transcribed from the down-mix)."""
-    return MIX if settings.asr.channels == MIX else settings.diarize.channels
+def transcription_channels(settings: Settings) -> str | None:
+    """The `channels` :func:`transcribe` is given: ``[diarize] channels``, or None when ``[asr] channels``
+    is "mix" (every recording, participants' tracks included, is then transcribed from the down-mix)."""
+    return None if settings.asr.channels == MIX else settings.diarize.channels
 
 
 def transcribe(
@@ -162,25 +162,27 @@ def transcribe(
     transcriber: Transcriber,
     progress: Progress | None = None,
     source: Path | None = None,
-    channels: str = MIX,
+    channels: str | None = None,
     settings: AudioSettings | None = None,
 ) -> Transcript:
     """Speech to text; the transcript names the model that ran.
 
-    A recording that :func:`diarize` diarizes by channel (the same judgement, given the same
-    `channels` and scan) is transcribed channel by channel, its words tagged with their channel
-    and the other side's bleed removed (:mod:`pipeline.asr.by_channel`); every other recording,
-    and any with `channels` "mix" (:func:`transcription_channels`), from the decoded mono audio.
+    Given `channels`, a recording that :func:`diarize` diarizes by channel (the same judgement,
+    given the same `channels` and scan) is transcribed channel by channel, its words tagged with
+    their channel and the other side's bleed removed (:mod:`pipeline.asr.by_channel`); every other
+    recording, and every one without `channels` (:func:`transcription_channels`), from the decoded
+    mono audio.
 
     Args:
         audio: The decoded recording (with its channel scan, if the decode took one).
         transcriber: The speech-to-text model.
         progress: Called with the seconds of audio transcribed so far.
         source: The recording, whose channels are decoded again when it is transcribed by channel.
-        channels: "auto", "split" or "mix" (see :func:`transcription_channels`).
+        channels: ``[diarize] channels`` ("auto", "split" or "mix"), or None: the mix (see
+            :func:`transcription_channels`).
         settings: How the channels are decoded.
     """
-    split = None if source is None else diarize_channels(source, channels, audio.channel_scan)
+    split = None if source is None or channels is None else diarize_channels(source, channels, audio.channel_scan)
     if source is None or split is None or len(split.channel_speakers) < 2:
         return transcriber.transcribe(audio, progress)
     return transcribe_by_channel(source, split, transcriber, settings, progress)

@@ -119,7 +119,7 @@ def test_results_written_before_channels_still_read() -> None:
 
 def test_asr_channels_setting() -> None:
     settings = Settings(asr=AsrSettings(channels="mix"), diarize=DiarizeSettings(channels="auto"))
-    assert stages.transcription_channels(settings) == "mix"
+    assert stages.transcription_channels(settings) is None
     assert stages.transcription_channels(Settings()) == DiarizeSettings().channels
     with pytest.raises(ConfigError, match="channels"):
         AsrSettings(channels="split")
@@ -165,15 +165,17 @@ def test_a_call_is_transcribed_by_channel_without_its_bleed(tmp_path: Path) -> N
     assert not set(by_channel[0]) & set(by_channel[1])
 
 
-@pytest.mark.parametrize("channels", ["mix", "auto"])
-def test_the_mix_is_transcribed_as_before_unless_the_channels_are_separated(tmp_path: Path, channels: str) -> None:
+@pytest.mark.parametrize("channels", [None, "mix", "auto"])
+def test_the_mix_is_transcribed_as_before_unless_the_channels_are_separated(
+    tmp_path: Path, channels: str | None
+) -> None:
     left, right = _call(0.1)
     copy = tmp_path / "copy.wav"  # the same voices on both channels: never separated
     sf.write(copy, np.stack([left + right, left + right], axis=1), RATE, subtype="FLOAT")
     call = tmp_path / "call.wav"
     sf.write(call, np.stack([left, right], axis=1), RATE, subtype="FLOAT")
-    for path in (copy, call) if channels == "mix" else (copy,):
-        audio = stages.decode(path, AudioSettings(), channels)
+    for path in (copy,) if channels == "auto" else (copy, call):
+        audio = stages.decode(path, AudioSettings(), channels or "split")
         fake = _HearingTranscriber()
         assert stages.transcribe(audio, fake, None, path, channels) == fake.transcribe(audio)
         assert fake.heard[0] is audio and all(w.channel is None for w in fake.transcribe(audio).words)
@@ -191,5 +193,5 @@ def test_the_service_caches_a_transcript_per_channels_mode(tmp_path: Path) -> No
 
     recording = Recording(tmp_path / "call.wav", "call", "0" * 64)
     key = _stage_key("transcribe")
-    keys = {key(None, {"recording": recording, "settings": AsrSettings(), "channels": c}) for c in ("auto", "mix")}  # type: ignore[arg-type]
+    keys = {key(None, {"recording": recording, "settings": AsrSettings(), "channels": c}) for c in ("auto", None)}  # type: ignore[arg-type]
     assert len(keys) == 2
