@@ -105,8 +105,8 @@ def test_retention_purges_audio_derived_copies_and_prefect_runs(tmp_path: Path) 
             wait_for(lambda: _client_run_final(client, run.id), 30, "the end of the run")
             artifacts, logs = _traces(client, run.id)
         assert artifacts >= 3 and logs >= 1, (artifacts, logs)  # the transcript, minutes ...: client speech
-        results = sorted((home / "prefect/storage").glob("*-????????????????"))
-        assert len(results) == 2  # this recording's cached transcript and diarization
+        results = sorted((home / "prefect/storage").glob(f"*-{run.parameters['sha256']}-*"))
+        assert len(results) == 2, results  # this recording's cached transcript and diarization
         for path in results:
             _aged(path, 2)  # as if the recording had been processed two days ago
         minutes = sorted((tmp_path / "outbox").rglob("*.docx"))
