@@ -282,14 +282,12 @@ def _serve_with(
     # When the API answers again: what the server lost, orphaned runs (later), and a reconcile (below).
     tag = stage_tag(settings.service)
     supervisor.on_api_back(lambda: requeue_waiting_stages(tag))
-    ask_for_reconcile: list[Callable[[], object]] = []  # the inbox trigger's, once it exists
-
-    def reconcile_now() -> None:
-        for ask in ask_for_reconcile:
-            ask()
+    # Made now (it watches once entered, below) so that orphans found after an outage ask it for a reconcile.
+    trigger = None if watched is None else InboxTrigger(settings, config_arg)
 
     def look_for_orphans() -> None:
-        crash_orphaned_runs_later((PROCESS_DEPLOYMENT, RECONCILE_DEPLOYMENT), default_home(), then=reconcile_now)
+        then = None if trigger is None else trigger.request
+        crash_orphaned_runs_later((PROCESS_DEPLOYMENT, RECONCILE_DEPLOYMENT), default_home(), then=then)
 
     supervisor.on_api_back(look_for_orphans)
     if ui_message:
@@ -300,15 +298,14 @@ def _serve_with(
         worker_log,
         polled_since_start((PROCESS_DEPLOYMENT, RECONCILE_DEPLOYMENT)),
     )
-    if watched is None:
+    if trigger is None:
         with announcer:
             _serve(deployments, api_url, backoff, look_for_orphans)
         return
     for deployment in deployments:
         # Registered now, so the first reconcile can be asked for at once (the sync call: see `cast`).
         cast(RunnerDeployment, deployment).apply()
-    with InboxTrigger(settings, config_arg) as trigger, announcer:
-        ask_for_reconcile.append(trigger.request)
+    with trigger, announcer:
         supervisor.on_api_back(trigger.request)
         run_deployment(RECONCILE_DEPLOYMENT, parameters={"config": config_arg}, timeout=0)
 
